@@ -1,0 +1,38 @@
+package io.outpost.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+@Command(name = "outpost",
+        mixinStandardHelpOptions = true,
+        versionProvider = OutpostCommand.Version.class,
+        description = "Field-bus (Modbus, BACnet/IP, OPC UA) to MQTT edge gateway with durable store-and-forward.",
+        subcommands = {ValidateCommand.class, RunCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (for run: clean shutdown)",
+            "1:failure at run time",
+            "2:invalid configuration or command line"})
+final class OutpostCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = OutpostCommand.class.getResourceAsStream("/outpost-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"outpost " + p.getProperty("version", "unknown"), "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.outpost.app;
+
+import io.outpost.core.config.ConfigException;
+import io.outpost.core.config.ConfigProblem;
+import io.outpost.core.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run the gateway with a configuration file until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Parameters(paramLabel = "CONFIG", description = "The gateway's YAML configuration file.")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigFiles files = new ConfigFiles();
+        GatewayConfig loaded;
+        try {
+            loaded = files.load(config);
+        } catch (ConfigException e) {
+            var err = spec.commandLine().getErr();
+            err.printf("%s has %d problem(s); nothing was started:%n", config, e.problems().size());
+            for (ConfigProblem p : e.problems()) {
+                err.println("  " + p);
+            }
+            return ExitCodes.INVALID;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Gateway gateway = Gateway.start(loaded, files);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping gateway {}", loaded.gateway().id());
+            gateway.close();
+            stopped.countDown();
+        }, "outpost-shutdown"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

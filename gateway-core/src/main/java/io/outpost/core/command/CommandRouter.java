@@ -1,0 +1,148 @@
+package io.outpost.core.command;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.outpost.core.config.PointConfig;
+import io.outpost.core.mapping.PointPublisher;
+import io.outpost.core.message.CommandMessage;
+import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.point.Value;
+import io.outpost.core.poll.DevicePoller;
+import io.outpost.core.spi.DeviceException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns messages on writable points' command topics into device writes and publishes each outcome: to the
+ * command's MQTT 5 response topic with its correlation data when it gave one, else to the point's result topic.
+ *
+ * <p>Result payload: {@code {"ok":true,"point":"dev/pt","value":42,"ts":...,"id":"req-7"}} or
+ * {@code {"ok":false,"point":"dev/pt","error":"out-of-range","message":"...","ts":...}}; {@code id} only when the
+ * command carried one.
+ */
+public final class CommandRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A writable point and the poller of its device. */
+    private record Target(PointConfig point, DevicePoller poller) {
+    }
+
+    private final Map<String, Target> byTopic = new ConcurrentHashMap<>();
+    private final PointPublisher publisher;
+    private final Clock clock;
+
+    public CommandRouter(PointPublisher publisher, Clock clock) {
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Routes the writable points of a device; replaces an earlier registration of the same device. */
+    public void register(DevicePoller poller) {
+        unregister(poller.device().id());
+        for (PointConfig p : poller.device().points()) {
+            if (p.command() != null) {
+                byTopic.put(p.command().commandTopic(), new Target(p, poller));
+            }
+        }
+    }
+
+    public void unregister(String deviceId) {
+        byTopic.values().removeIf(t -> t.point.ref().device().equals(deviceId));
+    }
+
+    /** Every command topic, for the engine to subscribe to. */
+    public Set<String> topics() {
+        return Set.copyOf(byTopic.keySet());
+    }
+
+    /** Handles one command; the stage completes after the result was handed to the engine. Never fails. */
+    public CompletionStage<Void> handle(CommandMessage command) {
+        Target target = byTopic.get(command.topic());
+        if (target == null) {
+            LOG.debug("ignoring a message on {}: not a command topic", command.topic());
+            return CompletableFuture.completedFuture(null);
+        }
+        PointConfig point = target.point;
+        CommandPayload payload;
+        Value raw;
+        try {
+            payload = CommandPayload.parse(command.payload());
+            raw = WriteConversion.toRaw(point, payload.value());
+        } catch (CommandRejectedException e) {
+            LOG.info("command for {} refused: {}", point.ref(), e.getMessage());
+            respond(command, point, null, e.reason(), e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("writing {} to {}", payload.value(), point.ref());
+        return target.poller.write(point, raw).handle((ok, error) -> {
+            if (error == null) {
+                respond(command, point, payload, null, null);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                String reason = cause instanceof DeviceException de ? de.reason() : "write-failed";
+                LOG.warn("write to {} failed: {} ({})", point.ref(), reason, cause.getMessage());
+                respond(command, point, payload, reason, cause.getMessage());
+            }
+            return null;
+        });
+    }
+
+    private void respond(CommandMessage command, PointConfig point, CommandPayload payload, String error,
+                         String message) {
+        String topic = command.responseTopic() != null ? command.responseTopic() : point.command().resultTopic();
+        byte[] body = resultJson(point, payload, error, message);
+        publisher.send(List.of(new OutboundMessage(topic, body, 1, false, List.of(), null, null,
+                command.correlationData(), "application/json", point.ref(), 0, clock.instant())));
+    }
+
+    private byte[] resultJson(PointConfig point, CommandPayload payload, String error, String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("ok", error == null);
+            g.writeStringField("point", point.ref().toString());
+            if (error == null && payload != null) {
+                // The engineering value that was asked for; the device got its raw equivalent.
+                g.writeFieldName("value");
+                writeRequested(g, payload.value());
+            }
+            if (error != null) {
+                g.writeStringField("error", error);
+                g.writeStringField("message", message == null ? "" : message);
+            }
+            g.writeNumberField("ts", clock.millis());
+            if (payload != null && payload.requestId() != null) {
+                g.writeStringField("id", payload.requestId());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeRequested(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object item : list) {
+                writeRequested(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeObject(v);
+        }
+    }
+}

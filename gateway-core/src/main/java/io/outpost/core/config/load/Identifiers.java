@@ -1,0 +1,22 @@
+package io.outpost.core.config.load;
+
+import io.outpost.core.config.ConfigNode;
+import java.util.regex.Pattern;
+
+/** Ids end up in topic levels and file names, so they are restricted to characters that are safe in both. */
+final class Identifiers {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    private Identifiers() {
+    }
+
+    static boolean check(ConfigNode node, String key, String value) {
+        if (ID.matcher(value).matches()) {
+            return true;
+        }
+        node.error(key, "'" + value + "' is not a valid " + key + ": use letters, digits, '_', '-' and '.' (at most "
+                + "128, starting with a letter or digit), since it becomes part of MQTT topics and file names");
+        return false;
+    }
+}

@@ -1,0 +1,24 @@
+package io.outpost.core.message;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where the core's messages go: the MQTT engine implements it (local broker, durable upstream queues); tests record.
+ *
+ * <p><b>Hand-over.</b> The returned stage completes normally once the engine has taken responsibility for every
+ * message in the list: routed to local subscribers and, for each upstream whose rules match, written to its durable
+ * store as that store's sync policy promises. Until then the core counts the messages as pending. It completes
+ * exceptionally with {@link MessageRejectedException} for messages the engine refused by policy (a full store
+ * with reject-new, shutting down); the core counts those as dropped and does not retry them.
+ *
+ * <p><b>Back-pressure.</b> The core bounds how many messages it has pending; when an engine is slow to complete
+ * hand-overs, the core skips polls (visible as {@code outpost.poll.skipped{reason=backpressure}}) rather than read
+ * values it cannot deliver. An implementation therefore signals back-pressure simply by completing later.
+ *
+ * <p>Called from core threads; must not block. Messages of one call keep their order.
+ */
+public interface MessageSink {
+
+    CompletionStage<Void> publish(List<OutboundMessage> messages);
+}

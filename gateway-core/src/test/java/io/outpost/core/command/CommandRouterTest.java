@@ -1,0 +1,130 @@
+package io.outpost.core.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.outpost.core.message.CommandMessage;
+import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.UserProperty;
+import io.outpost.core.point.Value;
+import io.outpost.core.testing.CoreHarness;
+import io.outpost.core.testing.TestAdapter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CommandRouterTest {
+
+    private static final String CONFIG = """
+            gateway: {id: gw, site: site, data-dir: /tmp/outpost-test}
+            devices:
+              - id: dev
+                protocol: test
+                points:
+                  - {id: setpoint, address: 1, type: int16, scale: 0.1, range: [0, 100], writable: true}
+                  - {id: pump, address: 2, type: bool, writable: true}
+                  - {id: label, address: 3, type: string, writable: true}
+                  - {id: level, address: 4, type: float32}
+            """;
+
+    private CoreHarness core;
+    private TestAdapter dev;
+
+    @BeforeEach
+    void start() throws Exception {
+        core = new CoreHarness(CONFIG).start();
+        dev = core.device("dev");
+        core.advance(Duration.ofMillis(10));
+    }
+
+    @AfterEach
+    void close() {
+        core.close();
+    }
+
+    private void command(String topic, String payload) {
+        core.runtime.commands().handle(CommandMessage.of(topic, payload.getBytes(StandardCharsets.UTF_8)));
+        core.advance(Duration.ofMillis(10));
+    }
+
+    @Test
+    void only_writable_points_have_command_topics() {
+        assertThat(core.runtime.commands().topics())
+                .containsExactlyInAnyOrder("site/dev/setpoint/set", "site/dev/pump/set", "site/dev/label/set");
+    }
+
+    @Test
+    void scaled_write_sends_the_raw_value_and_publishes_the_result_then_reads_back() {
+        int readsBefore = dev.reads().size();
+
+        command("site/dev/setpoint/set", "{\"value\": 42.5, \"id\": \"req-7\"}");
+
+        assertThat(dev.writes()).containsExactly(Map.entry("setpoint", Value.of(425)));
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
+                .startsWith("{\"ok\":true,\"point\":\"dev/setpoint\",\"value\":42.5,\"ts\":").endsWith(",\"id\":\"req-7\"}");
+        assertThat(dev.reads().size()).isEqualTo(readsBefore + 1);
+        assertThat(dev.reads().get(dev.reads().size() - 1)).containsExactly("setpoint");
+        assertThat(core.sink.payloads("site/dev/setpoint")).last().asString().startsWith("{\"value\":42.5,");
+    }
+
+    @Test
+    void value_outside_the_range_is_refused_before_the_device() {
+        command("site/dev/setpoint/set", "150");
+
+        assertThat(dev.writes()).isEmpty();
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
+                .contains("\"ok\":false").contains("\"error\":\"out-of-range\"");
+    }
+
+    @Test
+    void bare_words_and_booleans_are_accepted() {
+        command("site/dev/pump/set", "on");
+        command("site/dev/label/set", "AUTO");
+        command("site/dev/pump/set", "false");
+
+        assertThat(dev.writes()).containsExactly(Map.entry("pump", Value.of(true)), Map.entry("label", Value.of("AUTO")),
+                Map.entry("pump", Value.of(false)));
+    }
+
+    @Test
+    void wrong_type_is_a_conversion_error() {
+        command("site/dev/pump/set", "\"maybe\"");
+
+        assertThat(core.sink.payloads("site/dev/pump/set/result")).singleElement().asString()
+                .contains("\"error\":\"conversion-error\"").contains("expected true or false");
+    }
+
+    @Test
+    void device_failure_is_published_with_its_reason() {
+        dev.failWith("device-exception:02");
+
+        command("site/dev/pump/set", "true");
+
+        assertThat(core.sink.payloads("site/dev/pump/set/result")).singleElement().asString()
+                .contains("\"ok\":false").contains("\"error\":\"device-exception:02\"");
+    }
+
+    @Test
+    void mqtt5_response_topic_and_correlation_data_are_honoured() {
+        byte[] correlation = {1, 2, 3};
+        core.runtime.commands().handle(new CommandMessage("site/dev/pump/set", "true".getBytes(StandardCharsets.UTF_8),
+                "replies/hmi-1", correlation, List.of(new UserProperty("k", "v"))));
+        core.advance(Duration.ofMillis(10));
+
+        assertThat(core.sink.on("site/dev/pump/set/result")).isEmpty();
+        OutboundMessage reply = core.sink.on("replies/hmi-1").get(0);
+        assertThat(reply.correlationData()).containsExactly(1, 2, 3);
+        assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).contains("\"ok\":true");
+    }
+
+    @Test
+    void invalid_json_is_refused_with_a_reason() {
+        command("site/dev/setpoint/set", "{\"value\": ");
+
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
+                .contains("\"error\":\"bad-payload\"");
+    }
+}

@@ -1,0 +1,44 @@
+package io.outpost.mqtt.api;
+
+import io.outpost.core.message.UserProperty;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An application message as the engine routes it between the core, local clients, the bridge and the broker's
+ * subscribers. Immutable; the payload array is never written after construction, so it is shared, not copied.
+ *
+ * @param messageExpirySeconds MQTT 5 message expiry interval, or null for none (as received; the router lowers it)
+ * @param payloadFormatUtf8    MQTT 5 payload format indicator 1
+ * @param origin               who published it: a client id, or {@link #ORIGIN_GATEWAY} for the core
+ * @param receivedAtMillis     when the engine accepted it (for expiry and queue age)
+ * @param pointUpdates         point updates the message carries (0 when not from the core)
+ */
+public record EngineMessage(
+        String topic,
+        byte[] payload,
+        int qos,
+        boolean retain,
+        List<UserProperty> userProperties,
+        Long messageExpirySeconds,
+        String contentType,
+        String responseTopic,
+        byte[] correlationData,
+        boolean payloadFormatUtf8,
+        String origin,
+        long receivedAtMillis,
+        int pointUpdates) {
+
+    /** The origin of messages the gateway's own core publishes. */
+    public static final String ORIGIN_GATEWAY = "$gateway";
+
+    public EngineMessage {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(origin, "origin");
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos must be 0, 1 or 2, found " + qos);
+        }
+        userProperties = userProperties == null ? List.of() : List.copyOf(userProperties);
+    }
+}
