@@ -4,10 +4,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.point.Sample;
+import io.outpost.core.runtime.SharedResources;
 import io.outpost.core.spi.AdapterContext;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.time.TaskScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The {@link AdapterContext} of one device. The poller is attached after the adapter is created (the adapter
@@ -20,15 +26,30 @@ public final class DeviceContext implements AdapterContext {
     private final TaskScheduler scheduler;
     private final Executor ioExecutor;
     private final MeterRegistry meters;
+    private final SharedResources shared;
+    private final Map<String, Object> sections;
+    private final List<String> sharedKeys = new ArrayList<>();
     private volatile DevicePoller poller;
 
     public DeviceContext(DeviceConfig device, GatewayIdentity gateway, TaskScheduler scheduler, Executor ioExecutor,
-                         MeterRegistry meters) {
+                         MeterRegistry meters, SharedResources shared, Map<String, Object> sections) {
         this.device = device;
         this.gateway = gateway;
         this.scheduler = scheduler;
         this.ioExecutor = ioExecutor;
         this.meters = meters;
+        this.shared = shared;
+        this.sections = sections;
+    }
+
+    /** Releases every shared resource this device acquired; called after the adapter closed. */
+    public void releaseShared() {
+        List<String> keys;
+        synchronized (sharedKeys) {
+            keys = List.copyOf(sharedKeys);
+            sharedKeys.clear();
+        }
+        keys.forEach(shared::release);
     }
 
     public void attach(DevicePoller poller) {
@@ -73,6 +94,20 @@ public final class DeviceContext implements AdapterContext {
     @Override
     public void reportStatus(DeviceStatus status) {
         attached().reportStatus(status);
+    }
+
+    @Override
+    public <T extends AutoCloseable> T shared(String key, Class<T> type, Supplier<T> create) {
+        T resource = shared.acquire(key, type, create);
+        synchronized (sharedKeys) {
+            sharedKeys.add(key);
+        }
+        return resource;
+    }
+
+    @Override
+    public <T> Optional<T> section(String key, Class<T> type) {
+        return Optional.ofNullable(sections.get(key)).map(type::cast);
     }
 
     private DevicePoller attached() {

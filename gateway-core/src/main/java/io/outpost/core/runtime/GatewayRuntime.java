@@ -46,8 +46,10 @@ public final class GatewayRuntime implements AutoCloseable {
     private final LiveValues live = new LiveValues();
     private final Duration maxStartStagger;
     private final Map<String, RunningDevice> devices = new LinkedHashMap<>();
+    private final SharedResources shared = new SharedResources();
+    private Map<String, Object> sections = Map.of();
 
-    private record RunningDevice(DevicePoller poller, ExecutorService io) {
+    private record RunningDevice(DevicePoller poller, ExecutorService io, DeviceContext context) {
     }
 
     public GatewayRuntime(GatewayIdentity gateway, AdapterCatalog adapters, MessageSink sink, PayloadFormats formats,
@@ -62,6 +64,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Starts every enabled device of {@code config}. */
     public synchronized void start(GatewayConfig config) {
+        sections = config.sections();
         for (DeviceConfig d : config.devices()) {
             if (d.enabled()) {
                 startDevice(d);
@@ -77,14 +80,15 @@ public final class GatewayRuntime implements AutoCloseable {
         AdapterFactory<?, ?> factory = adapters.find(device.protocol())
                 .orElseThrow(() -> new IllegalArgumentException("no adapter for protocol " + device.protocol()));
         ExecutorService io = services.ioExecutors().apply(device.id());
-        DeviceContext context = new DeviceContext(device, gateway, services.scheduler(), io, services.meters());
+        DeviceContext context = new DeviceContext(device, gateway, services.scheduler(), io, services.meters(), shared,
+                sections);
         DeviceAdapter adapter = factory.create(device, context);
         long stagger = (long) (services.random().nextDouble() * Math.min(maxStartStagger.toNanos(),
                 device.pollInterval().toNanos()));
         DevicePoller poller = new DevicePoller(device, adapter, services.scheduler(),
                 new SerialExecutor(services.workers()), publisher, live, services.random(), services.meters(), stagger);
         context.attach(poller);
-        devices.put(device.id(), new RunningDevice(poller, io));
+        devices.put(device.id(), new RunningDevice(poller, io, context));
         commands.register(poller);
         poller.start();
     }
@@ -102,6 +106,7 @@ public final class GatewayRuntime implements AutoCloseable {
             LOG.warn("device {} did not stop within 10 s", deviceId, e);
         }
         running.io.shutdownNow();
+        running.context.releaseShared();
         live.removeDevice(deviceId);
     }
 
@@ -135,7 +140,10 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("not every device stopped within 10 s", e);
         }
-        devices.values().forEach(d -> d.io.shutdownNow());
+        devices.values().forEach(d -> {
+            d.io.shutdownNow();
+            d.context.releaseShared();
+        });
         devices.clear();
     }
 }

@@ -5,7 +5,9 @@ import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.point.Sample;
 import io.outpost.core.time.TaskScheduler;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** What the core gives an adapter: time, threads, metrics and the way back in for pushed values and status. */
 public interface AdapterContext {
@@ -40,4 +42,15 @@ public interface AdapterContext {
 
     /** Reports the connection state (online, offline with a reason); any thread. */
     void reportStatus(DeviceStatus status);
+
+    /**
+     * A resource several devices share: a serial line with several slaves configured as separate devices, the
+     * gateway's BACnet local device. The first device asking for {@code key} creates it with {@code create}; later
+     * ones get the same instance; it is closed when the last device that asked for it stops. Keys are the
+     * adapter's own, e.g. {@code modbus-serial:/dev/ttyUSB0}. Called from the adapter's factory or start().
+     */
+    <T extends AutoCloseable> T shared(String key, Class<T> type, Supplier<T> create);
+
+    /** A top-level configuration section (see {@link io.outpost.core.config.ConfigSection}), e.g. {@code bacnet}. */
+    <T> Optional<T> section(String key, Class<T> type);
 }
