@@ -1,5 +1,6 @@
 package io.outpost.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -133,20 +134,37 @@ public final class ConfigNode {
 
     /** The items of the sequence under {@code key}; empty when absent. A single mapping is accepted as one item. */
     public List<ConfigNode> list(String key) {
-        ConfigNode child = child(key);
-        if (child.isMissing()) {
+        return child(key).items();
+    }
+
+    /** The items of this node when it is a sequence; empty when missing, reported when it is something else. */
+    public List<ConfigNode> items() {
+        if (isMissing()) {
             return List.of();
         }
-        if (child.node instanceof SequenceNode sequence) {
+        if (node instanceof SequenceNode sequence) {
             List<ConfigNode> items = new ArrayList<>();
             List<Node> values = sequence.getValue();
             for (int i = 0; i < values.size(); i++) {
-                items.add(new ConfigNode(values.get(i), file, child.path + "[" + i + "]", child.mark(), problems, interpolator));
+                items.add(new ConfigNode(values.get(i), file, path + "[" + i + "]", mark(), problems, interpolator));
             }
             return items;
         }
-        child.error("expected a list (items starting with '- '), found " + child.kindName());
+        error("expected a list (items starting with '- '), found " + kindName());
         return List.of();
+    }
+
+    /**
+     * A file path from the configuration: a relative one is taken relative to the folder of the configuration file,
+     * so that a config and the files it names (certificates, keys) move together.
+     */
+    public Path resolvePath(String text) {
+        Path path = Path.of(text);
+        if (path.isAbsolute()) {
+            return path.normalize();
+        }
+        Path base = Path.of(file).toAbsolutePath().getParent();
+        return (base == null ? path.toAbsolutePath() : base.resolve(path)).normalize();
     }
 
     // ---------------------------------------------------------------- scalars of this node

@@ -18,4 +18,13 @@ public interface ConfigSection<T> {
      * {@link ConfigNode#rejectUnknownKeys()} on the section node itself; nested nodes are the section's to check.
      */
     T parse(ConfigNode node, GatewayIdentity gateway);
+
+    /**
+     * True when the section is a YAML list (such as {@code upstreams:}) rather than a mapping: {@link #parse} then
+     * gets the node under the key whatever its kind (read its items with {@link ConfigNode#items()}), and checks the
+     * keys of its items itself.
+     */
+    default boolean isList() {
+        return false;
+    }
 }

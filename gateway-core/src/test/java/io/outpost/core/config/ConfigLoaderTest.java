@@ -21,7 +21,7 @@ class ConfigLoaderTest {
     private static final Map<String, String> ENV = Map.of("BROKER_PASSWORD", "s3cret-from-env");
 
     private final ConfigLoader loader = new ConfigLoader(new AdapterCatalog(List.of(new TestAdapterFactory())),
-            List.of(new PortSection()), PayloadFormats.standard().names(), new Interpolator(ENV::get));
+            List.of(new PortSection(), new NamesSection()), PayloadFormats.standard().names(), new Interpolator(ENV::get));
 
     /** A stand-in for a section another module owns, with a port and a secret. */
     record Listener(int port, Secret password) {
@@ -36,6 +36,31 @@ class ConfigLoaderTest {
         @Override
         public Listener parse(ConfigNode node, GatewayIdentity gateway) {
             return new Listener(node.integer("port", 1883, 1, 65_535), node.secret("password").orElse(null));
+        }
+    }
+
+    /** A stand-in for a list-shaped section (such as upstreams:) whose items name files next to the config. */
+    record Named(String name, Path file) {
+    }
+
+    static final class NamesSection implements ConfigSection<List<Named>> {
+        @Override
+        public String key() {
+            return "names";
+        }
+
+        @Override
+        public boolean isList() {
+            return true;
+        }
+
+        @Override
+        public List<Named> parse(ConfigNode node, GatewayIdentity gateway) {
+            return node.items().stream().map(item -> {
+                Named n = new Named(item.string("name", "?"), item.resolvePath(item.string("file", ".")));
+                item.rejectUnknownKeys();
+                return n;
+            }).toList();
         }
     }
 
@@ -133,6 +158,26 @@ class ConfigLoaderTest {
         assertThat(temp.report().deadband()).isEqualTo(new Deadband(Deadband.Kind.PERCENT, 2));
         assertThat(temp.range()).isEqualTo(new Range(-40, 120));
         assertThat(temp.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void a_list_section_gets_its_items_with_paths_relative_to_the_config_file() throws Exception {
+        String yaml = VALID + "names:\n  - {name: a, file: certs/ca.pem}\n  - {name: b, file: /etc/b.pem}\n";
+
+        GatewayConfig config = loader.parse(yaml, Path.of("/etc/outpost/site.yaml"));
+
+        @SuppressWarnings("unchecked")
+        List<Named> names = config.section("names", List.class).orElseThrow();
+        assertThat(names).containsExactly(new Named("a", Path.of("/etc/outpost/certs/ca.pem")),
+                new Named("b", Path.of("/etc/b.pem")));
+    }
+
+    @Test
+    void a_list_section_reports_a_mapping_and_unknown_keys_of_its_items() {
+        assertThat(problems(VALID + "names: {name: a}\n")).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("expected a list"));
+        assertThat(problems(VALID + "names:\n  - {nam: a}\n")).singleElement()
+                .satisfies(p -> assertThat(p.path()).isEqualTo("names[0].nam"));
     }
 
     @Test

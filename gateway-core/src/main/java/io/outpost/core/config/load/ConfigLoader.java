@@ -93,9 +93,11 @@ public final class ConfigLoader {
 
         Map<String, Object> sectionRecords = new LinkedHashMap<>();
         for (ConfigSection<?> section : sections) {
-            ConfigNode node = root.mapping(section.key());
+            ConfigNode node = section.isList() ? root.child(section.key()) : root.mapping(section.key());
             Object record = section.parse(node, identity);
-            node.rejectUnknownKeys();
+            if (!section.isList()) {
+                node.rejectUnknownKeys();
+            }
             sectionRecords.put(section.key(), record);
         }
 

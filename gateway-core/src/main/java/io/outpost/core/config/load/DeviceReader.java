@@ -122,24 +122,6 @@ final class DeviceReader {
     }
 
     private static BackoffConfig readBackoff(ConfigNode node) {
-        BackoffConfig d = BackoffConfig.DEFAULT;
-        Duration initial = node.duration("initial", d.initial(), MIN_INTERVAL, Duration.ofHours(1));
-        Duration max = node.duration("max", d.max(), MIN_INTERVAL, Duration.ofDays(1));
-        double multiplier = node.number("multiplier", d.multiplier());
-        double jitter = node.number("jitter", d.jitter());
-        node.rejectUnknownKeys();
-        if (max.compareTo(initial) < 0) {
-            node.error("max", "must be at least initial (" + io.outpost.core.config.Durations.format(initial) + ")");
-            return d;
-        }
-        if (multiplier < 1 || multiplier > 10) {
-            node.error("multiplier", "must be between 1 and 10, found " + multiplier);
-            return d;
-        }
-        if (jitter < 0 || jitter >= 1) {
-            node.error("jitter", "must be a fraction from 0 up to (not including) 1, found " + jitter);
-            return d;
-        }
-        return new BackoffConfig(initial, max, multiplier, jitter);
+        return BackoffReader.read(node, BackoffConfig.DEFAULT, MIN_INTERVAL);
     }
 }
