@@ -4,14 +4,15 @@ import io.outpost.core.config.ConfigNode;
 import java.util.regex.Pattern;
 
 /** Ids end up in topic levels and file names, so they are restricted to characters that are safe in both. */
-final class Identifiers {
+public final class Identifiers {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     private Identifiers() {
     }
 
-    static boolean check(ConfigNode node, String key, String value) {
+    /** Reports {@code value} at {@code key} unless it is a valid id; true when it is. */
+    public static boolean check(ConfigNode node, String key, String value) {
         if (ID.matcher(value).matches()) {
             return true;
         }

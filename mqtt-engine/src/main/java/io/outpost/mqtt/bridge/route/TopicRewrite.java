@@ -1,0 +1,91 @@
+package io.outpost.mqtt.bridge.route;
+
+import io.outpost.core.config.TopicTemplate;
+import io.outpost.mqtt.api.TopicFilter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps a topic matched by a rule's filter to the topic on the other side: a template with {@code {topic}} (the whole
+ * matched topic), {@code {#}} (the levels the filter's trailing {@code #} matched), {@code {1}}..{@code {n}} (the
+ * n-th wildcard's match) and the gateway's {@code {gateway}} and {@code {site}}. Immutable and thread-safe.
+ *
+ * <p>Examples with filter {@code north-field/#}: {@code sites/{topic}} adds a prefix, {@code plant-7/{#}} replaces
+ * the first level.
+ */
+public final class TopicRewrite {
+
+    private final TopicFilter filter;
+    private final TopicTemplate template;
+    private final String[] filterLevels;
+    private final Map<String, String> constants;
+
+    private TopicRewrite(TopicFilter filter, TopicTemplate template, Map<String, String> constants) {
+        this.filter = filter;
+        this.template = template;
+        this.filterLevels = filter.text().split("/", -1);
+        this.constants = Map.copyOf(constants);
+    }
+
+    /**
+     * Reads a template for topics matched by {@code filter}.
+     *
+     * @throws IllegalArgumentException naming a bad placeholder and the allowed ones
+     */
+    public static TopicRewrite parse(String template, TopicFilter filter, String gatewayId, String site) {
+        Set<String> allowed = new LinkedHashSet<>();
+        allowed.add("topic");
+        String[] levels = filter.text().split("/", -1);
+        int wildcard = 0;
+        for (String level : levels) {
+            if (level.equals("+") || level.equals("#")) {
+                allowed.add(Integer.toString(++wildcard));
+            }
+        }
+        if (levels[levels.length - 1].equals("#")) {
+            allowed.add("#");
+        }
+        allowed.add("gateway");
+        allowed.add("site");
+        return new TopicRewrite(filter, TopicTemplate.parse(template, allowed), Map.of("gateway", gatewayId, "site", site));
+    }
+
+    public TopicFilter filter() {
+        return filter;
+    }
+
+    public String template() {
+        return template.text();
+    }
+
+    /** The rewritten topic, or null when {@code topic} does not match the filter or rewrites to an invalid name. */
+    public String apply(String topic) {
+        if (!filter.matches(topic)) {
+            return null;
+        }
+        Map<String, String> values = new HashMap<>(constants);
+        values.put("topic", topic);
+        String[] levels = topic.split("/", -1);
+        int wildcard = 0;
+        for (int i = 0; i < filterLevels.length; i++) {
+            if (filterLevels[i].equals("+")) {
+                values.put(Integer.toString(++wildcard), levels[i]);
+            } else if (filterLevels[i].equals("#")) {
+                // "a/#" also matches "a" itself: then the remainder is empty.
+                String rest = i < levels.length ? String.join("/", Arrays.copyOfRange(levels, i, levels.length)) : "";
+                values.put(Integer.toString(++wildcard), rest);
+                values.put("#", rest);
+            }
+        }
+        String out = template.expand(values);
+        return TopicFilter.isValidTopicName(out) ? out : null;
+    }
+
+    @Override
+    public String toString() {
+        return filter + " -> " + template.text();
+    }
+}

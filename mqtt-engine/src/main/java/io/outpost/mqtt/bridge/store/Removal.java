@@ -1,0 +1,30 @@
+package io.outpost.mqtt.bridge.store;
+
+/** Why a record leaves the store; all but the first two are drops, counted by their {@link #reason()}. */
+public enum Removal {
+    /** The upstream acknowledged it (PUBACK, or PUBCOMP for QoS 2). */
+    ACKED(null),
+    /** A QoS 0 message was written to the connection. */
+    SENT(null),
+    /** Its MQTT 5 message expiry passed while queued. */
+    EXPIRED("expired"),
+    /** It was queued longer than the store's max-age. */
+    MAX_AGE("max-age"),
+    /** It is larger than the upstream's Maximum Packet Size. */
+    TOO_LARGE("too-large"),
+    /** The upstream refused it with a negative reason code (MQTT 5). */
+    REFUSED("refused"),
+    /** The store was full and evicted it for a newer message of its class or of a higher priority. */
+    EVICTED("evicted");
+
+    private final String reason;
+
+    Removal(String reason) {
+        this.reason = reason;
+    }
+
+    /** The metric tag of a drop, or null when the message was delivered. */
+    public String reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,204 @@
+package io.outpost.mqtt.bridge.store;
+
+import io.outpost.core.message.MessageRejectedException;
+import io.outpost.mqtt.bridge.config.StoreConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store the bridge uses: per class, a sequence of append-only segment files of checksummed records, plus one
+ * journal of removals and QoS 2 state (see {@link RecordCodec}, {@link StateJournal}). Chosen over SQLite by
+ * measurement (BENCHMARKS.md, "Bridge and store"): appends are sequential writes with no index to maintain, a
+ * delivered segment is deleted as a whole, and a flush covers every append waiting for it.
+ *
+ * <p>Files under the store's directory: {@code lock} (held while open, so two processes never share a queue),
+ * {@code state.log}, and {@code <class>/<segment id>.seg}.
+ */
+public final class SegmentStore implements MessageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
+    /** Appends waiting for the writer beyond this many bytes are refused ({@code store-busy}): the disk is too slow. */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final String name;
+    private final StoreListener listener;
+    private final StoreIndex index;
+    private final SegmentWriter writer;
+    private final Thread writerThread;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final long epoch;
+    private final AtomicLong nextSeq;
+    private final long maxRecordBytes;
+    private final List<Handshake> handshakes;
+    private volatile boolean closed;
+
+    private SegmentStore(String name, StoreListener listener, StoreIndex index, SegmentWriter writer, FileChannel lockChannel, FileLock lock,
+                         long epoch, long nextSeq, long maxRecordBytes, List<Handshake> handshakes) {
+        this.name = name;
+        this.listener = listener;
+        this.index = index;
+        this.writer = writer;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.epoch = epoch;
+        this.nextSeq = new AtomicLong(nextSeq);
+        this.maxRecordBytes = maxRecordBytes;
+        this.handshakes = List.copyOf(handshakes);
+        this.writerThread = new Thread(writer, "outpost-store-" + name);
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating or recovering) the store in {@code dir} and starts its writer thread. Blocks for the
+     * recovery, which reads every segment once.
+     *
+     * @throws IOException when the directory cannot be used, or another process holds it
+     */
+    public static SegmentStore open(Path dir, String name, StoreConfig config, StoreListener listener, Clock clock)
+            throws IOException {
+        Files.createDirectories(dir);
+        FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("the queue in " + dir + " is in use by another gateway process (or another upstream "
+                    + "of this one); each upstream needs its own");
+        }
+        try {
+            StateJournal journal = StateJournal.open(dir);
+            StoreRecovery.Result r = new StoreRecovery(dir, name, config).recover(journal.takeContents());
+            journal.compact(r.index().removedSnapshot(), r.index().marksSnapshot());
+            // The epoch names this run's messages; after a clock that went back (a box without RTC) it still grows.
+            long epoch = Math.max(clock.millis(), r.maxEpoch() + 1);
+            long segmentTarget = Math.max(64L << 10, Math.min(64L << 20, config.maxBytes() / 16));
+            long groupCommit = config.sync() == StoreConfig.SyncPolicy.GROUP_COMMIT ? config.groupCommitInterval().toNanos() : 0;
+            SegmentWriter writer = new SegmentWriter(name, r.index(), journal, listener, config.sync(), groupCommit,
+                    config.maxAge() == null ? 0 : config.maxAge().toMillis(), segmentTarget, r.nextSegmentId(), clock);
+            SegmentStore store = new SegmentStore(name, listener, r.index(), writer, lockChannel, lock, epoch, r.nextSeq(),
+                    config.maxBytes() / 4, r.handshakes());
+            store.writerThread.start();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<StoreClass> classes() {
+        List<StoreClass> out = new ArrayList<>();
+        index.classes().forEach(c -> out.add(c.info));
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(List<QueuedMessage> messages) {
+        if (messages.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (closed) {
+            return rejected("closed", "upstream " + name + " is closed");
+        }
+        List<byte[]> records = new ArrayList<>(messages.size());
+        long bytes = 0;
+        for (QueuedMessage m : messages) {
+            byte[] record = RecordCodec.encode(epoch, nextSeq.getAndIncrement(), m);
+            if (record.length > maxRecordBytes) {
+                return rejected("too-large", "a message of " + record.length + " bytes is more than a quarter of the "
+                        + "queue of upstream " + name);
+            }
+            records.add(record);
+            bytes += record.length;
+        }
+        if (writer.queuedBytes() > MAX_QUEUED_BYTES) {
+            return rejected("store-busy", "the disk of upstream " + name + "'s queue is too slow for the message rate");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!writer.submit(new SegmentWriter.AppendOp(records, List.copyOf(messages), done, bytes))) {
+            return rejected("closed", "upstream " + name + " is closed");
+        }
+        return done;
+    }
+
+    private static CompletableFuture<Void> rejected(String reason, String message) {
+        return CompletableFuture.failedFuture(new MessageRejectedException(reason, message));
+    }
+
+    @Override
+    public StoreCursor cursor(int classIndex) {
+        return new SegmentCursor(index, classIndex, name);
+    }
+
+    @Override
+    public boolean take(RecordRef ref) {
+        return index.take(ref);
+    }
+
+    @Override
+    public void remove(RecordRef ref, Removal removal) {
+        StoreIndex.Drop drop = index.remove(ref, removal);
+        writer.wake();
+        if (drop != null && drop.messages() > 0) {
+            listener.dropped(drop.removal().reason(), drop.messages());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> mark(List<Qos2Mark> marks) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed || !writer.submit(new SegmentWriter.MarkOp(List.copyOf(marks), done))) {
+            return rejected("closed", "upstream " + name + " is closed");
+        }
+        return done;
+    }
+
+    @Override
+    public List<Handshake> recoveredHandshakes() {
+        return handshakes;
+    }
+
+    @Override
+    public StoreStats stats() {
+        return index.stats();
+    }
+
+    /** The epoch of messages appended since this store was opened. */
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writer.close();
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // The lock goes with the process anyway; a failed release only matters to this process.
+            LOG.warn("store {}: releasing the lock: {}", name, e.toString());
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.outpost.mqtt.bridge.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The store's second file, {@code state.log}: which records left the queue (acknowledged, dropped) and the state of
+ * QoS 2 handshakes, as fixed-size checksummed entries appended in order. Segments are never rewritten, so this is
+ * the only state that changes; it is rewritten (compacted) to what still matters when it grows. A torn last entry
+ * is cut off on open. Used by the store's writer thread only.
+ *
+ * <pre>entry: u8 type | u64 segment id | u32 a | u32 b | u32 crc32c   (21 bytes)
+ * REMOVED: records starting in [a, b) are gone;  QOS2_SENT / QOS2_RELEASED: record at a, packet id b</pre>
+ */
+final class StateJournal implements AutoCloseable {
+
+    static final String FILE = "state.log";
+    private static final int ENTRY = 21;
+    private static final byte REMOVED = 1;
+    private static final byte QOS2_SENT = 2;
+    private static final byte QOS2_RELEASED = 3;
+    private static final long MIN_COMPACT_BYTES = 1L << 20;
+
+    /** What a journal held when opened. */
+    record Contents(Map<Long, List<int[]>> removed, Map<Long, Map<Integer, Qos2Mark>> qos2, long maxSegmentId,
+                    long validBytes, long tornBytes) {
+    }
+
+    private final Path file;
+    private FileChannel channel;
+    private final ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+    private final List<ByteBuffer> sealed = new ArrayList<>();
+    private long lastRemovedSegment = -1;
+    private int lastRemovedTo = -1;
+    private int lastRemovedPosition = -1;
+    private long size;
+    private long compactedSize;
+    private boolean dirty;
+    private Contents contents;
+
+    private StateJournal(Path file, FileChannel channel, long size) {
+        this.file = file;
+        this.channel = channel;
+        this.size = size;
+        this.compactedSize = size;
+    }
+
+    /** Reads the journal in {@code dir}, cutting off a torn tail, and opens it for appending. */
+    static StateJournal open(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            Contents c = read(ch);
+            if (c.tornBytes > 0) {
+                ch.truncate(c.validBytes);
+                ch.force(false);
+            }
+            ch.position(c.validBytes);
+            StateJournal journal = new StateJournal(file, ch, c.validBytes);
+            journal.contents = c;
+            return journal;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** What the journal held when opened; null once recovery let go of it. */
+    Contents takeContents() {
+        Contents c = contents;
+        contents = null;
+        return c;
+    }
+
+    private static Contents read(FileChannel ch) throws IOException {
+        Map<Long, List<int[]>> removed = new HashMap<>();
+        Map<Long, Map<Integer, Qos2Mark>> qos2 = new HashMap<>();
+        long max = -1;
+        long length = ch.size();
+        ByteBuffer buf = ByteBuffer.allocate(ENTRY * 4096);
+        long pos = 0;
+        outer:
+        while (pos + ENTRY <= length) {
+            buf.clear();
+            int n = 0;
+            while (buf.hasRemaining() && pos + n < length) {
+                int r = ch.read(buf, pos + n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            buf.flip();
+            while (buf.remaining() >= ENTRY) {
+                int at = buf.position();
+                if (crc(buf, at) != buf.getInt(at + ENTRY - 4)) {
+                    break outer;
+                }
+                byte type = buf.get(at);
+                long segment = buf.getLong(at + 1);
+                int a = buf.getInt(at + 9);
+                int b = buf.getInt(at + 13);
+                switch (type) {
+                    case REMOVED -> removed.computeIfAbsent(segment, k -> new ArrayList<>()).add(new int[] {a, b});
+                    case QOS2_SENT, QOS2_RELEASED -> qos2.computeIfAbsent(segment, k -> new LinkedHashMap<>())
+                            .put(a, new Qos2Mark(new RecordRef(-1, segment, a, 0), b, type == QOS2_RELEASED));
+                    default -> {
+                        break outer;
+                    }
+                }
+                max = Math.max(max, segment);
+                buf.position(at + ENTRY);
+                pos += ENTRY;
+            }
+            if (n == 0) {
+                break;
+            }
+        }
+        return new Contents(removed, qos2, max, pos, length - pos);
+    }
+
+    void removed(long segment, int from, int to) {
+        // Acknowledgements mostly come in order: extend the last range instead of adding an entry.
+        if (segment == lastRemovedSegment && from == lastRemovedTo && lastRemovedPosition >= 0) {
+            pending.putInt(lastRemovedPosition + 13, to);
+            pending.putInt(lastRemovedPosition + ENTRY - 4, crc(pending, lastRemovedPosition));
+            lastRemovedTo = to;
+            return;
+        }
+        lastRemovedPosition = put(REMOVED, segment, from, to);
+        lastRemovedSegment = segment;
+        lastRemovedTo = to;
+    }
+
+    void qos2(Qos2Mark mark) {
+        put(mark.released() ? QOS2_RELEASED : QOS2_SENT, mark.ref().segmentId(), mark.ref().offset(), mark.packetId());
+        lastRemovedPosition = -1;
+    }
+
+    boolean hasPending() {
+        return pending.position() > 0 || !sealed.isEmpty();
+    }
+
+    /** Writes what is buffered (not yet flushed to stable storage). */
+    void write() throws IOException {
+        if (!hasPending()) {
+            return;
+        }
+        sealPending();
+        long before = size;
+        try {
+            for (ByteBuffer b : sealed) {
+                while (b.hasRemaining()) {
+                    size += channel.write(b);
+                }
+            }
+        } catch (IOException e) {
+            // Keep the entries that did not make it and cut a partial one off, so a retry appends whole entries.
+            long whole = before + (size - before) / ENTRY * ENTRY;
+            channel.truncate(whole);
+            channel.position(whole);
+            long written = whole - before;
+            List<ByteBuffer> left = new ArrayList<>();
+            for (ByteBuffer b : sealed) {
+                ByteBuffer all = b.duplicate().rewind();
+                if (written >= all.limit()) {
+                    written -= all.limit();
+                    continue;
+                }
+                all.position((int) written);
+                written = 0;
+                left.add(all);
+            }
+            sealed.clear();
+            sealed.addAll(left);
+            size = whole;
+            throw e;
+        }
+        sealed.clear();
+        dirty = true;
+    }
+
+    void force() throws IOException {
+        if (dirty) {
+            channel.force(false);
+            dirty = false;
+        }
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** True when the journal has grown enough that a rewrite pays. */
+    boolean wantsCompaction() {
+        return size > MIN_COMPACT_BYTES && size > 4 * compactedSize;
+    }
+
+    /**
+     * Replaces the journal with the given live state: written to a new file, flushed, renamed over the old one and
+     * the directory flushed, so that a crash leaves either the old or the new journal, both complete.
+     */
+    void compact(Map<Long, RangeSet> removed, Iterable<Qos2Mark> qos2) throws IOException {
+        write();
+        Path tmp = file.resolveSibling(FILE + ".new");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.allocate(ENTRY * 1024);
+            for (Map.Entry<Long, RangeSet> e : removed.entrySet()) {
+                long segment = e.getKey();
+                List<int[]> ranges = new ArrayList<>();
+                e.getValue().forEach((from, to) -> ranges.add(new int[] {from, to}));
+                for (int[] r : ranges) {
+                    b = writeEntry(out, b, REMOVED, segment, r[0], r[1]);
+                }
+            }
+            for (Qos2Mark m : qos2) {
+                b = writeEntry(out, b, m.released() ? QOS2_RELEASED : QOS2_SENT, m.ref().segmentId(), m.ref().offset(), m.packetId());
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+            out.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        SegmentFiles.forceDirectory(file.getParent());
+        channel.close();
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        size = channel.size();
+        channel.position(size);
+        compactedSize = Math.max(size, ENTRY);
+        lastRemovedPosition = -1;
+        dirty = false;
+    }
+
+    private static ByteBuffer writeEntry(FileChannel out, ByteBuffer b, byte type, long segment, int a, int c)
+            throws IOException {
+        if (b.remaining() < ENTRY) {
+            b.flip();
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+            b.clear();
+        }
+        encode(b, type, segment, a, c);
+        return b;
+    }
+
+    private int put(byte type, long segment, int a, int b) {
+        if (pending.remaining() < ENTRY) {
+            sealPending();
+        }
+        int at = pending.position();
+        encode(pending, type, segment, a, b);
+        return at;
+    }
+
+    private static void encode(ByteBuffer b, byte type, long segment, int a, int c) {
+        int at = b.position();
+        b.put(type).putLong(segment).putInt(a).putInt(c).putInt(0);
+        b.putInt(at + ENTRY - 4, crc(b, at));
+    }
+
+    /** Moves the pending entries to the write list; from then on none of them is extended. */
+    private void sealPending() {
+        if (pending.position() == 0) {
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(pending.position());
+        pending.flip();
+        copy.put(pending).flip();
+        pending.clear();
+        sealed.add(copy);
+        lastRemovedPosition = -1;
+    }
+
+    private static int crc(ByteBuffer b, int at) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer region = b.duplicate();
+        region.limit(at + ENTRY - 4).position(at);
+        crc.update(region);
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

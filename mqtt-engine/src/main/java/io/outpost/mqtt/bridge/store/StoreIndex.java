@@ -1,0 +1,334 @@
+package io.outpost.mqtt.bridge.store;
+
+import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the store holds, in memory: the segments of each class with their counters, removed ranges and QoS 2
+ * marks, and the byte account that {@code max-bytes} bounds. Every method holds the index's lock briefly and does
+ * no IO; the writer and the cursors do the IO around it. Drops are returned to the caller, who reports them after
+ * letting go of the lock.
+ */
+final class StoreIndex {
+
+    /** One class's segments, oldest first, and the one appended to. */
+    static final class ClassState {
+        final StoreClass info;
+        final Path dir;
+        final ArrayDeque<Segment> segments = new ArrayDeque<>();
+        Segment active;
+        long messages;
+
+        ClassState(StoreClass info, Path dir) {
+            this.info = info;
+            this.dir = dir;
+        }
+    }
+
+    /** A drop to report: {@code messages} left for {@code removal}. */
+    record Drop(Removal removal, long messages) {
+    }
+
+    private final List<ClassState> classes;
+    private final long maxBytes;
+    private final Map<Long, Segment> byId = new HashMap<>();
+    private final Map<Long, Map<Integer, Qos2Mark>> qos2 = new HashMap<>();
+    private final List<long[]> journalRemovals = new ArrayList<>();
+    private final List<Segment> unlinks = new ArrayList<>();
+    private long messages;
+    private long bytes;
+    private long diskBytes;
+
+    StoreIndex(List<ClassState> classes, long maxBytes) {
+        this.classes = List.copyOf(classes);
+        this.maxBytes = maxBytes;
+    }
+
+    List<ClassState> classes() {
+        return classes;
+    }
+
+    ClassState classState(int index) {
+        return classes.get(index);
+    }
+
+    // ------------------------------------------------------------------ segments
+
+    /** Adds a segment found at recovery or created by the writer (newest of its class). */
+    synchronized void addSegment(Segment s) {
+        classes.get(s.classIndex).segments.addLast(s);
+        byId.put(s.id, s);
+        diskBytes += s.size;
+        messages += s.liveRecords();
+        bytes += s.liveBytes();
+        classes.get(s.classIndex).messages += s.liveRecords();
+    }
+
+    /** The oldest segment of the class newer than {@code afterId}, or null. */
+    synchronized Segment firstAfter(int classIndex, long afterId) {
+        for (Segment candidate : classes.get(classIndex).segments) {
+            if (candidate.id > afterId) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    synchronized boolean isReadable(Segment s) {
+        return !s.deleted;
+    }
+
+    /** True when a cursor has read all of {@code s} that will ever be there, up to {@code offset}. */
+    synchronized boolean isExhausted(Segment s, long offset) {
+        return s.deleted || s.sealed && offset >= s.durableEnd && s.durableEnd >= s.size;
+    }
+
+    /** True when the record at {@code offset} is no longer queued (removed) or is in a recovered handshake. */
+    synchronized boolean isSkipped(Segment s, int offset) {
+        if (s.removed.contains(offset)) {
+            return true;
+        }
+        Map<Integer, Qos2Mark> marks = qos2.get(s.id);
+        return marks != null && marks.containsKey(offset);
+    }
+
+    // ------------------------------------------------------------------ flight and removal
+
+    synchronized boolean take(RecordRef ref) {
+        Segment s = byId.get(ref.segmentId());
+        if (s == null || s.deleted || s.removed.contains(ref.offset())) {
+            return false;
+        }
+        s.taken++;
+        return true;
+    }
+
+    /** Counts a recovered handshake's record as taken. */
+    synchronized void takeRecovered(Qos2Mark mark) {
+        Segment s = byId.get(mark.ref().segmentId());
+        s.taken++;
+        qos2.computeIfAbsent(s.id, k -> new LinkedHashMap<>()).put(mark.ref().offset(), mark);
+    }
+
+    /** Removes a taken record; null when it was already gone, else the drop to report (messages 0 if delivered). */
+    synchronized Drop remove(RecordRef ref, Removal removal) {
+        Segment s = byId.get(ref.segmentId());
+        if (s == null) {
+            return null;
+        }
+        Map<Integer, Qos2Mark> marks = qos2.get(s.id);
+        if (marks != null && marks.remove(ref.offset()) != null && marks.isEmpty()) {
+            qos2.remove(s.id);
+        }
+        s.taken = Math.max(0, s.taken - 1);
+        if (!s.markRemoved(ref.offset(), ref.length())) {
+            return null;
+        }
+        messages--;
+        bytes -= ref.length();
+        classes.get(s.classIndex).messages--;
+        journalRemovals.add(new long[] {s.id, ref.offset(), ref.offset() + ref.length()});
+        retireIfEmpty(s);
+        return new Drop(removal, removal.reason() == null ? 0 : 1);
+    }
+
+    synchronized void putMarks(List<Qos2Mark> marks) {
+        for (Qos2Mark m : marks) {
+            qos2.computeIfAbsent(m.ref().segmentId(), k -> new LinkedHashMap<>()).put(m.ref().offset(), m);
+        }
+    }
+
+    // ------------------------------------------------------------------ appends and room
+
+    /** Bytes the store may still grow by before it must evict. */
+    synchronized long room() {
+        return maxBytes - diskBytes;
+    }
+
+    /** Counts bytes the writer is about to write (undone by {@link #unreserve} if the write fails). */
+    synchronized void reserve(long n) {
+        diskBytes += n;
+    }
+
+    synchronized void unreserve(long n) {
+        diskBytes -= n;
+    }
+
+    /** Counts a record the writer wrote to {@code s}. */
+    synchronized void appended(Segment s, int length, long receivedAt, long expiresAt) {
+        s.counted(length, receivedAt, expiresAt);
+        messages++;
+        bytes += length;
+        classes.get(s.classIndex).messages++;
+    }
+
+    /**
+     * Evicts whole segments until {@code needed} more bytes fit, taking first from the lowest-priority drop-oldest
+     * classes below {@code classIndex}, then from the class itself when it is drop-oldest. Segments with records in
+     * flight and those in {@code busy} (being written) are kept.
+     *
+     * @return the evictions to report, or null when the room cannot be made (then nothing was evicted)
+     */
+    synchronized List<Drop> makeRoom(int classIndex, long needed, Set<Segment> busy) {
+        if (diskBytes + needed <= maxBytes) {
+            return List.of();
+        }
+        List<Segment> victims = new ArrayList<>();
+        long freed = 0;
+        for (ClassState c : evictionOrder(classIndex)) {
+            for (Segment s : c.segments) {
+                if (diskBytes - freed + needed <= maxBytes) {
+                    break;
+                }
+                if (s.taken == 0 && s.size > 0 && !busy.contains(s)) {
+                    victims.add(s);
+                    freed += s.size;
+                }
+            }
+        }
+        if (diskBytes - freed + needed > maxBytes) {
+            return null;
+        }
+        List<Drop> drops = new ArrayList<>();
+        for (Segment s : victims) {
+            drops.add(new Drop(Removal.EVICTED, s.liveRecords()));
+            delete(s);
+        }
+        return drops;
+    }
+
+    private List<ClassState> evictionOrder(int classIndex) {
+        ClassState own = classes.get(classIndex);
+        List<ClassState> order = new ArrayList<>();
+        for (ClassState c : classes) {
+            boolean lower = c.info.priority() < own.info.priority() || c.info.adopted() && !own.info.adopted();
+            if (c != own && c.info.overflow() == OverflowPolicy.DROP_OLDEST && lower) {
+                order.add(c);
+            }
+        }
+        order.sort((a, b) -> Integer.compare(effectivePriority(a), effectivePriority(b)));
+        if (own.info.overflow() == OverflowPolicy.DROP_OLDEST) {
+            order.add(own);
+        }
+        return order;
+    }
+
+    private static int effectivePriority(ClassState c) {
+        return c.info.adopted() ? 0 : c.info.priority();
+    }
+
+    /** Seals the class's active segment (it takes no more records) and deletes it if nothing in it is queued. */
+    synchronized void seal(Segment s) {
+        s.sealed = true;
+        ClassState c = classes.get(s.classIndex);
+        if (c.active == s) {
+            c.active = null;
+        }
+        retireIfEmpty(s);
+    }
+
+    /**
+     * Drops whole segments whose every record is past its MQTT 5 expiry or older than {@code maxAgeMillis} (0 for
+     * no bound), unless records of theirs are in flight.
+     */
+    synchronized List<Drop> sweep(long nowMillis, long maxAgeMillis) {
+        List<Drop> drops = new ArrayList<>();
+        for (ClassState c : classes) {
+            for (Segment s : List.copyOf(c.segments)) {
+                if (s.taken > 0 || s.liveRecords() == 0 || s.size == 0) {
+                    continue;
+                }
+                Removal why = s.latestExpiry < nowMillis ? Removal.EXPIRED
+                        : maxAgeMillis > 0 && s.newestReceivedAt < nowMillis - maxAgeMillis ? Removal.MAX_AGE : null;
+                if (why != null) {
+                    drops.add(new Drop(why, s.liveRecords()));
+                    delete(s);
+                }
+            }
+        }
+        return drops;
+    }
+
+    private void retireIfEmpty(Segment s) {
+        if (s.sealed && s.liveRecords() == 0 && !s.deleted) {
+            delete(s);
+        }
+    }
+
+    private void delete(Segment s) {
+        ClassState c = classes.get(s.classIndex);
+        s.deleted = true;
+        s.sealed = true;
+        if (c.active == s) {
+            c.active = null;
+        }
+        c.segments.remove(s);
+        byId.remove(s.id);
+        qos2.remove(s.id);
+        messages -= s.liveRecords();
+        bytes -= s.liveBytes();
+        c.messages -= s.liveRecords();
+        diskBytes -= s.size;
+        unlinks.add(s);
+    }
+
+    // ------------------------------------------------------------------ for the writer
+
+    synchronized List<long[]> drainRemovals() {
+        if (journalRemovals.isEmpty()) {
+            return List.of();
+        }
+        List<long[]> out = new ArrayList<>(journalRemovals);
+        journalRemovals.clear();
+        return out;
+    }
+
+    synchronized List<Segment> drainUnlinks() {
+        if (unlinks.isEmpty()) {
+            return List.of();
+        }
+        List<Segment> out = new ArrayList<>(unlinks);
+        unlinks.clear();
+        return out;
+    }
+
+    /** The removed ranges of live segments and the QoS 2 marks, copied for a journal rewrite. */
+    synchronized Map<Long, RangeSet> removedSnapshot() {
+        Map<Long, RangeSet> out = new HashMap<>();
+        for (Segment s : byId.values()) {
+            if (!s.removed.isEmpty()) {
+                RangeSet copy = new RangeSet();
+                s.removed.forEach(copy::add);
+                out.put(s.id, copy);
+            }
+        }
+        return out;
+    }
+
+    synchronized Collection<Qos2Mark> marksSnapshot() {
+        List<Qos2Mark> out = new ArrayList<>();
+        qos2.values().forEach(m -> out.addAll(m.values()));
+        return out;
+    }
+
+    synchronized StoreStats stats() {
+        List<Long> perClass = new ArrayList<>(classes.size());
+        for (ClassState c : classes) {
+            perClass.add(c.messages);
+        }
+        return new StoreStats(messages, bytes, diskBytes, maxBytes, perClass);
+    }
+
+    /** Every segment, for closing. */
+    synchronized List<Segment> segments() {
+        return new ArrayList<>(byId.values());
+    }
+}

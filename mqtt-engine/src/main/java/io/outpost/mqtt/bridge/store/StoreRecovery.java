@@ -1,0 +1,153 @@
+package io.outpost.mqtt.bridge.store;
+
+import io.outpost.mqtt.bridge.config.PriorityClass;
+import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
+import io.outpost.mqtt.bridge.config.StoreConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a store back after a clean stop, a crash or a power cut, with no manual step: reads the journal (cutting a
+ * torn entry off), walks every segment checking each record's checksum, cuts a torn tail off, skips damaged
+ * records (and says so), counts what is still queued and finds the QoS 2 handshakes that were in flight. Runs on
+ * the opening thread before the writer starts.
+ */
+final class StoreRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
+
+    /** What recovery found. */
+    record Result(StoreIndex index, long maxEpoch, long nextSeq, long nextSegmentId,
+                  List<MessageStore.Handshake> handshakes) {
+    }
+
+    private final Path dir;
+    private final String name;
+    private final StoreConfig config;
+
+    StoreRecovery(Path dir, String name, StoreConfig config) {
+        this.dir = dir;
+        this.name = name;
+        this.config = config;
+    }
+
+    Result recover(StateJournal.Contents journal) throws IOException {
+        List<StoreIndex.ClassState> classes = new ArrayList<>();
+        for (PriorityClass c : config.classes()) {
+            classes.add(new StoreIndex.ClassState(new StoreClass(c.name(), c.priority(), c.overflow(), false), dir.resolve(c.name())));
+        }
+        for (String adopted : adoptedClasses()) {
+            LOG.warn("store {}: class '{}' is no longer configured; what it still holds is delivered at the lowest "
+                    + "priority", name, adopted);
+            classes.add(new StoreIndex.ClassState(new StoreClass(adopted, 1, OverflowPolicy.DROP_OLDEST, true), dir.resolve(adopted)));
+        }
+        StoreIndex index = new StoreIndex(classes, config.maxBytes());
+        long maxEpoch = 0;
+        long maxSeq = -1;
+        long maxSegment = journal.maxSegmentId();
+        List<MessageStore.Handshake> handshakes = new ArrayList<>();
+        for (int ci = 0; ci < classes.size(); ci++) {
+            Path classDir = classes.get(ci).dir;
+            if (!Files.isDirectory(classDir)) {
+                continue;
+            }
+            for (long id : SegmentFiles.segmentIds(classDir)) {
+                maxSegment = Math.max(maxSegment, id);
+                Segment s = new Segment(id, ci, SegmentFiles.segmentPath(classDir, id));
+                for (int[] r : journal.removed().getOrDefault(id, List.of())) {
+                    s.removed.add(r[0], r[1]);
+                }
+                Map<Integer, Qos2Mark> marks = journal.qos2().getOrDefault(id, Map.of());
+                long[] seen = scan(s, marks, handshakes);
+                maxEpoch = Math.max(maxEpoch, seen[0]);
+                maxSeq = Math.max(maxSeq, seen[1]);
+                if (s.liveRecords() == 0) {
+                    Files.deleteIfExists(s.path);
+                    continue;
+                }
+                index.addSegment(s);
+            }
+        }
+        handshakes.sort(Comparator.comparingLong(h -> h.record().seq()));
+        for (MessageStore.Handshake h : handshakes) {
+            index.takeRecovered(h.mark());
+        }
+        StoreStats stats = index.stats();
+        if (stats.messages() > 0) {
+            LOG.info("store {}: recovered {} queued message(s), {} bytes, {} QoS 2 handshake(s) in flight", name,
+                    stats.messages(), stats.bytes(), handshakes.size());
+        }
+        return new Result(index, maxEpoch, maxSeq + 1, maxSegment + 1, handshakes);
+    }
+
+    /** Class directories on disk that the configuration no longer names. */
+    private Set<String> adoptedClasses() throws IOException {
+        Set<String> configured = new LinkedHashSet<>();
+        config.classes().forEach(c -> configured.add(c.name()));
+        Set<String> adopted = new LinkedHashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String n = p.getFileName().toString();
+                if (Files.isDirectory(p) && !configured.contains(n) && !SegmentFiles.segmentIds(p).isEmpty()) {
+                    adopted.add(n);
+                }
+            }
+        }
+        return adopted;
+    }
+
+    /** Walks one segment; returns the largest epoch and sequence it holds. */
+    private long[] scan(Segment s, Map<Integer, Qos2Mark> marks, List<MessageStore.Handshake> handshakes) throws IOException {
+        long maxEpoch = 0;
+        long maxSeq = -1;
+        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            RecordScanner scanner = new RecordScanner(ch, 0, size);
+            while (scanner.next()) {
+                int offset = (int) scanner.offset();
+                int length = scanner.length();
+                long[] meta = RecordCodec.meta(scanner.buffer());
+                maxEpoch = Math.max(maxEpoch, meta[0]);
+                maxSeq = Math.max(maxSeq, meta[1]);
+                s.counted(length, meta[2], meta[3]);
+                if (s.removed.contains(offset)) {
+                    s.removedRecords++;
+                    s.removedBytes += length;
+                    continue;
+                }
+                Qos2Mark mark = marks.get(offset);
+                if (mark != null) {
+                    RecordRef ref = new RecordRef(s.classIndex, s.id, offset, length);
+                    handshakes.add(new MessageStore.Handshake(RecordCodec.decode(scanner.buffer(), ref),
+                            new Qos2Mark(ref, mark.packetId(), mark.released())));
+                }
+            }
+            if (scanner.skippedBytes() > 0) {
+                LOG.error("store {}: {} has {} damaged byte(s) between good records; the records there are lost, "
+                        + "the rest is kept", name, s.path, scanner.skippedBytes());
+            }
+            if (scanner.goodEnd() < size) {
+                LOG.warn("store {}: cut {} torn byte(s) off the end of {} (an interrupted write)", name,
+                        size - scanner.goodEnd(), s.path);
+                ch.truncate(scanner.goodEnd());
+                ch.force(true);
+            }
+            s.size = scanner.goodEnd();
+        }
+        s.durableEnd = s.size;
+        s.sealed = true;
+        return new long[] {maxEpoch, maxSeq};
+    }
+}
