@@ -85,7 +85,9 @@ final class UpstreamReader {
                     + "handshake across reconnects only in a persistent session: use clean-start: false and a session-expiry");
         }
         StoreConfig store = storeReader.read(node.mapping("store"));
-        int window = node.integer("inflight-window", 1000, 1, 65_535);
+        // MQTT 5 servers announce their Receive Maximum and the window is lowered to it; a 3.1.1 server cannot, and
+        // some (mosquitto: 20) silently drop QoS 2 messages beyond their limit, so 3.1.1 starts from a safe 20.
+        int window = node.integer("inflight-window", protocol == MqttProtocol.V5 ? 1000 : 20, 1, 65_535);
         long rateLimit = readRateLimit(node);
         Duration stallTimeout = node.duration("stall-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
         BackoffConfig backoff = BackoffReader.read(node.mapping("backoff"), DEFAULT_BACKOFF, Duration.ofMillis(100));

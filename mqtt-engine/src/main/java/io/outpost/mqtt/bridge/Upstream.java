@@ -1,0 +1,291 @@
+package io.outpost.mqtt.bridge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.ssl.SslContext;
+import io.outpost.core.config.GatewayIdentity;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.api.LocalBroker;
+import io.outpost.mqtt.bridge.client.InboundPublish;
+import io.outpost.mqtt.bridge.client.ReasonCodes;
+import io.outpost.mqtt.bridge.client.TlsContexts;
+import io.outpost.mqtt.bridge.client.UpstreamConnection;
+import io.outpost.mqtt.bridge.client.UpstreamLink;
+import io.outpost.mqtt.bridge.config.ServerUri;
+import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.flow.Sender;
+import io.outpost.mqtt.bridge.health.StatusJson;
+import io.outpost.mqtt.bridge.health.UpstreamMetrics;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
+import io.outpost.mqtt.bridge.route.Forwarder;
+import io.outpost.mqtt.bridge.route.ReverseRouter;
+import io.outpost.mqtt.bridge.store.SegmentStore;
+import io.outpost.mqtt.bridge.store.StoreListener;
+import io.outpost.mqtt.bridge.store.StoreStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream: its store, the forwarder registered with the local broker, the link, the sender and the reverse
+ * rules, and its status. Everything but the store's writer and Netty's IO runs on one thread of its own
+ * ({@code outpost-bridge-<name>}), so the upstream's state needs no locks.
+ */
+final class Upstream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+    private static final long TICK_MILLIS = 250;
+
+    private final UpstreamConfig config;
+    private final Path dir;
+    private final LocalBroker broker;
+    private final EventLoopGroup group;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final UpstreamMetrics metrics;
+    private final String origin;
+    private final ScheduledExecutorService loop;
+    private SegmentStore store;
+    private Forwarder forwarder;
+    private Sender sender;
+    private ReverseRouter reverse;
+    private UpstreamLink link;
+    private ScheduledFuture<?> ticker;
+    private long lastStatusNanos;
+    private String lastPublishedState = "";
+    private long lastPublishedNanos;
+    private volatile long freeDisk;
+
+    Upstream(UpstreamConfig config, GatewayIdentity gateway, LocalBroker broker, MeterRegistry meters,
+             EventLoopGroup group, Clock clock, RandomGenerator random) {
+        this.config = config;
+        this.dir = gateway.dataDir().resolve("bridge").resolve(config.name());
+        this.broker = broker;
+        this.group = group;
+        this.clock = clock;
+        this.random = random;
+        this.metrics = new UpstreamMetrics(config.name(), meters);
+        this.origin = "$bridge/" + config.name();
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outpost-bridge-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens (recovers) the store, registers the forwarder and starts connecting. Blocks for the recovery. */
+    void start() throws IOException {
+        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? TlsContexts.client(config.tls()) : null;
+        store = SegmentStore.open(dir, config.name(), config.store(), new StoreListener() {
+            @Override
+            public void readable() {
+                Sender s = sender;
+                if (s != null) {
+                    s.requestPump();
+                }
+            }
+
+            @Override
+            public void dropped(String reason, long messages) {
+                metrics.dropped(reason, messages);
+            }
+        }, clock);
+        try {
+            onLoop(() -> {
+                sender = new Sender(config, store, clock, loop, new Sender.Events() {
+                    @Override
+                    public void sent(boolean replay, long bytes) {
+                        metrics.sent(replay);
+                    }
+
+                    @Override
+                    public void acknowledged() {
+                        metrics.acknowledged();
+                    }
+
+                    @Override
+                    public void stalled(String why) {
+                        metrics.stalled();
+                    }
+                });
+                reverse = new ReverseRouter(config, broker, loop, clock, origin);
+                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random);
+                updateStatus(System.nanoTime());
+                link.start();
+                ticker = loop.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        forwarder = new Forwarder(config, store, metrics, clock, origin);
+        broker.addForwarder(forwarder);
+        LOG.info("upstream {}: queue in {} ({} message(s) waiting), servers {}", config.name(), dir,
+                store.stats().messages(), config.servers());
+    }
+
+    /** Stops taking messages, disconnects (the session stays), flushes and closes the store. */
+    void close() {
+        if (forwarder != null) {
+            broker.removeForwarder(forwarder);
+        }
+        if (link != null) {
+            onLoop(() -> {
+                ticker.cancel(false);
+                link.stop();
+                sender.close();
+            });
+        }
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("upstream {}: its thread did not stop within 10 s", config.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (store != null) {
+            store.close();
+        }
+        metrics.close();
+    }
+
+    UpstreamStatus status() {
+        return metrics.status();
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    private void onLoop(Runnable r) {
+        try {
+            loop.submit(r).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting upstream " + config.name(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("upstream " + config.name() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    // ------------------------------------------------------------------ on the loop
+
+    private void tick(long now) {
+        try {
+            link.checkKeepAlive(now);
+            sender.checkStall(now);
+            if (now - lastStatusNanos >= TimeUnit.SECONDS.toNanos(1)) {
+                updateStatus(now);
+            }
+        } catch (RuntimeException e) {
+            // One failed round must not stop the upstream's housekeeping; the failure is a bug worth seeing.
+            LOG.error("upstream {}: housekeeping failed", config.name(), e);
+        }
+    }
+
+    private void updateStatus(long now) {
+        metrics.updateRates(now);
+        try {
+            Files.createDirectories(dir);
+            freeDisk = Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            LOG.debug("upstream {}: free disk space unknown: {}", config.name(), e.toString());
+        }
+        StoreStats stats = store.stats();
+        long oldest = sender.oldestQueuedAt();
+        double oldestSeconds = oldest == Long.MAX_VALUE ? 0 : Math.max(0, (clock.millis() - oldest) / 1000.0);
+        double inflowBytes = metrics.inflowBytesRate();
+        long room = Math.max(0, Math.min(stats.maxBytes() - stats.diskBytes(), freeDisk));
+        double autonomy = inflowBytes < 1e-6 ? Double.POSITIVE_INFINITY : room / inflowBytes / 3600.0;
+        UpstreamConnection c = link.current();
+        UpstreamStatus s = new UpstreamStatus(config.name(), link.state().text(), c == null ? null : c.server().toString(),
+                link.connectedAtMillis(), stats.messages(), stats.bytes(), stats.diskBytes(), stats.maxBytes(),
+                oldestSeconds, sender.inflight(), sender.window(), metrics.ackRate(), metrics.replayRate(),
+                metrics.inflowRate(), inflowBytes, metrics.sentTotal(), metrics.ackedTotal(), metrics.reconnectsTotal(),
+                metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError());
+        metrics.publish(s);
+        lastStatusNanos = now;
+        boolean stateChanged = !s.state().equals(lastPublishedState);
+        if (stateChanged || now - lastPublishedNanos >= config.statusInterval().toNanos()) {
+            publishStatus(s, now);
+        }
+    }
+
+    private void publishStatus(UpstreamStatus s, long now) {
+        lastPublishedState = s.state();
+        lastPublishedNanos = now;
+        EngineMessage m = new EngineMessage(config.statusTopic(), StatusJson.render(s), 0, true, List.of(), null,
+                "application/json", null, null, true, origin, clock.millis(), 0);
+        broker.publish(m).whenComplete((ok, err) -> {
+            if (err != null) {
+                LOG.debug("upstream {}: status not published: {}", config.name(), err.toString());
+            }
+        });
+    }
+
+    /** Link and connection events, on the loop. */
+    private final class LinkEvents implements UpstreamLink.Events {
+
+        @Override
+        public void connected(UpstreamConnection c) {
+            sender.connected(c);
+            reverse.connected(c, sender.packetIds());
+            updateStatus(System.nanoTime());
+        }
+
+        @Override
+        public void disconnected(UpstreamConnection c, String why) {
+            sender.disconnected();
+            metrics.reconnected();
+            updateStatus(System.nanoTime());
+        }
+
+        @Override
+        public void packet(UpstreamConnection c, Object packet) {
+            if (c != link.current()) {
+                return;
+            }
+            if (packet instanceof InboundPublish p) {
+                reverse.publish(c, p);
+                return;
+            }
+            MqttMessage m = (MqttMessage) packet;
+            MqttMessageType type = m.fixedHeader().messageType();
+            switch (type) {
+                case PUBACK, PUBREC, PUBCOMP -> sender.packet(m);
+                case PUBREL -> reverse.release(c, m);
+                case SUBACK -> reverse.subAck((MqttSubAckMessage) m, sender.packetIds());
+                case PINGRESP -> link.pong();
+                case DISCONNECT -> LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
+                        ReasonCodes.ofDisconnect(m));
+                default -> LOG.debug("upstream {}: ignoring {} from {}", config.name(), type, c.server());
+            }
+        }
+
+        @Override
+        public void writability(UpstreamConnection c, boolean writable) {
+            if (c == link.current()) {
+                sender.writability(writable);
+            }
+        }
+
+        @Override
+        public void closed(UpstreamConnection c, Throwable cause) {
+            link.closed(c, cause);
+        }
+    }
+}

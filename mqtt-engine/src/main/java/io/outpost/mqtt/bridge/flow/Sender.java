@@ -1,0 +1,459 @@
+package io.outpost.mqtt.bridge.flow;
+
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.outpost.mqtt.bridge.client.MqttPackets;
+import io.outpost.mqtt.bridge.client.ReasonCodes;
+import io.outpost.mqtt.bridge.client.UpstreamConnection;
+import io.outpost.mqtt.bridge.config.MqttProtocol;
+import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.flow.InflightTable.Entry;
+import io.outpost.mqtt.bridge.flow.InflightTable.Phase;
+import io.outpost.mqtt.bridge.store.MessageStore;
+import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.store.Qos2Mark;
+import io.outpost.mqtt.bridge.store.Removal;
+import io.outpost.mqtt.bridge.store.StoreClass;
+import io.outpost.mqtt.bridge.store.StoreCursor;
+import io.outpost.mqtt.bridge.store.StoredRecord;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves queued messages from the store to the upstream: in-flight handshakes first (in the order they were sent),
+ * then new messages class by class (weighted by priority, oldest first within a class, so per-topic order holds).
+ * Honours the upstream's Receive Maximum, Maximum Packet Size, Maximum QoS and Retain Available, the configured
+ * window and rate limit; writes a QoS 2 message's handshake state to the store before the packet that depends on
+ * it; removes a message from the store only on PUBACK / PUBCOMP (or once a QoS 0 message is written). Declares the
+ * link stalled when acknowledgements stop.
+ *
+ * <p>Confined to the upstream's thread ({@code loop}); store stages and connection events hop onto it.
+ */
+public final class Sender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final int BATCH = 256;
+
+    /** What the sender tells the upstream's metrics; called on the upstream's thread. */
+    public interface Events {
+        /** A message went out for the first time; {@code replay} when it was queued before the link came up. */
+        void sent(boolean replay, long bytes);
+
+        void acknowledged();
+
+        /** The link is declared stalled and is being closed. */
+        void stalled(String why);
+    }
+
+    private final String name;
+    private final UpstreamConfig config;
+    private final MessageStore store;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final Events events;
+    private final InflightTable inflight = new InflightTable();
+    private final ArrayDeque<Entry> resends = new ArrayDeque<>();
+    private final StoreCursor[] cursors;
+    private final ClassScheduler scheduler;
+    private final TokenBucket bucket;
+    private final AtomicBoolean pumpQueued = new AtomicBoolean();
+    private final long maxAgeMillis;
+
+    private UpstreamConnection connection;
+    private long generation;
+    private boolean v5;
+    private int window;
+    private long maxPacket;
+    private int maxQos = 2;
+    private boolean retainAvailable = true;
+    private long connectedAtMillis;
+    private int unackedOnWire;
+    private boolean marking;
+    private ScheduledFuture<?> wakeup;
+    private long lastProgressNanos;
+    private long unwritableSinceNanos = -1;
+
+    public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events) {
+        this.name = config.name();
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.loop = loop;
+        this.events = events;
+        this.maxAgeMillis = config.store().maxAge() == null ? 0 : config.store().maxAge().toMillis();
+        List<StoreClass> classes = store.classes();
+        this.cursors = new StoreCursor[classes.size()];
+        int[] weights = new int[classes.size()];
+        for (int i = 0; i < cursors.length; i++) {
+            cursors[i] = store.cursor(i);
+            weights[i] = classes.get(i).adopted() ? 1 : classes.get(i).priority();
+        }
+        this.scheduler = new ClassScheduler(weights);
+        this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
+        for (MessageStore.Handshake h : store.recoveredHandshakes()) {
+            Entry e = new Entry(h.record(), h.mark().packetId(), 2, h.record().message().retain());
+            e.phase = h.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
+            e.marked = true;
+            e.sentBefore = true;
+            inflight.put(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ link events
+
+    /** A connection came up (CONNACK accepted): resume every handshake, then carry on with the queue. */
+    public void connected(UpstreamConnection c) {
+        connection = c;
+        generation++;
+        v5 = config.protocol() == MqttProtocol.V5;
+        window = Math.min(config.inflightWindow(), Math.max(1, c.connAck().receiveMaximum()));
+        maxPacket = c.connAck().maximumPacketSize();
+        maxQos = c.connAck().maximumQos();
+        retainAvailable = c.connAck().retainAvailable();
+        connectedAtMillis = clock.millis();
+        lastProgressNanos = System.nanoTime();
+        unwritableSinceNanos = -1;
+        unackedOnWire = 0;
+        resends.clear();
+        int restarted = 0;
+        for (Entry e : inflight.inOrder()) {
+            if (!c.connAck().sessionPresent() && e.qos == 2 && (e.sentBefore || e.phase == Phase.RELEASED)) {
+                // The server forgot the handshake: only a new PUBLISH can still deliver the message.
+                e.phase = Phase.PUBLISHED;
+                e.marked = false;
+                restarted++;
+            }
+            resends.add(e);
+        }
+        if (restarted > 0) {
+            LOG.warn("upstream {}: {} kept no session for {}; {} QoS 2 message(s) whose handshake was under way are "
+                    + "sent again as new messages and may arrive twice (their {} property tells)", name, c.server(),
+                    config.clientId(), restarted, MqttPackets.MESSAGE_ID_PROPERTY);
+        }
+        if (maxQos < 2 && config.forward().stream().anyMatch(r -> r.qos() > maxQos)) {
+            LOG.warn("upstream {}: {} accepts at most QoS {}; messages are sent with that QoS", name, c.server(), maxQos);
+        }
+        pump();
+    }
+
+    public void disconnected() {
+        connection = null;
+        if (wakeup != null) {
+            wakeup.cancel(false);
+            wakeup = null;
+        }
+    }
+
+    public void writability(boolean writable) {
+        unwritableSinceNanos = writable ? -1 : System.nanoTime();
+        if (writable) {
+            pump();
+        }
+    }
+
+    /** Acknowledgements: PUBACK, PUBREC, PUBCOMP. */
+    public void packet(MqttMessage m) {
+        int packetId = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+        int reason = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() & 0xFF : 0;
+        switch (m.fixedHeader().messageType()) {
+            case PUBACK -> finished(packetId, 1, reason);
+            case PUBCOMP -> finished(packetId, 2, 0);
+            case PUBREC -> received(packetId, reason);
+            default -> LOG.debug("upstream {}: ignoring {}", name, m.fixedHeader().messageType());
+        }
+    }
+
+    private void finished(int packetId, int qos, int reason) {
+        Entry e = inflight.get(packetId);
+        if (e == null || e.qos != qos) {
+            LOG.debug("upstream {}: acknowledgement for packet id {} that is not in flight", name, packetId);
+            return;
+        }
+        inflight.remove(packetId);
+        if (e.connection == generation) {
+            unackedOnWire--;
+        }
+        if (reason >= 0x80) {
+            LOG.warn("upstream {}: {} refused the message on {} ({}); it is dropped", name, connection, e.record.message().topic(),
+                    ReasonCodes.describe(reason));
+            store.remove(e.record.ref(), Removal.REFUSED);
+        } else {
+            store.remove(e.record.ref(), Removal.ACKED);
+        }
+        events.acknowledged();
+        lastProgressNanos = System.nanoTime();
+        pump();
+    }
+
+    private void received(int packetId, int reason) {
+        Entry e = inflight.get(packetId);
+        if (e == null) {
+            // A PUBREC for a handshake this gateway finished: PUBREL lets the server free the packet id.
+            if (connection != null) {
+                connection.send(List.of(MqttPackets.pubRel(packetId, v5)), null);
+            }
+            return;
+        }
+        if (e.qos != 2) {
+            return;
+        }
+        lastProgressNanos = System.nanoTime();
+        if (reason >= 0x80) {
+            finished(packetId, 2, reason);
+            return;
+        }
+        if (e.phase == Phase.PUBLISHED) {
+            e.phase = Phase.RELEASED;
+            e.marked = false;
+        }
+        resends.add(e);
+        pump();
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Asks for a pump on the upstream's thread; any thread, coalesced. */
+    public void requestPump() {
+        if (pumpQueued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                pumpQueued.set(false);
+                pump();
+            });
+        }
+    }
+
+    /** Sends what the window, the rate limit and the connection allow. */
+    public void pump() {
+        UpstreamConnection c = connection;
+        if (c == null || marking || !c.isWritable()) {
+            return;
+        }
+        List<Entry> batch = new ArrayList<>();
+        List<Qos2Mark> marks = new ArrayList<>();
+        boolean wasWaiting = unackedOnWire > 0;
+        try {
+            takeResends(batch, marks);
+            if (resends.isEmpty()) {
+                takeNew(batch, marks);
+            }
+        } catch (UncheckedIOException e) {
+            LOG.error("upstream {}: cannot read the queue: {}; retrying in a second", name, e.getMessage());
+            scheduleWake(TimeUnit.SECONDS.toNanos(1));
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (!wasWaiting && unackedOnWire > 0) {
+            lastProgressNanos = System.nanoTime();
+        }
+        if (marks.isEmpty()) {
+            write(c, batch);
+            if (batch.size() >= BATCH) {
+                // More may be waiting and nothing else (no acknowledgement for QoS 0) would come back for it.
+                requestPump();
+            }
+            return;
+        }
+        marking = true;
+        store.mark(marks).whenComplete((ok, err) -> loop.execute(() -> {
+            marking = false;
+            if (err != null) {
+                LOG.error("upstream {}: cannot record QoS 2 state in the queue ({}); reconnecting to send again",
+                        name, err.getMessage());
+                c.close();
+                return;
+            }
+            for (Entry e : batch) {
+                e.marked = true;
+            }
+            if (connection == c) {
+                write(c, batch);
+                pump();
+            }
+        }));
+    }
+
+    private void takeResends(List<Entry> batch, List<Qos2Mark> marks) {
+        while (!resends.isEmpty() && batch.size() < BATCH) {
+            Entry e = resends.peekFirst();
+            if (!inflight.contains(e)) {
+                resends.pollFirst();
+                continue;
+            }
+            if (e.qos > 0 && e.phase == Phase.PUBLISHED) {
+                if (unackedOnWire >= window) {
+                    return;
+                }
+                e.connection = generation;
+                unackedOnWire++;
+            }
+            resends.pollFirst();
+            add(e, batch, marks);
+        }
+    }
+
+    private void takeNew(List<Entry> batch, List<Qos2Mark> marks) {
+        long now = clock.millis();
+        while (batch.size() < BATCH) {
+            int ci = scheduler.next(i -> cursors[i].peek() != null);
+            if (ci < 0) {
+                return;
+            }
+            StoredRecord r = cursors[ci].peek();
+            QueuedMessage m = r.message();
+            if (m.expiresAtMillis() <= now) {
+                drop(ci, r, Removal.EXPIRED);
+                continue;
+            }
+            if (maxAgeMillis > 0 && m.receivedAtMillis() < now - maxAgeMillis) {
+                drop(ci, r, Removal.MAX_AGE);
+                continue;
+            }
+            int qos = Math.min(m.qos(), maxQos);
+            if (qos > 0 && unackedOnWire >= window) {
+                return;
+            }
+            long size = MqttPackets.publishSize(m, r.messageId(), qos, v5);
+            if (maxPacket > 0 && size > maxPacket) {
+                LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
+                        + "({} bytes); it is dropped", name, size, m.topic(), maxPacket);
+                drop(ci, r, Removal.TOO_LARGE);
+                continue;
+            }
+            long wait = bucket.take(size, System.nanoTime());
+            if (wait > 0) {
+                scheduleWake(wait);
+                return;
+            }
+            cursors[ci].advance();
+            if (!store.take(r.ref())) {
+                continue;
+            }
+            Entry e = inflight.add(r, qos, m.retain() && retainAvailable);
+            if (qos > 0) {
+                e.connection = generation;
+                unackedOnWire++;
+            }
+            events.sent(m.receivedAtMillis() < connectedAtMillis, size);
+            add(e, batch, marks);
+        }
+    }
+
+    private static void add(Entry e, List<Entry> batch, List<Qos2Mark> marks) {
+        batch.add(e);
+        if (e.qos == 2 && !e.marked) {
+            marks.add(new Qos2Mark(e.record.ref(), e.packetId, e.phase == Phase.RELEASED));
+        }
+    }
+
+    private void drop(int classIndex, StoredRecord r, Removal why) {
+        cursors[classIndex].advance();
+        if (store.take(r.ref())) {
+            store.remove(r.ref(), why);
+        }
+    }
+
+    private void write(UpstreamConnection c, List<Entry> batch) {
+        long now = clock.millis();
+        List<MqttMessage> packets = new ArrayList<>(batch.size());
+        List<Entry> qos0 = new ArrayList<>();
+        for (Entry e : batch) {
+            if (e.phase == Phase.RELEASED) {
+                packets.add(MqttPackets.pubRel(e.packetId, v5));
+                continue;
+            }
+            packets.add(MqttPackets.publish(e.record.message(), e.record.messageId(), e.qos, e.retain, e.packetId,
+                    e.sentBefore && e.qos > 0, now, v5));
+            e.sentBefore = true;
+            if (e.qos == 0) {
+                qos0.add(e);
+            }
+        }
+        c.send(packets, qos0.isEmpty() ? null : () -> {
+            for (Entry e : qos0) {
+                if (inflight.remove(e.packetId) != null) {
+                    store.remove(e.record.ref(), Removal.SENT);
+                }
+            }
+        });
+    }
+
+    private void scheduleWake(long nanos) {
+        if (wakeup == null || wakeup.isDone()) {
+            wakeup = loop.schedule(this::pump, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /**
+     * Declares the link stalled (and closes it) when messages are in flight and no acknowledgement came for the
+     * stall timeout, or when the connection took no data for that long. Called periodically.
+     */
+    public void checkStall(long nowNanos) {
+        UpstreamConnection c = connection;
+        if (c == null) {
+            return;
+        }
+        long timeout = config.stallTimeout().toNanos();
+        String why = null;
+        if (unackedOnWire > 0 && nowNanos - lastProgressNanos > timeout) {
+            why = "no acknowledgement for " + config.stallTimeout().toSeconds() + " s with " + unackedOnWire
+                    + " message(s) in flight";
+        } else if (unwritableSinceNanos >= 0 && nowNanos - unwritableSinceNanos > timeout) {
+            why = "the connection took no data for " + config.stallTimeout().toSeconds() + " s";
+        }
+        if (why != null) {
+            LOG.warn("upstream {}: link to {} stalled: {}; reconnecting", name, c.server(), why);
+            events.stalled(why);
+            c.close();
+        }
+    }
+
+    /** The packet ids in use, for other packets that need one (SUBSCRIBE). */
+    public InflightTable packetIds() {
+        return inflight;
+    }
+
+    /** QoS 1/2 messages waiting for an acknowledgement. */
+    public int inflight() {
+        return inflight.unacknowledged();
+    }
+
+    /** Receive time of the oldest message not yet delivered, or {@link Long#MAX_VALUE} when nothing waits. */
+    public long oldestQueuedAt() {
+        long oldest = inflight.oldestReceivedAt();
+        try {
+            for (StoreCursor cursor : cursors) {
+                StoredRecord head = cursor.peek();
+                if (head != null) {
+                    oldest = Math.min(oldest, head.message().receivedAtMillis());
+                }
+            }
+        } catch (UncheckedIOException e) {
+            LOG.debug("upstream {}: queue age unknown for now: {}", name, e.getMessage());
+        }
+        return oldest;
+    }
+
+    /** The send window in force (the configured one, lowered to the server's Receive Maximum). */
+    public int window() {
+        return connection == null ? config.inflightWindow() : window;
+    }
+
+    public void close() {
+        for (StoreCursor c : cursors) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.outpost.mqtt.bridge.health;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.outpost.mqtt.bridge.client.LinkState;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One upstream's meters (tag {@code upstream}): counters bumped as things happen, rates folded once a second, and
+ * gauges that read the latest {@link UpstreamStatus}. Counters may be bumped from any thread.
+ *
+ * <pre>
+ * outpost.bridge.messages.accepted / .sent{kind=live|replay} / .acked / .dropped{reason}   counters
+ * outpost.bridge.reconnects, outpost.bridge.stalls                                         counters
+ * outpost.bridge.state{state}  1 for the current state     outpost.bridge.queued.messages / .bytes
+ * outpost.bridge.store.bytes   outpost.bridge.queued.oldest.seconds   outpost.bridge.inflight
+ * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
+ * </pre>
+ */
+public final class UpstreamMetrics {
+
+    private final String upstream;
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final Counter accepted;
+    private final Counter sentLive;
+    private final Counter sentReplay;
+    private final Counter acked;
+    private final Counter reconnects;
+    private final Counter stalls;
+    private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
+    private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
+    private final RateMeter ackRate = new RateMeter(10);
+    private final RateMeter replayRate = new RateMeter(10);
+    private final RateMeter inflowRate = new RateMeter(10);
+    private final RateMeter inflowBytes = new RateMeter(300);
+    private volatile UpstreamStatus status;
+
+    public UpstreamMetrics(String upstream, MeterRegistry registry) {
+        this.upstream = upstream;
+        this.registry = registry;
+        this.tags = Tags.of("upstream", upstream);
+        this.accepted = counter("outpost.bridge.messages.accepted", "messages stored for this upstream", Tags.empty());
+        this.sentLive = counter("outpost.bridge.messages.sent", "messages sent the first time", Tags.of("kind", "live"));
+        this.sentReplay = counter("outpost.bridge.messages.sent", "messages sent the first time", Tags.of("kind", "replay"));
+        this.acked = counter("outpost.bridge.messages.acked", "messages the upstream acknowledged", Tags.empty());
+        this.reconnects = counter("outpost.bridge.reconnects", "connections lost", Tags.empty());
+        this.stalls = counter("outpost.bridge.stalls", "links declared stalled", Tags.empty());
+        for (LinkState s : LinkState.values()) {
+            gauge("outpost.bridge.state", Tags.of("state", s.text()), st -> st.state().equals(s.text()) ? 1 : 0);
+        }
+        gauge("outpost.bridge.queued.messages", Tags.empty(), UpstreamStatus::queuedMessages);
+        gauge("outpost.bridge.queued.bytes", Tags.empty(), UpstreamStatus::queuedBytes);
+        gauge("outpost.bridge.store.bytes", Tags.empty(), UpstreamStatus::storeBytes);
+        gauge("outpost.bridge.queued.oldest.seconds", Tags.empty(), UpstreamStatus::oldestQueuedSeconds);
+        gauge("outpost.bridge.inflight", Tags.empty(), UpstreamStatus::inflight);
+        gauge("outpost.bridge.ack.rate", Tags.empty(), UpstreamStatus::ackRate);
+        gauge("outpost.bridge.replay.rate", Tags.empty(), UpstreamStatus::replayRate);
+        gauge("outpost.bridge.autonomy.hours", Tags.empty(), UpstreamStatus::autonomyHours);
+    }
+
+    private Counter counter(String name, String description, Tags extra) {
+        Counter c = Counter.builder(name).description(description).tags(tags.and(extra)).register(registry);
+        meters.add(c);
+        return c;
+    }
+
+    private void gauge(String name, Tags extra, ToDoubleFunction<UpstreamStatus> value) {
+        meters.add(Gauge.builder(name, this, m -> m.status == null ? 0 : value.applyAsDouble(m.status))
+                .tags(tags.and(extra)).strongReference(true).register(registry));
+    }
+
+    public void accepted(long messages, long bytes) {
+        accepted.increment(messages);
+        inflowRate.mark(messages);
+        inflowBytes.mark(bytes);
+    }
+
+    public void sent(boolean replay) {
+        (replay ? sentReplay : sentLive).increment();
+        if (replay) {
+            replayRate.mark(1);
+        }
+    }
+
+    public void acknowledged() {
+        acked.increment();
+        ackRate.mark(1);
+    }
+
+    public void reconnected() {
+        reconnects.increment();
+    }
+
+    public void stalled() {
+        stalls.increment();
+    }
+
+    /** Messages dropped or refused, by reason (see {@code docs/bridge.md}). */
+    public void dropped(String reason, long messages) {
+        dropped.computeIfAbsent(reason, k -> new AtomicLong()).addAndGet(messages);
+        droppedCounters.computeIfAbsent(reason, r -> counter("outpost.bridge.messages.dropped",
+                "messages dropped or refused", Tags.of("reason", r))).increment(messages);
+    }
+
+    public Map<String, Long> droppedSoFar() {
+        Map<String, Long> out = new TreeMap<>();
+        dropped.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    public long sentTotal() {
+        return (long) (sentLive.count() + sentReplay.count());
+    }
+
+    public long ackedTotal() {
+        return (long) acked.count();
+    }
+
+    public long reconnectsTotal() {
+        return (long) reconnects.count();
+    }
+
+    public long stallsTotal() {
+        return (long) stalls.count();
+    }
+
+    /** Folds the rates; called once a second by the upstream. */
+    public void updateRates(long nowNanos) {
+        ackRate.update(nowNanos);
+        replayRate.update(nowNanos);
+        inflowRate.update(nowNanos);
+        inflowBytes.update(nowNanos);
+    }
+
+    public double ackRate() {
+        return ackRate.rate();
+    }
+
+    public double replayRate() {
+        return replayRate.rate();
+    }
+
+    public double inflowRate() {
+        return inflowRate.rate();
+    }
+
+    /** Bytes per second into the store, smoothed over minutes: the rate autonomy is estimated at. */
+    public double inflowBytesRate() {
+        return inflowBytes.rate();
+    }
+
+    public void publish(UpstreamStatus s) {
+        this.status = s;
+    }
+
+    public UpstreamStatus status() {
+        return status;
+    }
+
+    public String upstream() {
+        return upstream;
+    }
+
+    /** Removes this upstream's meters (the upstream is closed). */
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+}

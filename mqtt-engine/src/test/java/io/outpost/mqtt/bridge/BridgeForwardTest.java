@@ -1,0 +1,180 @@
+package io.outpost.mqtt.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.CloudClient;
+import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
+import io.outpost.testing.Mosquitto;
+import io.outpost.testing.link.LinkEmulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BridgeForwardTest {
+
+    @TempDir
+    Path dir;
+
+    private Mosquitto cloud;
+    private CloudClient subscriber;
+    private Bridge bridge;
+    private final InMemoryLocalBroker local = new InMemoryLocalBroker();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void startCloud() {
+        assumeTrue(Mosquitto.installed(), "mosquitto is not installed (Debian package mosquitto); skipping");
+        cloud = Mosquitto.start(dir.resolve("cloud"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    private void startBridge(String yaml) throws Exception {
+        bridge = new Bridge(BridgeConfigs.upstreams(dir.resolve("data"), yaml), BridgeConfigs.identity(dir.resolve("data")),
+                local, meters);
+        bridge.start();
+    }
+
+    private static void publishAll(InMemoryLocalBroker broker, List<String> topics, int n, int qos) {
+        List<CompletableFuture<Void>> all = IntStream.range(0, n)
+                .mapToObj(i -> broker.publish(topics.get(i % topics.size()), Integer.toString(i), qos).toCompletableFuture())
+                .toList();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @ParameterizedTest(name = "MQTT {0}, QoS {1}")
+    @CsvSource({"5, 0", "5, 1", "5, 2", "3.1.1, 1", "3.1.1, 2"})
+    void local_messages_arrive_at_the_cloud_in_order_per_topic(String version, int qos) throws Exception {
+        subscriber = CloudClient.connect(cloud.port()).subscribe("sites/#", 2);
+        startBridge("""
+                upstreams:
+                  - name: cloud
+                    servers: ["mqtt://127.0.0.1:%d"]
+                    mqtt-version: %s
+                    forward:
+                      - {from: "north-field/#", to: "sites/{topic}", qos: %d}
+                """.formatted(cloud.port(), version, qos));
+        awaitConnected();
+
+        publishAll(local, List.of("north-field/tank/level", "north-field/pump/running"), 400, 1);
+
+        List<CloudClient.Received> got = subscriber.awaitCount(400, Duration.ofSeconds(30));
+        assertThat(got).hasSize(400);
+        for (String topic : List.of("sites/north-field/tank/level", "sites/north-field/pump/running")) {
+            List<Integer> values = got.stream().filter(r -> r.topic().equals(topic)).map(r -> Integer.parseInt(r.payload())).toList();
+            assertThat(values).hasSize(200).isSorted();
+        }
+        if (version.equals("5")) {
+            assertThat(got).extracting(CloudClient.Received::messageId).doesNotContainNull().doesNotHaveDuplicates();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == 0);
+    }
+
+    @Test
+    void messages_from_before_the_first_connection_are_delivered_and_counted_as_replay() throws Exception {
+        try (LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port())) {
+            link.down();
+            subscriber = CloudClient.connect(cloud.port()).subscribe("sites/#", 1);
+            startBridge("""
+                    upstreams:
+                      - name: cloud
+                        servers: ["mqtt://127.0.0.1:%d"]
+                        backoff: {initial: 100ms, max: 500ms}
+                        forward:
+                          - {from: "north-field/#", to: "sites/{topic}", qos: 1}
+                    """.formatted(link.port()));
+            publishAll(local, List.of("north-field/a"), 500, 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == 500);
+
+            link.up();
+
+            List<CloudClient.Received> got = subscriber.awaitCount(500, Duration.ofSeconds(30));
+            assertThat(got.stream().map(r -> Integer.parseInt(r.payload())).toList()).isSorted().hasSize(500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> meters.counter("outpost.bridge.messages.sent",
+                    "upstream", "cloud", "kind", "replay").count() == 500);
+        }
+    }
+
+    @Test
+    void reverse_rules_bring_cloud_commands_to_the_local_broker_but_never_echo_them_back() throws Exception {
+        subscriber = CloudClient.connect(cloud.port()).subscribe("#", 1);
+        List<EngineMessage> commands = new CopyOnWriteArrayList<>();
+        local.subscribe("north-field/#", 1, commands::add);
+        startBridge("""
+                upstreams:
+                  - name: cloud
+                    servers: ["mqtt://127.0.0.1:%d"]
+                    forward:
+                      - {from: "north-field/#", to: "sites/{topic}", qos: 1}
+                    reverse:
+                      - {from: "commands/pump-station-7/#", to: "north-field/{#}", qos: 1}
+                """.formatted(cloud.port()));
+        awaitConnected();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            subscriber.publish("commands/pump-station-7/tank/setpoint/set", "7.5", 1);
+            assertThat(commands).isNotEmpty();
+        });
+
+        EngineMessage cmd = commands.get(0);
+        assertThat(cmd.topic()).isEqualTo("north-field/tank/setpoint/set");
+        assertThat(new String(cmd.payload(), StandardCharsets.UTF_8)).isEqualTo("7.5");
+        local.publish("north-field/marker", "after", 1).toCompletableFuture().join();
+        subscriber.awaitCount(1, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.received().stream().anyMatch(r -> r.topic().equals("sites/north-field/marker")));
+        assertThat(subscriber.received()).noneMatch(r -> r.topic().startsWith("sites/north-field/tank/setpoint"));
+    }
+
+    @Test
+    void the_status_is_published_on_a_local_sys_topic_and_as_metrics() throws Exception {
+        startBridge("""
+                upstreams:
+                  - name: cloud
+                    servers: ["mqtt://127.0.0.1:%d"]
+                    status-interval: 1s
+                    forward:
+                      - {from: "north-field/#", qos: 1}
+                """.formatted(cloud.port()));
+        awaitConnected();
+        publishAll(local, List.of("north-field/x"), 10, 1);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            EngineMessage status = local.retained("$SYS/outpost/upstreams/cloud");
+            assertThat(status).isNotNull();
+            String json = new String(status.payload(), StandardCharsets.UTF_8);
+            assertThat(json).contains("\"state\":\"connected\"", "\"acked\":10", "\"autonomyHours\"");
+        });
+        assertThat(meters.get("outpost.bridge.state").tags("upstream", "cloud", "state", "connected").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("outpost.bridge.messages.acked").tags("upstream", "cloud").counter().count()).isEqualTo(10);
+        assertThat(meters.get("outpost.bridge.autonomy.hours").tags("upstream", "cloud").gauge().value()).isPositive();
+    }
+
+    private void awaitConnected() {
+        await().atMost(Duration.ofSeconds(15)).until(() -> bridge.status("cloud").map(s -> s.state().equals("connected")).orElse(false));
+    }
+}

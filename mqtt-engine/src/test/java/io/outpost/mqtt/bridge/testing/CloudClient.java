@@ -1,0 +1,91 @@
+package io.outpost.mqtt.bridge.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An independent MQTT 5 client (HiveMQ's) at the cloud broker: subscribes and records every message that arrives,
+ * in arrival order, so tests count at the cloud side what the bridge delivered.
+ */
+public final class CloudClient implements AutoCloseable {
+
+    /** A message as the cloud saw it. */
+    public record Received(String topic, String payload, int qos, boolean retain, Map<String, String> userProperties) {
+
+        /** The bridge's stable id, or null. */
+        public String messageId() {
+            return userProperties.get("outpost-msg-id");
+        }
+    }
+
+    private final Mqtt5AsyncClient client;
+    private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+
+    private CloudClient(Mqtt5AsyncClient client) {
+        this.client = client;
+    }
+
+    public static CloudClient connect(int port) {
+        Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("cloud-" + UUID.randomUUID())
+                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        client.connectWith().cleanStart(true).send().orTimeout(10, TimeUnit.SECONDS).join();
+        return new CloudClient(client);
+    }
+
+    /** Subscribes; messages from now on are recorded. */
+    public CloudClient subscribe(String filter, int qos) {
+        client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).callback(this::record).send()
+                .orTimeout(10, TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    private void record(Mqtt5Publish p) {
+        Map<String, String> props = new LinkedHashMap<>();
+        p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
+        received.add(new Received(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
+                p.getQos().getCode(), p.isRetain(), props));
+    }
+
+    public void publish(String topic, String payload, int qos) {
+        client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    public List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    public int count() {
+        return received.size();
+    }
+
+    /** Waits until at least {@code n} messages arrived. */
+    public List<Received> awaitCount(int n, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> received.size() >= n);
+        return received();
+    }
+
+    public Optional<Received> last() {
+        List<Received> all = received();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    @Override
+    public void close() {
+        client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+}
