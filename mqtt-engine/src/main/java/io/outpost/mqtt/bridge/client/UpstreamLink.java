@@ -55,6 +55,7 @@ public final class UpstreamLink {
     private long downSinceNanos = System.nanoTime();
     private long lastSummaryNanos;
     private String lastError = "";
+    private boolean outageReported;
     private ScheduledFuture<?> retry;
     private long pingSentNanos = -1;
 
@@ -125,6 +126,7 @@ public final class UpstreamLink {
         }
         current = c;
         state = LinkState.CONNECTED;
+        outageReported = false;
         connectedAtNanos = System.nanoTime();
         connectedAtMillis = System.currentTimeMillis();
         pingSentNanos = -1;
@@ -141,9 +143,10 @@ public final class UpstreamLink {
         }
         String why = describe(err);
         long now = System.nanoTime();
-        if (!why.equals(lastError)) {
+        if (!outageReported) {
+            // One warning per outage; its reasons change with every attempt (refused, reset, timeout).
             LOG.warn("upstream {}: cannot connect to {}: {}", config.name(), server, why);
-            lastError = why;
+            outageReported = true;
             lastSummaryNanos = now;
         } else if (now - lastSummaryNanos > SUMMARY_NANOS) {
             LOG.info("upstream {}: still not connected after {} min: {}", config.name(),
@@ -152,6 +155,7 @@ public final class UpstreamLink {
         } else {
             LOG.debug("upstream {}: cannot connect to {}: {}", config.name(), server, why);
         }
+        lastError = why;
         if (serverIndex + 1 < config.servers().size()) {
             serverIndex++;
             attempt();

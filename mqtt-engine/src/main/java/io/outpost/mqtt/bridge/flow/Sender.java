@@ -63,6 +63,7 @@ public final class Sender {
     private final Events events;
     private final InflightTable inflight = new InflightTable();
     private final ArrayDeque<Entry> resends = new ArrayDeque<>();
+    private final ArrayDeque<Batch> outbox = new ArrayDeque<>();
     private final StoreCursor[] cursors;
     private final ClassScheduler scheduler;
     private final TokenBucket bucket;
@@ -78,7 +79,6 @@ public final class Sender {
     private boolean retainAvailable = true;
     private long connectedAtMillis;
     private int unackedOnWire;
-    private boolean marking;
     private ScheduledFuture<?> wakeup;
     private long lastProgressNanos;
     private long unwritableSinceNanos = -1;
@@ -125,6 +125,7 @@ public final class Sender {
         unwritableSinceNanos = -1;
         unackedOnWire = 0;
         resends.clear();
+        outbox.clear();
         int restarted = 0;
         for (Entry e : inflight.inOrder()) {
             if (!c.connAck().sessionPresent() && e.qos == 2 && (e.sentBefore || e.phase == Phase.RELEASED)) {
@@ -148,6 +149,7 @@ public final class Sender {
 
     public void disconnected() {
         connection = null;
+        outbox.clear();
         if (wakeup != null) {
             wakeup.cancel(false);
             wakeup = null;
@@ -192,7 +194,8 @@ public final class Sender {
         }
         events.acknowledged();
         lastProgressNanos = System.nanoTime();
-        pump();
+        // Acknowledgements come in bursts: fill the freed window once after the burst, not once per packet.
+        requestPump();
     }
 
     private void received(int packetId, int reason) {
@@ -217,7 +220,7 @@ public final class Sender {
             e.marked = false;
         }
         resends.add(e);
-        pump();
+        requestPump();
     }
 
     // ------------------------------------------------------------------ sending
@@ -235,52 +238,81 @@ public final class Sender {
     /** Sends what the window, the rate limit and the connection allow. */
     public void pump() {
         UpstreamConnection c = connection;
-        if (c == null || marking || !c.isWritable()) {
+        if (c == null || !c.isWritable()) {
             return;
         }
-        List<Entry> batch = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         List<Qos2Mark> marks = new ArrayList<>();
         boolean wasWaiting = unackedOnWire > 0;
         try {
-            takeResends(batch, marks);
+            takeResends(entries, marks);
             if (resends.isEmpty()) {
-                takeNew(batch, marks);
+                takeNew(entries, marks);
             }
         } catch (UncheckedIOException e) {
             LOG.error("upstream {}: cannot read the queue: {}; retrying in a second", name, e.getMessage());
             scheduleWake(TimeUnit.SECONDS.toNanos(1));
         }
-        if (batch.isEmpty()) {
+        if (entries.isEmpty()) {
             return;
         }
         if (!wasWaiting && unackedOnWire > 0) {
             lastProgressNanos = System.nanoTime();
         }
+        Batch batch = new Batch(entries, c);
+        outbox.add(batch);
         if (marks.isEmpty()) {
-            write(c, batch);
-            if (batch.size() >= BATCH) {
-                // More may be waiting and nothing else (no acknowledgement for QoS 0) would come back for it.
-                requestPump();
-            }
+            batch.ready = true;
+            flushOutbox();
+        } else {
+            // QoS 2 state goes to the store before the packets that depend on it. Batches behind this one wait
+            // for it (order), but the store keeps recording theirs meanwhile, so marking is pipelined.
+            store.mark(marks).whenComplete((ok, err) -> loop.execute(() -> marked(batch, err)));
+        }
+        if (entries.size() >= BATCH) {
+            // More may be waiting and nothing else (no acknowledgement for QoS 0) would come back for it.
+            requestPump();
+        }
+    }
+
+    private void marked(Batch batch, Throwable err) {
+        if (batch.connection != connection) {
             return;
         }
-        marking = true;
-        store.mark(marks).whenComplete((ok, err) -> loop.execute(() -> {
-            marking = false;
-            if (err != null) {
-                LOG.error("upstream {}: cannot record QoS 2 state in the queue ({}); reconnecting to send again",
-                        name, err.getMessage());
-                c.close();
-                return;
+        if (err != null) {
+            LOG.error("upstream {}: cannot record QoS 2 state in the queue ({}); reconnecting to send again",
+                    name, err.getMessage());
+            outbox.clear();
+            batch.connection.close();
+            return;
+        }
+        for (Entry e : batch.entries) {
+            e.marked = true;
+        }
+        batch.ready = true;
+        flushOutbox();
+    }
+
+    /** Writes the batches at the head of the outbox that are ready, in order. */
+    private void flushOutbox() {
+        while (!outbox.isEmpty() && outbox.peekFirst().ready) {
+            Batch b = outbox.pollFirst();
+            if (b.connection == connection) {
+                write(b.connection, b.entries);
             }
-            for (Entry e : batch) {
-                e.marked = true;
-            }
-            if (connection == c) {
-                write(c, batch);
-                pump();
-            }
-        }));
+        }
+    }
+
+    /** Packets built for one connection, written once their QoS 2 state is in the store. */
+    private static final class Batch {
+        final List<Entry> entries;
+        final UpstreamConnection connection;
+        boolean ready;
+
+        Batch(List<Entry> entries, UpstreamConnection connection) {
+            this.entries = entries;
+            this.connection = connection;
+        }
     }
 
     private void takeResends(List<Entry> batch, List<Qos2Mark> marks) {
