@@ -119,6 +119,7 @@ final class Upstream {
                     @Override
                     public void stalled(String why) {
                         metrics.stalled();
+                        link.drop("stalled: " + why);
                     }
                 });
                 reverse = new ReverseRouter(config, broker, loop, clock, origin);

@@ -56,6 +56,8 @@ public final class UpstreamLink {
     private long lastSummaryNanos;
     private String lastError = "";
     private boolean outageReported;
+    /** Why this side closed the current connection, when it did. */
+    private String dropReason;
     private ScheduledFuture<?> retry;
     private long pingSentNanos = -1;
 
@@ -184,12 +186,15 @@ public final class UpstreamLink {
         current = null;
         long now = System.nanoTime();
         downSinceNanos = now;
-        String why = cause == null ? "connection closed" : describe(cause);
-        if (!why.equals(lastError)) {
-            lastError = why;
+        String why = dropReason != null ? dropReason : cause == null ? "connection closed" : describe(cause);
+        dropReason = null;
+        lastError = why;
+        boolean stopped = state == LinkState.STOPPED;
+        if (!stopped) {
+            state = LinkState.WAITING;
         }
         events.disconnected(c, why);
-        if (state == LinkState.STOPPED) {
+        if (stopped) {
             return;
         }
         LOG.warn("upstream {}: disconnected from {}: {}", config.name(), c.server(), why);
@@ -200,7 +205,7 @@ public final class UpstreamLink {
     /** Closes the current connection (stall, half-open); it is reconnected like any dropped connection. */
     public void drop(String why) {
         if (current != null) {
-            lastError = why;
+            dropReason = why;
             current.close();
         }
     }

@@ -51,7 +51,7 @@ public final class Sender {
 
         void acknowledged();
 
-        /** The link is declared stalled and is being closed. */
+        /** The link is stalled: the connection must be closed (and is then reconnected). */
         void stalled(String why);
     }
 
@@ -448,7 +448,6 @@ public final class Sender {
         if (why != null) {
             LOG.warn("upstream {}: link to {} stalled: {}; reconnecting", name, c.server(), why);
             events.stalled(why);
-            c.close();
         }
     }
 
