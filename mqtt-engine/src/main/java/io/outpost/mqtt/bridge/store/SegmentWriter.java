@@ -2,6 +2,7 @@ package io.outpost.mqtt.bridge.store;
 
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
+import io.outpost.mqtt.bridge.health.LogThrottle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,6 +63,7 @@ final class SegmentWriter implements Runnable {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1));
     private long nextSegmentId;
 
     private final Map<Segment, List<Pending>> buffered = new LinkedHashMap<>();
@@ -306,7 +308,11 @@ final class SegmentWriter implements Runnable {
         String reason = full ? "disk-full" : "store-error";
         if (op.done().completeExceptionally(new MessageRejectedException(reason, "upstream " + name + ": cannot write "
                 + "the queue: " + e.getMessage()))) {
-            LOG.warn("store {}: refused a message ({}): {}", name, reason, e.getMessage());
+            long held = throttle.pass(reason, System.nanoTime());
+            if (held >= 0) {
+                LOG.warn("store {}: refusing messages ({}): {}{}", name, reason, e.getMessage(),
+                        held > 0 ? " [" + held + " more refused in the last minute]" : "");
+            }
         }
     }
 
