@@ -22,9 +22,17 @@ public final class BridgeConfigs {
     /** A whole gateway file with a data dir and the given {@code upstreams:} block (indented as at top level). */
     public static GatewayConfig gateway(Path dataDir, String upstreamsYaml, Map<String, String> env) throws ConfigException {
         String yaml = "gateway: {id: pump-station-7, site: north-field, data-dir: \"" + dataDir + "\"}\n" + upstreamsYaml;
-        ConfigLoader loader = new ConfigLoader(new AdapterCatalog(List.of()), List.of(new UpstreamsSection()),
-                Set.of("json"), new Interpolator(env::get));
-        return loader.parse(yaml, dataDir.resolve("gateway.yaml"));
+        return loader(env).parse(yaml, dataDir.resolve("gateway.yaml"));
+    }
+
+    /** Loads a whole configuration file with only the bridge's section registered (no adapters). */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        return loader(Map.of()).load(file);
+    }
+
+    private static ConfigLoader loader(Map<String, String> env) {
+        return new ConfigLoader(new AdapterCatalog(List.of()), List.of(new UpstreamsSection()), Set.of("json"),
+                new Interpolator(env::get));
     }
 
     public static UpstreamsConfig upstreams(Path dataDir, String upstreamsYaml) {
