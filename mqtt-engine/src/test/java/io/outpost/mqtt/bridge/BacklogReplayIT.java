@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -55,7 +53,7 @@ class BacklogReplayIT {
             bridge.start();
             try {
                 long publishStart = System.nanoTime();
-                publishBacklog(local);
+                local.publishNumbered("north-field/device-", TOPICS, MESSAGES, 2000);
                 LOG.info("queued {} messages in {} s", MESSAGES, String.format("%.1f", (System.nanoTime() - publishStart) / 1e9));
                 await().atMost(Duration.ofSeconds(60)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == MESSAGES);
                 assertThat(sub.count()).isZero();
@@ -82,17 +80,5 @@ class BacklogReplayIT {
                 bridge.close();
             }
         }
-    }
-
-    /** Publishes like many field devices at once: up to 2000 publishes waiting for their hand-over. */
-    private static void publishBacklog(InMemoryLocalBroker local) throws InterruptedException {
-        Semaphore window = new Semaphore(2000);
-        for (int i = 0; i < MESSAGES; i++) {
-            window.acquire();
-            CompletableFuture<Void> f = local.publish("north-field/device-" + (i % TOPICS) + "/value", Integer.toString(i), 1)
-                    .toCompletableFuture();
-            f.whenComplete((ok, err) -> window.release());
-        }
-        window.acquire(2000);
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
 public final class MqttPackets {
 
     /** The user property every forwarded message carries: the gateway's stable id for QoS 1 de-duplication. */
-    public static final String MESSAGE_ID_PROPERTY = "outpost-msg-id";
+    public static final String MESSAGE_ID_PROPERTY = "oid";
 
     private MqttPackets() {
     }

@@ -14,8 +14,8 @@ final class RecordScanner {
 
     private static final int DEFAULT_BUFFER = 256 * 1024;
 
-    private final FileChannel channel;
-    private final long end;
+    private FileChannel channel;
+    private long end;
     private ByteBuffer buf = ByteBuffer.allocate(DEFAULT_BUFFER).flip();
     /** File offset of {@code buf}'s position 0. */
     private long bufStart;
@@ -25,10 +25,18 @@ final class RecordScanner {
     private long skipped;
 
     RecordScanner(FileChannel channel, long start, long end) {
+        reset(channel, start, end);
+    }
+
+    /** Scans another region (or file) with the same buffer, so a cursor does not allocate one per read. */
+    void reset(FileChannel channel, long start, long end) {
         this.channel = channel;
         this.end = end;
         this.bufStart = start;
         this.goodEnd = start;
+        this.recordOffset = -1;
+        this.skipped = 0;
+        buf.clear().flip();
     }
 
     /** Moves to the next good record; false at the end. */

@@ -20,6 +20,8 @@ final class Segment {
     FileChannel channel;
     /** Bytes written (by the writer; may be ahead of {@link #durableEnd}). */
     long size;
+    /** Bytes the writer holds for this segment and has not written yet (writer thread only). */
+    long bufferedBytes;
     volatile long durableEnd;
 
     int records;

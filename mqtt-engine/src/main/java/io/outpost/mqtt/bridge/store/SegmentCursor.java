@@ -28,6 +28,7 @@ final class SegmentCursor implements StoreCursor {
     private long lastId = -1;
     private FileChannel channel;
     private long offset;
+    private RecordScanner scanner;
 
     SegmentCursor(StoreIndex index, int classIndex, String name) {
         this.index = index;
@@ -86,7 +87,11 @@ final class SegmentCursor implements StoreCursor {
     }
 
     private void read(long end) throws IOException {
-        RecordScanner scanner = new RecordScanner(channel, offset, end);
+        if (scanner == null) {
+            scanner = new RecordScanner(channel, offset, end);
+        } else {
+            scanner.reset(channel, offset, end);
+        }
         long bytes = 0;
         while (ahead.size() < READ_AHEAD_RECORDS && bytes < READ_AHEAD_BYTES && scanner.next()) {
             int at = (int) scanner.offset();

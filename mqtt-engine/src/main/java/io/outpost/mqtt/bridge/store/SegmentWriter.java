@@ -205,11 +205,14 @@ final class SegmentWriter implements Runnable {
                 s = activeSegment(m.classIndex(), record.length);
             } catch (IOException e) {
                 long undone = 0;
-                for (List<Pending> list : buffered.values()) {
-                    for (Pending p : list) {
-                        undone += p.op() == op ? p.record().length : 0;
+                for (Map.Entry<Segment, List<Pending>> held : buffered.entrySet()) {
+                    long mine = 0;
+                    for (Pending p : held.getValue()) {
+                        mine += p.op() == op ? p.record().length : 0;
                     }
-                    list.removeIf(p -> p.op() == op);
+                    held.getValue().removeIf(p -> p.op() == op);
+                    held.getKey().bufferedBytes -= mine;
+                    undone += mine;
                 }
                 index.unreserve(undone);
                 fail(op, e);
@@ -217,6 +220,7 @@ final class SegmentWriter implements Runnable {
             }
             index.reserve(record.length);
             buffered.computeIfAbsent(s, k -> new ArrayList<>()).add(new Pending(record, m, op));
+            s.bufferedBytes += record.length;
         }
         waiting.add(op.done());
     }
@@ -229,14 +233,7 @@ final class SegmentWriter implements Runnable {
             s = c.active;
         }
         if (s != null) {
-            long pendingBytes = 0;
-            List<Pending> pending = buffered.get(s);
-            if (pending != null) {
-                for (Pending p : pending) {
-                    pendingBytes += p.record().length;
-                }
-            }
-            if (s.size + pendingBytes + length <= segmentTarget || s.size + pendingBytes == 0) {
+            if (s.size + s.bufferedBytes + length <= segmentTarget || s.size + s.bufferedBytes == 0) {
                 return s;
             }
             writeBuffered();
@@ -260,6 +257,7 @@ final class SegmentWriter implements Runnable {
         for (Map.Entry<Segment, List<Pending>> e : buffered.entrySet()) {
             Segment s = e.getKey();
             List<Pending> pending = e.getValue();
+            s.bufferedBytes = 0;
             ByteBuffer[] parts = new ByteBuffer[pending.size()];
             long total = 0;
             for (int i = 0; i < parts.length; i++) {

@@ -8,8 +8,11 @@ package io.outpost.mqtt.bridge.store;
  */
 public record StoredRecord(RecordRef ref, long epoch, long seq, QueuedMessage message) {
 
-    /** The stable id cloud consumers de-duplicate QoS 1 with: {@code <epoch>-<seq>}. */
+    /**
+     * The stable id cloud consumers de-duplicate QoS 1 with: epoch and sequence in base 36, {@code <epoch>.<seq>}
+     * (e.g. {@code mhz5q8kw.2n9i}), short because every byte crosses a billed link.
+     */
     public String messageId() {
-        return epoch + "-" + seq;
+        return Long.toString(epoch, 36) + "." + Long.toString(seq, 36);
     }
 }

@@ -24,11 +24,14 @@ import java.util.concurrent.Semaphore;
  * writes to the page cache, which a SIGKILL does not lose. Even numbers go to {@code q1/...} (QoS 1), odd ones to
  * {@code q2/...} (QoS 2).
  *
- * <p>Arguments: data dir, state dir, upstream port, mode ({@code publish} or {@code drain}).
+ * <p>Arguments: data dir, state dir, upstream port, mode: {@code publish} (until killed), {@code drain} (publish
+ * nothing) or {@code fill:<n>} (publish n QoS 1 messages as fast as they are accepted, print {@code FILLED}, idle).
  */
 public final class CrashChild {
 
     private static final int RATE = 1500;
+    /** What {@code fill:} publishes: a point reading as the core formats it; the value makes each one unique. */
+    public static final String READING = "{\"value\":%d,\"quality\":\"good\",\"ts\":1763700000123}";
 
     private CrashChild() {
     }
@@ -38,6 +41,7 @@ public final class CrashChild {
         Path state = Path.of(args[1]);
         int port = Integer.parseInt(args[2]);
         boolean publish = args[3].equals("publish");
+        long fill = args[3].startsWith("fill:") ? Long.parseLong(args[3].substring(5)) : 0;
         InMemoryLocalBroker local = new InMemoryLocalBroker();
         Bridge bridge = new Bridge(BridgeConfigs.upstreams(data, """
                 upstreams:
@@ -55,6 +59,11 @@ public final class CrashChild {
         bridge.start();
         System.out.println("READY");
         System.out.flush();
+        if (fill > 0) {
+            local.publishNumbered("q1/device-", 50, fill, 2000, READING);
+            System.out.println("FILLED");
+            System.out.flush();
+        }
         if (!publish) {
             Thread.sleep(Long.MAX_VALUE);
         }

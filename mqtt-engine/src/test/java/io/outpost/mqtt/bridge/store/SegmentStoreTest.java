@@ -135,7 +135,7 @@ class SegmentStoreTest {
         assertThat(back.payloadFormatUtf8()).isTrue();
         assertThat(back.receivedAtMillis()).isEqualTo(1234L);
         assertThat(records.get(1).seq()).isGreaterThan(records.get(0).seq());
-        assertThat(records.get(0).messageId()).isEqualTo(records.get(0).epoch() + "-" + records.get(0).seq());
+        assertThat(records.get(0).messageId()).isEqualTo(Long.toString(records.get(0).epoch(), 36) + "." + Long.toString(records.get(0).seq(), 36));
     }
 
     @Test

@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An independent MQTT 5 client (HiveMQ's) at the cloud broker: subscribes and records every message that arrives,
@@ -28,12 +31,14 @@ public final class CloudClient implements AutoCloseable {
 
         /** The bridge's stable id, or null. */
         public String messageId() {
-            return userProperties.get("outpost-msg-id");
+            return userProperties.get("oid");
         }
     }
 
     private final Mqtt5AsyncClient client;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final Set<String> payloads = ConcurrentHashMap.newKeySet();
 
     private CloudClient(Mqtt5AsyncClient client) {
         this.client = client;
@@ -56,8 +61,11 @@ public final class CloudClient implements AutoCloseable {
     private void record(Mqtt5Publish p) {
         Map<String, String> props = new LinkedHashMap<>();
         p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
-        received.add(new Received(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
-                p.getQos().getCode(), p.isRetain(), props));
+        Received r = new Received(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
+                p.getQos().getCode(), p.isRetain(), props);
+        received.add(r);
+        payloads.add(r.payload());
+        count.incrementAndGet();
     }
 
     public void publish(String topic, String payload, int qos) {
@@ -70,12 +78,17 @@ public final class CloudClient implements AutoCloseable {
     }
 
     public int count() {
-        return received.size();
+        return count.get();
+    }
+
+    /** How many different payloads arrived (duplicates counted once). */
+    public int distinctPayloads() {
+        return payloads.size();
     }
 
     /** Waits until at least {@code n} messages arrived. */
     public List<Received> awaitCount(int n, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> received.size() >= n);
+        await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> count.get() >= n);
         return received();
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,24 @@ public final class InMemoryLocalBroker implements LocalBroker {
     public CompletionStage<Void> publish(String topic, String payload, int qos) {
         return publish(new EngineMessage(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false, List.of(), null,
                 null, null, null, false, "test-client", System.currentTimeMillis(), 0));
+    }
+
+    /**
+     * Publishes messages 0..n-1 (the number is the payload) round-robin on {@code topics} topics named
+     * {@code prefix + k}, like many field devices at once: up to {@code window} publishes wait for their hand-over.
+     */
+    public void publishNumbered(String prefix, int topics, long n, int window) throws InterruptedException {
+        publishNumbered(prefix, topics, n, window, "%d");
+    }
+
+    /** As above with the payload {@code String.format(format, number)}. */
+    public void publishNumbered(String prefix, int topics, long n, int window, String format) throws InterruptedException {
+        Semaphore permits = new Semaphore(window);
+        for (long i = 0; i < n; i++) {
+            permits.acquire();
+            publish(prefix + (i % topics), String.format(format, i), 1).whenComplete((ok, err) -> permits.release());
+        }
+        permits.acquire(window);
     }
 
     @Override

@@ -1,0 +1,246 @@
+package io.outpost.mqtt.bridge.bench;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outpost.mqtt.bridge.Bridge;
+import io.outpost.mqtt.bridge.crash.CrashChild;
+import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.CloudClient;
+import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
+import io.outpost.testing.ExternalProcess;
+import io.outpost.testing.FreePorts;
+import io.outpost.testing.Mosquitto;
+import io.outpost.testing.link.LinkEmulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backlog replay and loss, this bridge against mosquitto's bridge (mosquitto as the edge broker bridging to a
+ * second mosquitto), given the same backlog built during the same outage, through the same link emulator, to the
+ * same cloud mosquitto, counted by the same subscriber at the cloud. Prints one table row per run.
+ *
+ * <p>Run with {@code mqtt-engine/bench/bridge-bench.sh replay}. Argument: a scratch directory.
+ */
+public final class ReplayBenchmark {
+
+    private static final int BACKLOG = Integer.getInteger("bench.backlog", 100_000);
+    private static final int SATELLITE_BACKLOG = Integer.getInteger("bench.satelliteBacklog", 20_000);
+    private static final Duration SATELLITE_WINDOW = Duration.ofSeconds(Integer.getInteger("bench.satelliteSeconds", 60));
+
+    private final Path dir;
+    private int run;
+
+    private ReplayBenchmark(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The link between edge and cloud, and what the cloud broker grants. */
+    private record Link(String name, Duration latency, long bandwidth, int cloudInflight) {
+    }
+
+    private record Result(String bridge, String link, int backlog, long accepted, long received, long copies,
+                          double seconds, boolean drained) {
+        String row() {
+            long lost = accepted - received;
+            return String.format("| %s | %s | %,d | %,d | %,d | %,d | %s | %,.0f | %,d |", bridge, link, backlog, accepted,
+                    received, copies - received, drained ? String.format("%.1f s", seconds) : String.format("%.1f s (stopped)", seconds),
+                    received / Math.max(seconds, 1e-3), Math.max(0, lost));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath().resolve("replay"));
+        ReplayBenchmark b = new ReplayBenchmark(dir);
+        Link loopback = new Link("loopback", Duration.ZERO, 0, 1000);
+        Link satellite = new Link("300 ms each way, 64 KB/s", Duration.ofMillis(300), 64 * 1024, 1000);
+        List<String> rows = new ArrayList<>();
+        System.out.println("| bridge | link | backlog | accepted | arrived at cloud | duplicates | drain time | msg/s | lost |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        List<Callable<Result>> scenarios = List.of(
+                () -> b.ours(loopback, BACKLOG, false),
+                () -> b.mosquitto(loopback, BACKLOG, "defaults", false),
+                () -> b.mosquitto(loopback, BACKLOG, "tuned", false),
+                () -> b.ours(loopback, BACKLOG, true),
+                () -> b.mosquitto(loopback, BACKLOG, "tuned", true),
+                () -> b.ours(satellite, SATELLITE_BACKLOG, false),
+                () -> b.mosquitto(satellite, SATELLITE_BACKLOG, "tuned", false));
+        String only = System.getProperty("bench.only", "");
+        for (int i = 0; i < scenarios.size(); i++) {
+            if (!only.isEmpty() && !List.of(only.split(",")).contains(Integer.toString(i + 1))) {
+                continue;
+            }
+            Result r = scenarios.get(i).call();
+            rows.add(r.row());
+            System.out.println(r.row());
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ this bridge
+
+    private Result ours(Link l, int backlog, boolean killDuringOutage) throws Exception {
+        Path here = Files.createDirectories(dir.resolve("run-" + (++run)));
+        String name = "outpost" + (killDuringOutage ? ", kill -9 in the outage" : "");
+        try (Mosquitto cloud = cloud(here, l); LinkEmulator link = emulate(cloud, l);
+             CloudClient sub = CloudClient.connect(cloud.port()).subscribe("#", 1)) {
+            link.down();
+            String upstreams = """
+                    upstreams:
+                      - name: cloud
+                        servers: ["mqtt://127.0.0.1:%d"]
+                        client-id: outpost-bench
+                        backoff: {initial: 200ms, max: 1s}
+                        forward:
+                          - {from: "q1/#", to: "sites/{topic}", qos: 1}
+                    """.formatted(link.port());
+            long accepted;
+            long start;
+            Runnable close;
+            if (killDuringOutage) {
+                // A child gateway fills its queue during the outage and is killed; a new one replays after it.
+                Path state = Files.createDirectories(here.resolve("state"));
+                try (ExternalProcess filler = child(here, state, link.port(), "fill:" + backlog)) {
+                    filler.awaitLine("FILLED"::equals, Duration.ofMinutes(5));
+                    filler.kill();
+                }
+                accepted = backlog;
+                ExternalProcess drainer = child(here, state, link.port(), "drain");
+                drainer.awaitLine("READY"::equals, Duration.ofMinutes(2));
+                close = () -> {
+                    if (Boolean.getBoolean("bench.debug")) {
+                        drainer.output().forEach(System.out::println);
+                    }
+                    drainer.close();
+                };
+            } else {
+                InMemoryLocalBroker local = new InMemoryLocalBroker();
+                Bridge bridge = new Bridge(BridgeConfigs.upstreams(here.resolve("data"), upstreams),
+                        BridgeConfigs.identity(here.resolve("data")), local, new SimpleMeterRegistry());
+                bridge.start();
+                local.publishNumbered("q1/device-", 50, backlog, 2000, CrashChild.READING);
+                accepted = backlog;
+                close = bridge::close;
+            }
+            start = System.nanoTime();
+            link.up();
+            Drain d = awaitDistinct(sub, accepted, l.latency().isZero() ? Duration.ofMinutes(10) : SATELLITE_WINDOW);
+            close.run();
+            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), (d.lastArrivalNanos() - start) / 1e9, d.complete());
+        }
+    }
+
+    private ExternalProcess child(Path here, Path state, int port, String mode) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ExternalProcess.start("edge", List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
+                CrashChild.class.getName(), here.resolve("data").toString(), state.toString(), Integer.toString(port), mode), null);
+    }
+
+    // ------------------------------------------------------------------ mosquitto's bridge
+
+    /**
+     * {@code defaults}: mosquitto's bridge as installed (queue bound {@code max_queued_messages 1000}, 20 in flight).
+     * {@code tuned}: unbounded queue, persistence on, 1000 in flight, as a careful operator would set it.
+     */
+    private Result mosquitto(Link l, int backlog, String variant, boolean killDuringOutage) throws Exception {
+        Path here = Files.createDirectories(dir.resolve("run-" + (++run)));
+        String name = "mosquitto bridge, " + variant + (killDuringOutage ? ", kill -9 in the outage" : "");
+        try (Mosquitto cloud = cloud(here, l); LinkEmulator link = emulate(cloud, l);
+             CloudClient sub = CloudClient.connect(cloud.port()).subscribe("#", 1)) {
+            link.down();
+            int edgePort = FreePorts.tcp();
+            List<String> conf = new ArrayList<>(List.of(
+                    "connection cloud", "address 127.0.0.1:" + link.port(), "topic q1/# out 1 \"\" sites/",
+                    "cleansession false", "restart_timeout 1 2", "keepalive_interval 30", "remote_clientid mosquitto-bench"));
+            if (variant.equals("tuned")) {
+                conf.addAll(List.of("max_queued_messages 0", "max_inflight_messages 1000", "persistence true",
+                        "persistence_location " + here + "/"));
+            }
+            Files.setPosixFilePermissions(here, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Mosquitto edge = Mosquitto.start(here.resolve("edge"), edgePort, conf.toArray(String[]::new));
+            long accepted = publishTo(edgePort, backlog);
+            if (killDuringOutage) {
+                edge.process().kill();
+                edge = Mosquitto.start(here.resolve("edge"), edgePort, conf.toArray(String[]::new));
+            }
+            long start = System.nanoTime();
+            link.up();
+            Drain d = awaitDistinct(sub, accepted, l.latency().isZero() ? Duration.ofMinutes(10) : SATELLITE_WINDOW);
+            if (Boolean.getBoolean("bench.debug")) {
+                edge.process().output().stream().filter(x -> !x.contains("PUBLISH") && !x.contains("PUBACK")).forEach(System.out::println);
+            }
+            edge.close();
+            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), (d.lastArrivalNanos() - start) / 1e9, d.complete());
+        }
+    }
+
+    /** Publishes the backlog to the edge mosquitto with QoS 1; returns how many it acknowledged. */
+    private static long publishTo(int port, int n) throws InterruptedException {
+        Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier("bench-publisher")
+                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        c.connectWith().cleanStart(true).send().orTimeout(10, TimeUnit.SECONDS).join();
+        Semaphore window = new Semaphore(1000);
+        List<CompletableFuture<?>> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            all.add(c.publishWith().topic("q1/device-" + (i % 50)).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(String.format(CrashChild.READING, i).getBytes(StandardCharsets.UTF_8)).send()
+                    .whenComplete((ok, err) -> window.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        long ok = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
+        c.disconnect().exceptionally(e -> null).join();
+        return ok;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private static Mosquitto cloud(Path here, Link l) {
+        return Mosquitto.start(here.resolve("cloud"), "max_queued_messages 0", "max_inflight_messages " + l.cloudInflight());
+    }
+
+    private static LinkEmulator emulate(Mosquitto cloud, Link l) {
+        return LinkEmulator.start("127.0.0.1", cloud.port()).latency(l.latency()).bandwidth(l.bandwidth());
+    }
+
+    /** How a drain ended: all arrived or not, and when the last message arrived. */
+    private record Drain(boolean complete, long lastArrivalNanos) {
+    }
+
+    /**
+     * Waits until {@code n} distinct messages arrived, or (once some arrived) nothing new came for 10 s, or none came
+     * within a minute (both bridges reconnect with a backoff), or the time is up.
+     */
+    private static Drain awaitDistinct(CloudClient sub, long n, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        long lastCount = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int count = sub.count();
+            if (count != lastCount) {
+                lastCount = count;
+                lastChange = System.nanoTime();
+                if (sub.distinctPayloads() >= n) {
+                    return new Drain(true, lastChange);
+                }
+            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(count == 0 ? 60 : 10)) {
+                return new Drain(false, lastChange);
+            }
+            Thread.sleep(20);
+        }
+        return new Drain(false, System.nanoTime());
+    }
+}
