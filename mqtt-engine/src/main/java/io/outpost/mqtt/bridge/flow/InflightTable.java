@@ -25,6 +25,8 @@ public final class InflightTable {
     /** One message. {@code qos} and {@code retain} are as sent (after the server's limits). */
     public static final class Entry {
         public final StoredRecord record;
+        /** The record's stable id, computed once. */
+        public final String messageId;
         /** The packet id; for QoS 0 a negative key of no meaning on the wire. */
         public final int packetId;
         public final int qos;
@@ -37,8 +39,9 @@ public final class InflightTable {
         /** The connection its last PUBLISH went out on (its send quota counts it until acknowledged). */
         public long connection = -1;
 
-        public Entry(StoredRecord record, int packetId, int qos, boolean retain) {
+        public Entry(StoredRecord record, String messageId, int packetId, int qos, boolean retain) {
             this.record = record;
+            this.messageId = messageId;
             this.packetId = packetId;
             this.qos = qos;
             this.retain = retain;
@@ -52,8 +55,8 @@ public final class InflightTable {
     private int acknowledged;
 
     /** A new entry: a fresh packet id for QoS 1/2, a local key for QoS 0. */
-    public Entry add(StoredRecord record, int qos, boolean retain) {
-        Entry e = new Entry(record, qos == 0 ? nextQos0() : allocate(), qos, retain);
+    public Entry add(StoredRecord record, String messageId, int qos, boolean retain) {
+        Entry e = new Entry(record, messageId, qos == 0 ? nextQos0() : allocate(), qos, retain);
         put(e);
         return e;
     }

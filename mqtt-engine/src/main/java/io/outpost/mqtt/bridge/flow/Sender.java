@@ -101,7 +101,7 @@ public final class Sender {
         this.scheduler = new ClassScheduler(weights);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
         for (MessageStore.Handshake h : store.recoveredHandshakes()) {
-            Entry e = new Entry(h.record(), h.mark().packetId(), 2, h.record().message().retain());
+            Entry e = new Entry(h.record(), h.record().messageId(), h.mark().packetId(), 2, h.record().message().retain());
             e.phase = h.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
             e.marked = true;
             e.sentBefore = true;
@@ -355,7 +355,8 @@ public final class Sender {
             if (qos > 0 && unackedOnWire >= window) {
                 return;
             }
-            long size = MqttPackets.publishSize(m, r.messageId(), qos, v5);
+            String id = r.messageId();
+            long size = MqttPackets.publishSize(m, id, qos, v5);
             if (maxPacket > 0 && size > maxPacket) {
                 LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
                         + "({} bytes); it is dropped", name, size, m.topic(), maxPacket);
@@ -371,7 +372,7 @@ public final class Sender {
             if (!store.take(r.ref())) {
                 continue;
             }
-            Entry e = inflight.add(r, qos, m.retain() && retainAvailable);
+            Entry e = inflight.add(r, id, qos, m.retain() && retainAvailable);
             if (qos > 0) {
                 e.connection = generation;
                 unackedOnWire++;
@@ -404,7 +405,7 @@ public final class Sender {
                 packets.add(MqttPackets.pubRel(e.packetId, v5));
                 continue;
             }
-            packets.add(MqttPackets.publish(e.record.message(), e.record.messageId(), e.qos, e.retain, e.packetId,
+            packets.add(MqttPackets.publish(e.record.message(), e.messageId, e.qos, e.retain, e.packetId,
                     e.sentBefore && e.qos > 0, now, v5));
             e.sentBefore = true;
             if (e.qos == 0) {

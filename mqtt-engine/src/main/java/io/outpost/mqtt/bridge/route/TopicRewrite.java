@@ -22,12 +22,15 @@ public final class TopicRewrite {
     private final TopicTemplate template;
     private final String[] filterLevels;
     private final Map<String, String> constants;
+    /** Whether the template uses what wildcards matched; most use only {topic} and constants. */
+    private final boolean captures;
 
     private TopicRewrite(TopicFilter filter, TopicTemplate template, Map<String, String> constants) {
         this.filter = filter;
         this.template = template;
         this.filterLevels = filter.text().split("/", -1);
         this.constants = Map.copyOf(constants);
+        this.captures = template.placeholders().stream().anyMatch(p -> !p.equals("topic") && !constants.containsKey(p));
     }
 
     /**
@@ -68,6 +71,10 @@ public final class TopicRewrite {
         }
         Map<String, String> values = new HashMap<>(constants);
         values.put("topic", topic);
+        if (!captures) {
+            String out = template.expand(values);
+            return TopicFilter.isValidTopicName(out) ? out : null;
+        }
         String[] levels = topic.split("/", -1);
         int wildcard = 0;
         for (int i = 0; i < filterLevels.length; i++) {

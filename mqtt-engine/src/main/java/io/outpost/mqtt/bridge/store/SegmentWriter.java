@@ -35,7 +35,7 @@ final class SegmentWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
     /** Removals and drops are flushed at least this often, bounding the resends after a power cut. */
-    private static final long IDLE_SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_OPS_PER_BATCH = 20_000;
     private static final Object WAKE = new Object();
