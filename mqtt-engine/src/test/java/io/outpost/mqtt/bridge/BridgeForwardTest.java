@@ -2,22 +2,17 @@ package io.outpost.mqtt.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.mqtt.api.EngineMessage;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,20 +27,18 @@ class BridgeForwardTest {
 
     private Mosquitto cloud;
     private CloudClient subscriber;
-    private Bridge bridge;
-    private final InMemoryLocalBroker local = new InMemoryLocalBroker();
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private BridgeHarness h;
 
     @BeforeEach
     void startCloud() {
-        assumeTrue(Mosquitto.installed(), "mosquitto is not installed (Debian package mosquitto); skipping");
-        cloud = Mosquitto.start(dir.resolve("cloud"));
+        cloud = BridgeHarness.cloud(dir.resolve("cloud"));
+        h = new BridgeHarness(dir.resolve("data"));
     }
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
+        if (h != null) {
+            h.close();
         }
         if (subscriber != null) {
             subscriber.close();
@@ -55,24 +48,11 @@ class BridgeForwardTest {
         }
     }
 
-    private void startBridge(String yaml) throws Exception {
-        bridge = new Bridge(BridgeConfigs.upstreams(dir.resolve("data"), yaml), BridgeConfigs.identity(dir.resolve("data")),
-                local, meters);
-        bridge.start();
-    }
-
-    private static void publishAll(InMemoryLocalBroker broker, List<String> topics, int n, int qos) {
-        List<CompletableFuture<Void>> all = IntStream.range(0, n)
-                .mapToObj(i -> broker.publish(topics.get(i % topics.size()), Integer.toString(i), qos).toCompletableFuture())
-                .toList();
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    }
-
     @ParameterizedTest(name = "MQTT {0}, QoS {1}")
     @CsvSource({"5, 0", "5, 1", "5, 2", "3.1.1, 1", "3.1.1, 2"})
     void local_messages_arrive_at_the_cloud_in_order_per_topic(String version, int qos) throws Exception {
         subscriber = CloudClient.connect(cloud.port()).subscribe("sites/#", 2);
-        startBridge("""
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
@@ -80,20 +60,23 @@ class BridgeForwardTest {
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: %d}
                 """.formatted(cloud.port(), version, qos));
-        awaitConnected();
+        h.awaitConnected();
 
-        publishAll(local, List.of("north-field/tank/level", "north-field/pump/running"), 400, 1);
+        h.publish("north-field/tank-", 2, 0, 400);
 
         List<CloudClient.Received> got = subscriber.awaitCount(400, Duration.ofSeconds(30));
         assertThat(got).hasSize(400);
-        for (String topic : List.of("sites/north-field/tank/level", "sites/north-field/pump/running")) {
+        for (String topic : List.of("sites/north-field/tank-0", "sites/north-field/tank-1")) {
             List<Integer> values = got.stream().filter(r -> r.topic().equals(topic)).map(r -> Integer.parseInt(r.payload())).toList();
             assertThat(values).hasSize(200).isSorted();
         }
         if (version.equals("5")) {
             assertThat(got).extracting(CloudClient.Received::messageId).doesNotContainNull().doesNotHaveDuplicates();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.status().queuedMessages() == 0);
+        assertThat(h.local.forwarderCount()).isEqualTo(1);
+        h.stop();
+        assertThat(h.local.forwarderCount()).as("a closed bridge takes no more messages").isZero();
     }
 
     @Test
@@ -101,7 +84,7 @@ class BridgeForwardTest {
         try (LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port())) {
             link.down();
             subscriber = CloudClient.connect(cloud.port()).subscribe("sites/#", 1);
-            startBridge("""
+            h.start("""
                     upstreams:
                       - name: cloud
                         servers: ["mqtt://127.0.0.1:%d"]
@@ -109,14 +92,14 @@ class BridgeForwardTest {
                         forward:
                           - {from: "north-field/#", to: "sites/{topic}", qos: 1}
                     """.formatted(link.port()));
-            publishAll(local, List.of("north-field/a"), 500, 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == 500);
+            h.publish("north-field/a", 1, 0, 500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.status().queuedMessages() == 500);
 
             link.up();
 
             List<CloudClient.Received> got = subscriber.awaitCount(500, Duration.ofSeconds(30));
             assertThat(got.stream().map(r -> Integer.parseInt(r.payload())).toList()).isSorted().hasSize(500);
-            await().atMost(Duration.ofSeconds(10)).until(() -> meters.counter("outpost.bridge.messages.sent",
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.meters.counter("outpost.bridge.messages.sent",
                     "upstream", "cloud", "kind", "replay").count() == 500);
         }
     }
@@ -125,8 +108,8 @@ class BridgeForwardTest {
     void reverse_rules_bring_cloud_commands_to_the_local_broker_but_never_echo_them_back() throws Exception {
         subscriber = CloudClient.connect(cloud.port()).subscribe("#", 1);
         List<EngineMessage> commands = new CopyOnWriteArrayList<>();
-        local.subscribe("north-field/#", 1, commands::add);
-        startBridge("""
+        h.local.subscribe("north-field/#", 1, commands::add);
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
@@ -135,7 +118,7 @@ class BridgeForwardTest {
                     reverse:
                       - {from: "commands/pump-station-7/#", to: "north-field/{#}", qos: 1}
                 """.formatted(cloud.port()));
-        awaitConnected();
+        h.awaitConnected();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             subscriber.publish("commands/pump-station-7/tank/setpoint/set", "7.5", 1);
             assertThat(commands).isNotEmpty();
@@ -144,7 +127,7 @@ class BridgeForwardTest {
         EngineMessage cmd = commands.get(0);
         assertThat(cmd.topic()).isEqualTo("north-field/tank/setpoint/set");
         assertThat(new String(cmd.payload(), StandardCharsets.UTF_8)).isEqualTo("7.5");
-        local.publish("north-field/marker", "after", 1).toCompletableFuture().join();
+        h.local.publish("north-field/marker", "after", 1).toCompletableFuture().join();
         subscriber.awaitCount(1, Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.received().stream().anyMatch(r -> r.topic().equals("sites/north-field/marker")));
         assertThat(subscriber.received()).noneMatch(r -> r.topic().startsWith("sites/north-field/tank/setpoint"));
@@ -152,7 +135,7 @@ class BridgeForwardTest {
 
     @Test
     void the_status_is_published_on_a_local_sys_topic_and_as_metrics() throws Exception {
-        startBridge("""
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
@@ -160,21 +143,17 @@ class BridgeForwardTest {
                     forward:
                       - {from: "north-field/#", qos: 1}
                 """.formatted(cloud.port()));
-        awaitConnected();
-        publishAll(local, List.of("north-field/x"), 10, 1);
+        h.awaitConnected();
+        h.publish("north-field/x", 1, 0, 10);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            EngineMessage status = local.retained("$SYS/outpost/upstreams/cloud");
+            EngineMessage status = h.local.retained("$SYS/outpost/upstreams/cloud");
             assertThat(status).isNotNull();
             String json = new String(status.payload(), StandardCharsets.UTF_8);
             assertThat(json).contains("\"state\":\"connected\"", "\"acked\":10", "\"autonomyHours\"");
         });
-        assertThat(meters.get("outpost.bridge.state").tags("upstream", "cloud", "state", "connected").gauge().value()).isEqualTo(1);
-        assertThat(meters.get("outpost.bridge.messages.acked").tags("upstream", "cloud").counter().count()).isEqualTo(10);
-        assertThat(meters.get("outpost.bridge.autonomy.hours").tags("upstream", "cloud").gauge().value()).isPositive();
-    }
-
-    private void awaitConnected() {
-        await().atMost(Duration.ofSeconds(15)).until(() -> bridge.status("cloud").map(s -> s.state().equals("connected")).orElse(false));
+        assertThat(h.meters.get("outpost.bridge.state").tags("upstream", "cloud", "state", "connected").gauge().value()).isEqualTo(1);
+        assertThat(h.meters.get("outpost.bridge.messages.acked").tags("upstream", "cloud").counter().count()).isEqualTo(10);
+        assertThat(h.meters.get("outpost.bridge.autonomy.hours").tags("upstream", "cloud").gauge().value()).isPositive();
     }
 }

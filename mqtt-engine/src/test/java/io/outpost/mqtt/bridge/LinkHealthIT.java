@@ -2,20 +2,16 @@ package io.outpost.mqtt.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,29 +24,23 @@ class LinkHealthIT {
     @TempDir
     Path dir;
 
-    private final InMemoryLocalBroker local = new InMemoryLocalBroker();
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Mosquitto cloud;
-    private Bridge bridge;
+    private BridgeHarness h;
 
     @BeforeEach
     void startCloud() {
-        assumeTrue(Mosquitto.installed(), "mosquitto is not installed (Debian package mosquitto); skipping");
-        cloud = Mosquitto.start(dir.resolve("cloud"), "max_queued_messages 0");
+        cloud = BridgeHarness.cloud(dir.resolve("cloud"), "max_queued_messages 0");
+        h = new BridgeHarness(dir.resolve("data"));
     }
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (cloud != null) {
-            cloud.close();
-        }
+        h.close();
+        cloud.close();
     }
 
     private void startBridge(String servers, String extra) throws Exception {
-        bridge = new Bridge(BridgeConfigs.upstreams(dir.resolve("data"), """
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: [%s]
@@ -59,22 +49,15 @@ class LinkHealthIT {
                 %s
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: 1}
-                """.formatted(servers, extra)), BridgeConfigs.identity(dir.resolve("data")), local, meters);
-        bridge.start();
+                """.formatted(servers, extra));
     }
 
     private UpstreamStatus status() {
-        return bridge.status("cloud").orElseThrow();
-    }
-
-    private void awaitState(String state) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> status().state().equals(state));
+        return h.status();
     }
 
     private void publish(int from, int to) {
-        List<CompletableFuture<Void>> all = IntStream.range(from, to)
-                .mapToObj(i -> local.publish("north-field/t", Integer.toString(i), 1).toCompletableFuture()).toList();
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        h.publish("north-field/t", 1, from, to);
     }
 
     private static List<Integer> distinct(CloudClient sub) {
@@ -86,7 +69,7 @@ class LinkHealthIT {
         try (LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port());
              CloudClient sub = CloudClient.connect(cloud.port()).subscribe("sites/#", 1)) {
             startBridge("\"mqtt://127.0.0.1:" + link.port() + "\"", "    keep-alive: 60s\n    stall-timeout: 2s");
-            awaitState("connected");
+            h.awaitConnected();
             publish(0, 100);
             sub.awaitCount(100, Duration.ofSeconds(20));
 
@@ -98,7 +81,7 @@ class LinkHealthIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> distinct(sub).size() == 200);
             assertThat(distinct(sub)).isEqualTo(IntStream.range(0, 200).boxed().toList());
-            assertThat(meters.get("outpost.bridge.stalls").tags("upstream", "cloud").counter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(h.meters.get("outpost.bridge.stalls").tags("upstream", "cloud").counter().count()).isGreaterThanOrEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> status().queuedMessages() == 0);
         }
     }
@@ -107,14 +90,14 @@ class LinkHealthIT {
     void a_half_open_connection_is_detected_by_keep_alive() throws Exception {
         try (LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port())) {
             startBridge("\"mqtt://127.0.0.1:" + link.port() + "\"", "    keep-alive: 1s");
-            awaitState("connected");
+            h.awaitConnected();
 
             link.blackHole(true);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> status().reconnects() >= 1);
             assertThat(status().lastError()).contains("PINGREQ");
             link.blackHole(false);
-            awaitState("connected");
+            h.awaitConnected();
         }
     }
 
@@ -125,7 +108,7 @@ class LinkHealthIT {
              CloudClient atFirst = CloudClient.connect(cloud.port()).subscribe("sites/#", 1);
              CloudClient atSecond = CloudClient.connect(second.port()).subscribe("sites/#", 1)) {
             startBridge("\"mqtt://127.0.0.1:" + toFirst.port() + "\", \"mqtt://127.0.0.1:" + second.port() + "\"", "");
-            awaitState("connected");
+            h.awaitConnected();
             assertThat(status().server()).endsWith(":" + toFirst.port());
             publish(0, 50);
             atFirst.awaitCount(50, Duration.ofSeconds(20));
@@ -147,7 +130,7 @@ class LinkHealthIT {
     void a_dead_first_server_at_startup_is_skipped() throws Exception {
         try (CloudClient sub = CloudClient.connect(cloud.port()).subscribe("sites/#", 1)) {
             startBridge("\"mqtt://127.0.0.1:" + FreePorts.tcp() + "\", \"mqtt://127.0.0.1:" + cloud.port() + "\"", "");
-            awaitState("connected");
+            h.awaitConnected();
             publish(0, 10);
             sub.awaitCount(10, Duration.ofSeconds(20));
             assertThat(status().server()).endsWith(":" + cloud.port());
@@ -157,7 +140,7 @@ class LinkHealthIT {
     @Test
     void over_a_flapping_satellite_like_link_every_message_arrives_in_order() throws Exception {
         cloud.close();
-        cloud = Mosquitto.start(dir.resolve("wide"), "max_queued_messages 0", "max_inflight_messages 200");
+        cloud = BridgeHarness.cloud(dir.resolve("wide"), "max_queued_messages 0", "max_inflight_messages 200");
         try (LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port());
              CloudClient sub = CloudClient.connect(cloud.port()).subscribe("sites/#", 1)) {
             link.latency(Duration.ofMillis(150)).bandwidth(64 * 1024);

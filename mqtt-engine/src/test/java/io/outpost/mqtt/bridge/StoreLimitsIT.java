@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.message.MessageRejectedException;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
@@ -34,27 +32,25 @@ class StoreLimitsIT {
     @TempDir
     Path dir;
 
-    private final InMemoryLocalBroker local = new InMemoryLocalBroker();
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Mosquitto cloud;
-    private Bridge bridge;
+    private BridgeHarness h;
 
     @BeforeEach
     void startCloud() {
-        assumeTrue(Mosquitto.installed(), "mosquitto is not installed (Debian package mosquitto); skipping");
-        cloud = Mosquitto.start(dir.resolve("cloud"), "max_queued_messages 0");
+        cloud = BridgeHarness.cloud(dir.resolve("cloud"), "max_queued_messages 0");
     }
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
+        if (h != null) {
+            h.close();
         }
         cloud.close();
     }
 
     private void startBridge(Path data, int port, String store) throws Exception {
-        bridge = new Bridge(BridgeConfigs.upstreams(data, """
+        h = new BridgeHarness(data);
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
@@ -62,14 +58,13 @@ class StoreLimitsIT {
                     store: %s
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: 1}
-                """.formatted(port, store)), BridgeConfigs.identity(data), local, meters);
-        bridge.start();
+                """.formatted(port, store));
     }
 
     /** Publishes and returns null when accepted, else the reason it was refused. */
     private String publish(String topic, String payload) {
         try {
-            local.publish(topic, payload, 1).toCompletableFuture().join();
+            h.local.publish(topic, payload, 1).toCompletableFuture().join();
             return null;
         } catch (CompletionException e) {
             return e.getCause() instanceof MessageRejectedException r ? r.reason() : e.getCause().toString();
@@ -77,7 +72,7 @@ class StoreLimitsIT {
     }
 
     private double dropped(String reason) {
-        var c = meters.find("outpost.bridge.messages.dropped").tags("upstream", "cloud", "reason", reason).counter();
+        var c = h.meters.find("outpost.bridge.messages.dropped").tags("upstream", "cloud", "reason", reason).counter();
         return c == null ? 0 : c.count();
     }
 
@@ -111,7 +106,7 @@ class StoreLimitsIT {
             assertThat(accepted).hasSizeGreaterThan(100);
             assertThat(dropped("disk-full")).isGreaterThanOrEqualTo(1);
             assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("disk-full"));
-            assertThat(bridge.status("cloud")).isPresent();
+            assertThat(h.bridge().status("cloud")).isPresent();
 
             Files.delete(filler);
             for (int i = 0; i < 10; i++) {
@@ -125,9 +120,8 @@ class StoreLimitsIT {
             assertThat(sub.received()).extracting(CloudClient.Received::payload).containsExactlyElementsOf(accepted);
         } finally {
             writerLog.detachAppender(logs);
-            if (bridge != null) {
-                bridge.close();
-                bridge = null;
+            if (h != null) {
+                h.close();
             }
             run("umount", small.toString());
         }
@@ -143,9 +137,9 @@ class StoreLimitsIT {
             String filler = "x".repeat(300);
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < 4000; i++) {
-                all.add(local.publish("north-field/pump/value", i + ":" + filler, 1).toCompletableFuture());
+                all.add(h.local.publish("north-field/pump/value", i + ":" + filler, 1).toCompletableFuture());
                 if (i % 100 == 0) {
-                    all.add(local.publish("north-field/pump/alarm/high", "alarm-" + i, 1).toCompletableFuture());
+                    all.add(h.local.publish("north-field/pump/alarm/high", "alarm-" + i, 1).toCompletableFuture());
                 }
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
@@ -153,7 +147,7 @@ class StoreLimitsIT {
             assertThat(evicted).isPositive();
 
             link.up();
-            await().atMost(Duration.ofSeconds(60)).until(() -> bridge.status("cloud").orElseThrow().queuedMessages() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.status().queuedMessages() == 0);
 
             List<CloudClient.Received> got = sub.awaitCount((int) (4040 - evicted), Duration.ofSeconds(30));
             List<String> alarms = got.stream().map(CloudClient.Received::payload).filter(p -> p.startsWith("alarm-")).toList();
@@ -163,7 +157,7 @@ class StoreLimitsIT {
             assertThat(telemetry).isSorted().contains(3999).hasSize((int) (4000 - evicted));
             int lastAlarmAt = got.stream().map(CloudClient.Received::payload).toList().indexOf("alarm-3900");
             assertThat(lastAlarmAt).as("alarms overtake the telemetry backlog").isLessThan(100);
-            assertThat(bridge.status("cloud").orElseThrow().dropped()).containsEntry("evicted", (long) evicted);
+            assertThat(h.status().dropped()).containsEntry("evicted", (long) evicted);
         }
     }
 

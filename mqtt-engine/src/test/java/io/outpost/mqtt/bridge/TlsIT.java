@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,9 +19,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.Mapping;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
 import io.outpost.mqtt.bridge.testing.TestCertificates;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
@@ -48,13 +46,12 @@ class TlsIT {
     Path dir;
 
     private TestCertificates pki;
-    private Bridge bridge;
-    private final InMemoryLocalBroker local = new InMemoryLocalBroker();
+    private BridgeHarness h;
 
     @BeforeEach
     void makeCertificates() throws Exception {
-        assumeTrue(Mosquitto.installed(), "mosquitto is not installed (Debian package mosquitto); skipping");
         assumeTrue(TestCertificates.opensslInstalled(), "openssl is not installed (Debian package openssl); skipping");
+        h = new BridgeHarness(dir.resolve("data"));
         // mosquitto started as root drops to its own user, which must be able to read the files.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         pki = TestCertificates.create(dir.resolve("pki"));
@@ -62,13 +59,13 @@ class TlsIT {
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
+        if (h != null) {
+            h.close();
         }
     }
 
     private void startBridge(int port, String tls) throws Exception {
-        bridge = new Bridge(BridgeConfigs.upstreams(dir.resolve("data"), """
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtts://127.0.0.1:%d"]
@@ -77,12 +74,11 @@ class TlsIT {
                     tls: %s
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: 1}
-                """.formatted(port, tls)), BridgeConfigs.identity(dir.resolve("data")), local, new SimpleMeterRegistry());
-        bridge.start();
+                """.formatted(port, tls));
     }
 
     private String state() {
-        return bridge.status("cloud").orElseThrow().state();
+        return h.status().state();
     }
 
     @ParameterizedTest(name = "client key {0}")
@@ -91,13 +87,13 @@ class TlsIT {
         int plainPort = FreePorts.tcp();
         String[] config = Stream.concat(Stream.of(pki.mosquittoMutualTls()), Stream.of("listener " + plainPort + " 127.0.0.1"))
                 .toArray(String[]::new);
-        try (Mosquitto cloud = Mosquitto.start(dir.resolve("cloud"), config);
+        try (Mosquitto cloud = BridgeHarness.cloud(dir.resolve("cloud"), config);
              CloudClient sub = CloudClient.connect(plainPort).subscribe("sites/#", 1)) {
             startBridge(cloud.port(), "{ca: \"%s\", cert: \"%s\", key: \"%s\"}".formatted(pki.file("ca.pem"),
                     pki.file("client.pem"), pki.file(key)));
             await().atMost(Duration.ofSeconds(20)).until(() -> state().equals("connected"));
 
-            local.publish("north-field/level", "4.2", 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            h.local.publish("north-field/level", "4.2", 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             assertThat(sub.awaitCount(1, Duration.ofSeconds(10))).extracting(CloudClient.Received::payload).containsExactly("4.2");
         }
@@ -105,20 +101,20 @@ class TlsIT {
 
     @Test
     void a_server_whose_certificate_another_ca_signed_is_refused() throws Exception {
-        try (Mosquitto cloud = Mosquitto.start(dir.resolve("cloud"), pki.mosquittoMutualTls())) {
+        try (Mosquitto cloud = BridgeHarness.cloud(dir.resolve("cloud"), pki.mosquittoMutualTls())) {
             startBridge(cloud.port(), "{ca: \"%s\", cert: \"%s\", key: \"%s\"}".formatted(pki.file("other-ca.pem"),
                     pki.file("client.pem"), pki.file("client.key")));
-            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.status("cloud").orElseThrow().lastError().contains("certif")
-                    || bridge.status("cloud").orElseThrow().lastError().contains("PKIX"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.status().lastError().contains("certif")
+                    || h.status().lastError().contains("PKIX"));
             assertThat(state()).isNotEqualTo("connected");
         }
     }
 
     @Test
     void without_a_client_certificate_mosquitto_refuses_the_bridge() throws Exception {
-        try (Mosquitto cloud = Mosquitto.start(dir.resolve("cloud"), pki.mosquittoMutualTls())) {
+        try (Mosquitto cloud = BridgeHarness.cloud(dir.resolve("cloud"), pki.mosquittoMutualTls())) {
             startBridge(cloud.port(), "{ca: \"%s\"}".formatted(pki.file("ca.pem")));
-            await().atMost(Duration.ofSeconds(20)).until(() -> !bridge.status("cloud").orElseThrow().lastError().isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !h.status().lastError().isEmpty());
             assertThat(state()).isNotEqualTo("connected");
         }
     }

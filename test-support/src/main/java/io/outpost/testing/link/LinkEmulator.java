@@ -95,10 +95,6 @@ public final class LinkEmulator implements AutoCloseable {
         down = false;
     }
 
-    public boolean isDown() {
-        return down;
-    }
-
     /** Resets (RST) every open connection; new ones are accepted as before. */
     public void resetConnections() {
         for (ProxiedConnection c : connections) {
@@ -136,10 +132,6 @@ public final class LinkEmulator implements AutoCloseable {
     /** Bytes passed from client to server (not counting what a black hole swallowed). */
     public long bytesToServer() {
         return upstream.forwarded.get();
-    }
-
-    public long bytesToClient() {
-        return downstream.forwarded.get();
     }
 
     private void acceptLoop() {

@@ -120,6 +120,7 @@ class LinkEmulatorTest {
                 }
             }).isInstanceOf(IOException.class);
         }
+        assertThat(link.connectionsAccepted()).isEqualTo(2);
         link.up();
         try (Socket again = connect()) {
             assertThat(roundTripMillis(again, 10)).isLessThan(5_000);

@@ -140,10 +140,6 @@ public final class UpstreamConnection {
         return channel.isWritable();
     }
 
-    public boolean isOpen() {
-        return channel.isActive();
-    }
-
     public long lastReadNanos() {
         return lastReadNanos;
     }

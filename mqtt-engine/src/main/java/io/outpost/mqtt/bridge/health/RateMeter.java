@@ -45,7 +45,4 @@ public final class RateMeter {
         return rate;
     }
 
-    public long total() {
-        return count.get();
-    }
 }

@@ -3,11 +3,8 @@ package io.outpost.mqtt.bridge.bench;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.crash.CrashChild;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
-import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
@@ -49,14 +46,19 @@ public final class ReplayBenchmark {
     private record Link(String name, Duration latency, long bandwidth, int cloudInflight) {
     }
 
+    /** One run; {@code linkUse} is the share of the link's capacity the bridge used towards the cloud, or -1. */
     private record Result(String bridge, String link, int backlog, long accepted, long received, long copies,
-                          double seconds, boolean drained) {
+                          double seconds, boolean drained, double linkUse) {
         String row() {
             long lost = accepted - received;
-            return String.format("| %s | %s | %,d | %,d | %,d | %,d | %s | %,.0f | %,d |", bridge, link, backlog, accepted,
+            return String.format("| %s | %s | %,d | %,d | %,d | %,d | %s | %,.0f | %s | %,d |", bridge, link, backlog, accepted,
                     received, copies - received, drained ? String.format("%.1f s", seconds) : String.format("%.1f s (stopped)", seconds),
-                    received / Math.max(seconds, 1e-3), Math.max(0, lost));
+                    received / Math.max(seconds, 1e-3), linkUse < 0 ? "-" : String.format("%.0f %%", linkUse * 100), Math.max(0, lost));
         }
+    }
+
+    private static double linkUse(Link l, LinkEmulator link, long bytesBefore, double seconds) {
+        return l.bandwidth() == 0 ? -1 : (link.bytesToServer() - bytesBefore) / seconds / l.bandwidth();
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,8 +67,8 @@ public final class ReplayBenchmark {
         Link loopback = new Link("loopback", Duration.ZERO, 0, 1000);
         Link satellite = new Link("300 ms each way, 64 KB/s", Duration.ofMillis(300), 64 * 1024, 1000);
         List<String> rows = new ArrayList<>();
-        System.out.println("| bridge | link | backlog | accepted | arrived at cloud | duplicates | drain time | msg/s | lost |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| bridge | link | backlog | accepted | arrived at cloud | duplicates | drain time | msg/s | link used | lost |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         List<Callable<Result>> scenarios = List.of(
                 () -> b.ours(loopback, BACKLOG, false),
                 () -> b.mosquitto(loopback, BACKLOG, "defaults", false),
@@ -116,11 +118,14 @@ public final class ReplayBenchmark {
                 running.close();
             };
             long start;
+            long bytesBefore = link.bytesToServer();
             start = System.nanoTime();
             link.up();
             Drain d = awaitDistinct(sub, accepted, l.latency().isZero() ? Duration.ofMinutes(10) : SATELLITE_WINDOW);
             close.run();
-            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), (d.lastArrivalNanos() - start) / 1e9, d.complete());
+            double seconds = (d.lastArrivalNanos() - start) / 1e9;
+            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), seconds, d.complete(),
+                    linkUse(l, link, bytesBefore, seconds));
         }
     }
 
@@ -132,19 +137,17 @@ public final class ReplayBenchmark {
         Path here = Files.createTempDirectory(dir, "run-" + (++run) + "-");
         try (Mosquitto cloud = cloud(here, l); LinkEmulator link = emulate(cloud, l)) {
             link.down();
-            InMemoryLocalBroker local = new InMemoryLocalBroker();
-            SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            Bridge bridge = new Bridge(BridgeConfigs.upstreams(here.resolve("data"), """
+            BridgeHarness h = new BridgeHarness(here.resolve("data"));
+            h.start("""
                     upstreams:
                       - name: cloud
                         servers: ["mqtt://127.0.0.1:%d"]
                         backoff: {initial: 100ms, max: 300ms}
                         forward:
                           - {from: "q1/#", to: "c/{topic}", qos: 1}
-                    """.formatted(link.port())), BridgeConfigs.identity(here.resolve("data")), local, meters);
-            bridge.start();
-            local.publishNumbered("q1/device-", 50, backlog, 2000, CrashChild.READING);
-            var acked = meters.get("outpost.bridge.messages.acked").counter();
+                    """.formatted(link.port()));
+            h.local.publishNumbered("q1/device-", 50, backlog, 2000, CrashChild.READING);
+            var acked = h.meters.get("outpost.bridge.messages.acked").counter();
             long start = System.nanoTime();
             link.up();
             long deadline = start + TimeUnit.MINUTES.toNanos(5);
@@ -153,9 +156,9 @@ public final class ReplayBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long done = (long) acked.count();
-            bridge.close();
+            h.close();
             return new Result("outpost, no subscriber (gateway limit)", l.name() + ", acked by broker", backlog, backlog,
-                    done, done, seconds, done >= backlog);
+                    done, done, seconds, done >= backlog, -1);
         }
     }
 
@@ -198,6 +201,7 @@ public final class ReplayBenchmark {
                 edge.process().kill();
                 edge = Mosquitto.start(here.resolve("edge"), edgePort, conf.toArray(String[]::new));
             }
+            long bytesBefore = link.bytesToServer();
             long start = System.nanoTime();
             link.up();
             Drain d = awaitDistinct(sub, accepted, l.latency().isZero() ? Duration.ofMinutes(10) : SATELLITE_WINDOW);
@@ -205,7 +209,9 @@ public final class ReplayBenchmark {
                 edge.process().output().stream().filter(x -> !x.contains("PUBLISH") && !x.contains("PUBACK")).forEach(System.out::println);
             }
             edge.close();
-            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), (d.lastArrivalNanos() - start) / 1e9, d.complete());
+            double seconds = (d.lastArrivalNanos() - start) / 1e9;
+            return new Result(name, l.name(), backlog, accepted, sub.distinctPayloads(), sub.count(), seconds, d.complete(),
+                    linkUse(l, link, bytesBefore, seconds));
         }
     }
 

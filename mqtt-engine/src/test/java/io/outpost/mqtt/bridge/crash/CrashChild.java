@@ -1,8 +1,6 @@
 package io.outpost.mqtt.bridge.crash;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.mqtt.bridge.Bridge;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.InMemoryLocalBroker;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -42,8 +40,9 @@ public final class CrashChild {
         int port = Integer.parseInt(args[2]);
         boolean publish = args[3].equals("publish");
         long fill = args[3].startsWith("fill:") ? Long.parseLong(args[3].substring(5)) : 0;
-        InMemoryLocalBroker local = new InMemoryLocalBroker();
-        Bridge bridge = new Bridge(BridgeConfigs.upstreams(data, """
+        BridgeHarness h = new BridgeHarness(data);
+        InMemoryLocalBroker local = h.local;
+        h.start("""
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
@@ -55,8 +54,7 @@ public final class CrashChild {
                     forward:
                       - {from: "q1/#", to: "c/{topic}", qos: 1}
                       - {from: "q2/#", to: "c/{topic}", qos: 2}
-                """.formatted(port)), BridgeConfigs.identity(data), local, new SimpleMeterRegistry());
-        bridge.start();
+                """.formatted(port));
         System.out.println("READY");
         System.out.flush();
         if (fill > 0) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,11 +89,6 @@ public final class CloudClient implements AutoCloseable {
     public List<Received> awaitCount(int n, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> count.get() >= n);
         return received();
-    }
-
-    public Optional<Received> last() {
-        List<Received> all = received();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
     @Override
