@@ -20,7 +20,7 @@ java_opts=(-Xmx1g -Dbench.dir="${BENCH_DIR:-${TMPDIR:-/tmp}}" -Dlogback.configur
 if [ "$what" = store ] || [ "$what" = all ]; then
   echo "== durable appends/s (JMH, 1 fork, 3x2s warm-up, 5x3s measurement)"
   java "${java_opts[@]}" -cp "$cp" org.openjdk.jmh.Main StoreAppendBenchmark \
-      -f 1 -wi 3 -w 2s -i 5 -r 3s -rf json -rff "$out/store.json" | tee "$out/store.txt"
+      -f 1 -wi 3 -w 2s -i 5 -r 3s -prof gc -rf json -rff "$out/store.json" | tee "$out/store.txt"
 fi
 if [ "$what" = replay ] || [ "$what" = all ]; then
   echo "== backlog replay and loss: this bridge vs mosquitto's bridge"

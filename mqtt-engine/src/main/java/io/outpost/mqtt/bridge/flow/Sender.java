@@ -63,7 +63,7 @@ public final class Sender {
     private final Events events;
     private final InflightTable inflight = new InflightTable();
     private final ArrayDeque<Entry> resends = new ArrayDeque<>();
-    private final ArrayDeque<Batch> outbox = new ArrayDeque<>();
+    private final Outbox outbox;
     private final StoreCursor[] cursors;
     private final ClassScheduler scheduler;
     private final TokenBucket bucket;
@@ -100,6 +100,7 @@ public final class Sender {
         }
         this.scheduler = new ClassScheduler(weights);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
+        this.outbox = new Outbox(name, store, inflight, loop, clock);
         for (MessageStore.Handshake h : store.recoveredHandshakes()) {
             Entry e = new Entry(h.record(), h.record().messageId(), h.mark().packetId(), 2, h.record().message().retain());
             e.phase = h.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
@@ -259,59 +260,10 @@ public final class Sender {
         if (!wasWaiting && unackedOnWire > 0) {
             lastProgressNanos = System.nanoTime();
         }
-        Batch batch = new Batch(entries, c);
-        outbox.add(batch);
-        if (marks.isEmpty()) {
-            batch.ready = true;
-            flushOutbox();
-        } else {
-            // QoS 2 state goes to the store before the packets that depend on it. Batches behind this one wait
-            // for it (order), but the store keeps recording theirs meanwhile, so marking is pipelined.
-            store.mark(marks).whenComplete((ok, err) -> loop.execute(() -> marked(batch, err)));
-        }
+        outbox.send(c, v5, entries, marks);
         if (entries.size() >= BATCH) {
             // More may be waiting and nothing else (no acknowledgement for QoS 0) would come back for it.
             requestPump();
-        }
-    }
-
-    private void marked(Batch batch, Throwable err) {
-        if (batch.connection != connection) {
-            return;
-        }
-        if (err != null) {
-            LOG.error("upstream {}: cannot record QoS 2 state in the queue ({}); reconnecting to send again",
-                    name, err.getMessage());
-            outbox.clear();
-            batch.connection.close();
-            return;
-        }
-        for (Entry e : batch.entries) {
-            e.marked = true;
-        }
-        batch.ready = true;
-        flushOutbox();
-    }
-
-    /** Writes the batches at the head of the outbox that are ready, in order. */
-    private void flushOutbox() {
-        while (!outbox.isEmpty() && outbox.peekFirst().ready) {
-            Batch b = outbox.pollFirst();
-            if (b.connection == connection) {
-                write(b.connection, b.entries);
-            }
-        }
-    }
-
-    /** Packets built for one connection, written once their QoS 2 state is in the store. */
-    private static final class Batch {
-        final List<Entry> entries;
-        final UpstreamConnection connection;
-        boolean ready;
-
-        Batch(List<Entry> entries, UpstreamConnection connection) {
-            this.entries = entries;
-            this.connection = connection;
         }
     }
 
@@ -394,31 +346,6 @@ public final class Sender {
         if (store.take(r.ref())) {
             store.remove(r.ref(), why);
         }
-    }
-
-    private void write(UpstreamConnection c, List<Entry> batch) {
-        long now = clock.millis();
-        List<MqttMessage> packets = new ArrayList<>(batch.size());
-        List<Entry> qos0 = new ArrayList<>();
-        for (Entry e : batch) {
-            if (e.phase == Phase.RELEASED) {
-                packets.add(MqttPackets.pubRel(e.packetId, v5));
-                continue;
-            }
-            packets.add(MqttPackets.publish(e.record.message(), e.messageId, e.qos, e.retain, e.packetId,
-                    e.sentBefore && e.qos > 0, now, v5));
-            e.sentBefore = true;
-            if (e.qos == 0) {
-                qos0.add(e);
-            }
-        }
-        c.send(packets, qos0.isEmpty() ? null : () -> {
-            for (Entry e : qos0) {
-                if (inflight.remove(e.packetId) != null) {
-                    store.remove(e.record.ref(), Removal.SENT);
-                }
-            }
-        });
     }
 
     private void scheduleWake(long nanos) {
