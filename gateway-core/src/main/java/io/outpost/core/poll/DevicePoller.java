@@ -14,6 +14,7 @@ import io.outpost.core.spi.DeviceException;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.time.Cancellable;
 import io.outpost.core.time.TaskScheduler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,8 +62,11 @@ public final class DevicePoller {
     private int consecutiveFailures;
     private long retryAtNanos = Long.MIN_VALUE;
     private Cancellable wakeup = Cancellable.NONE;
-    private DeviceStatus status;
+    private volatile DeviceStatus status;
     private boolean stopped;
+    private volatile long lastAttemptNanos = Long.MIN_VALUE;
+    private volatile long lastSuccessNanos = Long.MIN_VALUE;
+    private volatile int failures;
 
     /** One read in progress. */
     private static final class Read {
@@ -132,6 +136,15 @@ public final class DevicePoller {
 
     public DeviceStatus status() {
         return status;
+    }
+
+    /** A snapshot for health checks; any thread. */
+    public DeviceActivity activity() {
+        Duration minInterval = device.points().stream().map(PointConfig::pollInterval)
+                .min(Duration::compareTo).orElse(device.pollInterval());
+        Duration slowest = minInterval.compareTo(device.backoff().max()) > 0 ? minInterval : device.backoff().max();
+        return new DeviceActivity(device.id(), status, lastAttemptNanos, lastSuccessNanos, failures,
+                !device.points().isEmpty(), slowest.plus(device.timeout()));
     }
 
     // ------------------------------------------------------------------ adapter callbacks (any thread)
@@ -232,6 +245,7 @@ public final class DevicePoller {
     }
 
     private void startRead(List<PointConfig> due, long now) {
+        lastAttemptNanos = now;
         Read read = new Read(due, now);
         inFlight = read;
         CompletionStage<List<Sample>> stage;
@@ -276,9 +290,11 @@ public final class DevicePoller {
 
     private void succeeded(Read read, List<Sample> samples) {
         long now = scheduler.nanoTime();
+        lastSuccessNanos = now;
         if (consecutiveFailures > 0) {
             LOG.info("device {}: reads succeed again after {} failure(s)", device.id(), consecutiveFailures);
             consecutiveFailures = 0;
+            failures = 0;
             schedule.restartFrom(read.startNanos);
         }
         metrics.readSucceeded(now - read.startNanos, read.points.size());
@@ -299,6 +315,7 @@ public final class DevicePoller {
     private void failed(Read read, String reason, String message, Throwable unexpected) {
         long now = scheduler.nanoTime();
         consecutiveFailures++;
+        failures = consecutiveFailures;
         metrics.readFailed(reason);
         long delay = backoff.delayNanos(consecutiveFailures);
         retryAtNanos = now + delay;
@@ -333,6 +350,8 @@ public final class DevicePoller {
             return;
         }
         long now = scheduler.nanoTime();
+        lastAttemptNanos = now;
+        lastSuccessNanos = now;
         List<Reported> reported = new ArrayList<>();
         Sample s;
         while ((s = pushedSamples.poll()) != null) {

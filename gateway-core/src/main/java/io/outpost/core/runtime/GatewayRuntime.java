@@ -8,6 +8,7 @@ import io.outpost.core.mapping.PayloadFormats;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.poll.DeviceContext;
+import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.report.LiveValues;
 import io.outpost.core.spi.AdapterCatalog;
@@ -59,7 +60,8 @@ public final class GatewayRuntime implements AutoCloseable {
         this.adapters = adapters;
         this.services = services;
         this.maxStartStagger = maxStartStagger;
-        this.publisher = new PointPublisher(sink, formats, services.scheduler().clock(), maxPending, services.meters());
+        this.publisher = new PointPublisher(sink, formats, services.scheduler().clock(), services.scheduler()::nanoTime,
+                maxPending, services.meters());
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
 
@@ -174,6 +176,10 @@ public final class GatewayRuntime implements AutoCloseable {
         Map<String, DeviceStatus> out = new LinkedHashMap<>();
         devices.forEach((id, d) -> out.put(id, d.poller.status()));
         return out;
+    }
+
+    public synchronized List<DeviceActivity> activity() {
+        return devices.values().stream().map(d -> d.poller.activity()).toList();
     }
 
     public synchronized List<String> deviceIds() {

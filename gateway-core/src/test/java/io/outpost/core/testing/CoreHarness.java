@@ -1,5 +1,6 @@
 package io.outpost.core.testing;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.GatewayConfig;
@@ -25,7 +26,7 @@ public final class CoreHarness implements AutoCloseable {
     public final ManualScheduler scheduler = new ManualScheduler();
     public final RecordingSink sink = new RecordingSink();
     public final TestAdapterFactory adapters = new TestAdapterFactory();
-    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final MeterRegistry meters;
     public final GatewayConfig config;
     public final GatewayRuntime runtime;
 
@@ -34,6 +35,11 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     public CoreHarness(String yaml, RandomGenerator random, long maxPending) throws ConfigException {
+        this(yaml, random, maxPending, new SimpleMeterRegistry());
+    }
+
+    public CoreHarness(String yaml, RandomGenerator random, long maxPending, MeterRegistry meters) throws ConfigException {
+        this.meters = meters;
         AdapterCatalog catalog = new AdapterCatalog(List.of(adapters));
         config = new ConfigLoader(catalog, List.of(), PayloadFormats.standard().names(), new Interpolator(name -> null))
                 .parse(yaml, Path.of("test.yaml"));
