@@ -48,7 +48,7 @@ public final class OpcUaConnection implements AutoCloseable {
 
     private volatile OpcUaClient client;
     private volatile boolean active;
-    private volatile String lastReason = "not-connected";
+    private volatile String lastReason = "connecting";
     private boolean closed;
     private int failedAttempts;
     private Cancellable retry = Cancellable.NONE;
