@@ -101,7 +101,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
                 () -> new OpcUaPki(folder, context.gateway().id()));
         ClientFactory factory = new ClientFactory(settings, pki, context.gateway().id(), device.id());
         connection = new OpcUaConnection(device.id(), settings, factory, context.scheduler(), context.ioExecutor(),
-                device.backoff(), this, context::reportStatus);
+                device.backoff(), this, context::reportStatus, context.meters());
         itemsGauge = Gauge.builder("outpost.opcua.monitored.items", subscriptions, SubscriptionSet::itemCount)
                 .tag("device", device.id()).description("monitored items of the device's subscription")
                 .register(context.meters());

@@ -78,6 +78,12 @@ final class GatewayUnderTest implements AutoCloseable {
         return await(device, "_status", p -> state.equals(p.fields().get("state")));
     }
 
+    /** Waits for a status whose reason matches (the first reads may fail with {@code connecting} before it). */
+    Payload awaitState(String device, String state, Predicate<String> reason) {
+        return await(device, "_status", p -> state.equals(p.fields().get("state"))
+                && reason.test(String.valueOf(p.fields().get("reason"))));
+    }
+
     /** Sends a command as if it came from MQTT and waits for its result payload. */
     Payload command(String device, String point, String json) {
         String topic = "t/" + device + "/" + point + "/set";

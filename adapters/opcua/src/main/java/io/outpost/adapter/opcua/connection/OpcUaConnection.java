@@ -1,6 +1,8 @@
 package io.outpost.adapter.opcua.connection;
 
 import io.outpost.adapter.opcua.config.OpcUaDeviceSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.BackoffConfig;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.time.Cancellable;
@@ -45,6 +47,7 @@ public final class OpcUaConnection implements AutoCloseable {
     private final ConnectionListener listener;
     private final Consumer<DeviceStatus> status;
     private final KeepAliveWatchdog watchdog;
+    private final Counter failures;
 
     private volatile OpcUaClient client;
     private volatile boolean active;
@@ -55,7 +58,7 @@ public final class OpcUaConnection implements AutoCloseable {
 
     public OpcUaConnection(String device, OpcUaDeviceSettings settings, ClientFactory factory, TaskScheduler scheduler,
                            Executor io, BackoffConfig backoff, ConnectionListener listener,
-                           Consumer<DeviceStatus> status) {
+                           Consumer<DeviceStatus> status, MeterRegistry meters) {
         this.device = device;
         this.settings = settings;
         this.factory = factory;
@@ -64,6 +67,8 @@ public final class OpcUaConnection implements AutoCloseable {
         this.backoff = backoff;
         this.listener = listener;
         this.status = status;
+        this.failures = Counter.builder("outpost.opcua.connect.failures").tag("device", device)
+                .description("failed attempts to open a session").register(meters);
         this.watchdog = new KeepAliveWatchdog(scheduler, settings.keepAliveInterval(), settings.keepAliveFailures(),
                 this::probe, this::declareDead);
     }
@@ -130,6 +135,7 @@ public final class OpcUaConnection implements AutoCloseable {
             failed = client;
             client = null;
             failedAttempts++;
+            failures.increment();
             Duration base = backoff.baseDelay(failedAttempts);
             double spread = 1 + backoff.jitter() * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
             delayMillis = Math.max(1, (long) (base.toMillis() * spread));
@@ -145,6 +151,7 @@ public final class OpcUaConnection implements AutoCloseable {
         }
         lastReason = reason;
         status.accept(DeviceStatus.offline(reason, scheduler.clock().instant()));
+        listener.sessionLost(reason);
         if (failed != null) {
             failed.disconnectAsync().whenComplete((ok, e) -> LOG.trace("device {}: failed client released", device));
         }
