@@ -99,7 +99,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
         Path folder = OpcUaPki.folderOf(context.gateway().dataDir());
         OpcUaPki pki = context.shared("opcua-pki:" + folder, OpcUaPki.class,
                 () -> new OpcUaPki(folder, context.gateway().id()));
-        ClientFactory factory = new ClientFactory(settings, pki, context.gateway().id(), device.id());
+        ClientFactory factory = new ClientFactory(settings, pki, context.gateway().id(), device.id(), context.ioExecutor());
         connection = new OpcUaConnection(device.id(), settings, factory, context.scheduler(), context.ioExecutor(),
                 device.backoff(), this, context::reportStatus, context.meters());
         itemsGauge = Gauge.builder("outpost.opcua.monitored.items", subscriptions, SubscriptionSet::itemCount)

@@ -5,6 +5,7 @@ import io.outpost.adapter.opcua.config.UserAuth;
 import io.outpost.adapter.opcua.security.ApplicationIdentity;
 import io.outpost.adapter.opcua.security.CertificateFiles;
 import io.outpost.adapter.opcua.security.OpcUaPki;
+import io.outpost.adapter.opcua.security.ServerCertificateCheck;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -21,7 +22,6 @@ import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.typetree.DataTypeManagerFactory;
 import org.eclipse.milo.opcua.sdk.client.typetree.DataTypeTreeFactory;
-import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransport;
@@ -44,13 +44,14 @@ public final class ClientFactory {
     private final OpcUaDeviceSettings settings;
     private final OpcUaPki pki;
     private final String gatewayId;
-    private final CertificateValidator serverCheck;
+    private final ServerCertificateCheck serverCheck;
 
-    public ClientFactory(OpcUaDeviceSettings settings, OpcUaPki pki, String gatewayId, String deviceId) {
+    /** @param io where file work of the certificate check runs (the device's IO executor) */
+    public ClientFactory(OpcUaDeviceSettings settings, OpcUaPki pki, String gatewayId, String deviceId, Executor io) {
         this.settings = settings;
         this.pki = pki;
         this.gatewayId = gatewayId;
-        this.serverCheck = pki.serverCheck(deviceId, settings.endpoint(), settings.trust());
+        this.serverCheck = pki.serverCheck(deviceId, settings.endpoint(), settings.trust(), io);
     }
 
     /**
@@ -63,6 +64,7 @@ public final class ClientFactory {
         IdentityProvider user;
         try {
             identity = pki.identity();
+            serverCheck.refreshTrustList();
             user = identityProvider(settings.auth());
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);

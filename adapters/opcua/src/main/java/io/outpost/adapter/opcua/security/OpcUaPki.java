@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
@@ -79,9 +80,9 @@ public final class OpcUaPki implements AutoCloseable {
         return identity;
     }
 
-    /** The check of one device's server certificates. */
-    public ServerCertificateCheck serverCheck(String device, String endpoint, TrustMode trust) {
-        return new ServerCertificateCheck(device, endpoint, trust, this);
+    /** The check of one device's server certificates; {@code io} does its file work. */
+    public ServerCertificateCheck serverCheck(String device, String endpoint, TrustMode trust, Executor io) {
+        return new ServerCertificateCheck(device, endpoint, trust, this, io);
     }
 
     public Path trustedDir() {
@@ -113,6 +114,7 @@ public final class OpcUaPki implements AutoCloseable {
         for (String folder : new String[] {"own", "trusted", "issuers", "rejected"}) {
             Files.createDirectories(root.resolve(folder));
         }
+        trustList.refresh();
         Path certFile = ownDir().resolve("cert.der");
         Path keyFile = ownDir().resolve("key.pem");
         if (Files.exists(certFile) && Files.exists(keyFile)) {

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The trust list in two folders: {@code trusted/} (server certificates and CA certificates the gateway trusts,
  * {@code .der .pem .crt .cer}, and the CAs' {@code .crl} files) and {@code issuers/} (intermediate CA certificates
- * and their CRLs, needed to build a chain but not trusted by themselves). The folders are read on every use, which
- * happens only when a secure channel opens, so a file moved into {@code trusted/} counts at the next attempt
- * without a restart. Thread-safe: it keeps no state but the folders.
+ * and their CRLs, needed to build a chain but not trusted by themselves). Milo checks certificates on its network
+ * threads, which must not touch the disk, so the getters answer from a snapshot that {@link #refresh()} (on an IO
+ * thread) re-reads before every connection attempt and after every refusal: a file moved into {@code trusted/} counts
+ * at the next attempt, without a restart. Thread-safe.
  */
 final class PkiTrustList implements TrustListManager {
 
@@ -36,69 +37,90 @@ final class PkiTrustList implements TrustListManager {
     private final Path trusted;
     private final Path issuers;
 
+    private record Snapshot(List<X509Certificate> trusted, List<X509CRL> trustedCrls, List<X509Certificate> issuers,
+                            List<X509CRL> issuerCrls) {
+    }
+
+    private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), List.of());
+
     PkiTrustList(Path trusted, Path issuers) {
         this.trusted = trusted;
         this.issuers = issuers;
     }
 
+    /** Reads the folders again. Blocks on the disk: IO threads only. */
+    void refresh() {
+        snapshot = new Snapshot(certificates(trusted), crls(trusted), certificates(issuers), crls(issuers));
+    }
+
     @Override
     public List<X509CRL> getIssuerCrls() {
-        return crls(issuers);
+        return snapshot.issuerCrls();
     }
 
     @Override
     public List<X509CRL> getTrustedCrls() {
-        return crls(trusted);
+        return snapshot.trustedCrls();
     }
 
     @Override
     public List<X509Certificate> getIssuerCertificates() {
-        return certificates(issuers);
+        return snapshot.issuers();
     }
 
     @Override
     public List<X509Certificate> getTrustedCertificates() {
-        return certificates(trusted);
+        return snapshot.trusted();
     }
 
     @Override
     public void setIssuerCrls(List<X509CRL> issuerCrls) {
         replaceCrls(issuers, issuerCrls);
+        refresh();
     }
 
     @Override
     public void setTrustedCrls(List<X509CRL> trustedCrls) {
         replaceCrls(trusted, trustedCrls);
+        refresh();
     }
 
     @Override
     public void setIssuerCertificates(List<X509Certificate> issuerCertificates) {
         replaceCertificates(issuers, issuerCertificates);
+        refresh();
     }
 
     @Override
     public void setTrustedCertificates(List<X509Certificate> trustedCertificates) {
         replaceCertificates(trusted, trustedCertificates);
+        refresh();
     }
 
     @Override
     public void addIssuerCertificate(X509Certificate certificate) {
         write(issuers, certificate);
+        refresh();
     }
 
     @Override
     public void addTrustedCertificate(X509Certificate certificate) {
         write(trusted, certificate);
+        refresh();
     }
 
     @Override
     public boolean removeIssuerCertificate(ByteString thumbprint) {
-        return remove(issuers, thumbprint);
+        boolean removed = remove(issuers, thumbprint);
+        refresh();
+        return removed;
     }
 
     @Override
     public boolean removeTrustedCertificate(ByteString thumbprint) {
-        return remove(trusted, thumbprint);
+        boolean removed = remove(trusted, thumbprint);
+        refresh();
+        return removed;
     }
 
     @Override

@@ -5,11 +5,13 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import io.outpost.adapter.opcua.data.StatusNames;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.DefaultClientCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Decides whether one device's server certificate is trusted. With {@code trust-server: pki} a certificate that does
  * not chain to {@code trusted/} is refused, kept in {@code rejected/}, and ONE log line (per certificate, not per
  * retry) tells the user which file to move where. With {@code auto-accept} every certificate is accepted, and that is
- * logged once per certificate as a warning. Called by Milo on its own threads while a secure channel opens.
+ * logged once per certificate as a warning. Called by Milo on its network threads while a secure channel opens, so it
+ * works from the trust list's snapshot; writing the refused file and re-reading the folders go to the IO executor.
  */
 public final class ServerCertificateCheck implements CertificateValidator {
 
@@ -28,14 +31,22 @@ public final class ServerCertificateCheck implements CertificateValidator {
     private final TrustMode trust;
     private final OpcUaPki pki;
     private final CertificateValidator pkix;
+    private final Executor io;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    ServerCertificateCheck(String device, String endpoint, TrustMode trust, OpcUaPki pki) {
+    ServerCertificateCheck(String device, String endpoint, TrustMode trust, OpcUaPki pki, Executor io) {
         this.device = device;
         this.endpoint = endpoint;
         this.trust = trust;
         this.pki = pki;
-        this.pkix = new DefaultClientCertificateValidator(pki.trustList(), pki.rejected());
+        this.io = io;
+        // Refused chains are kept in rejected/ by this class (off the network thread), not by Milo's validator.
+        this.pkix = new DefaultClientCertificateValidator(pki.trustList(), new MemoryCertificateQuarantine());
+    }
+
+    /** Re-reads the trust list; before a connection attempt, on an IO thread. */
+    public void refreshTrustList() {
+        pki.trustList().refresh();
     }
 
     @Override
@@ -55,8 +66,15 @@ public final class ServerCertificateCheck implements CertificateValidator {
             pkix.validateCertificateChain(chain, applicationUri, validHostNames);
             reported.remove(thumbprint);
         } catch (UaException e) {
+            boolean untrusted = isUntrusted(e.getStatusCode().value());
+            io.execute(() -> {
+                if (untrusted) {
+                    pki.rejected().addRejectedCertificate(leaf);
+                }
+                pki.trustList().refresh();
+            });
             if (reported.add(thumbprint)) {
-                if (isUntrusted(e.getStatusCode().value())) {
+                if (untrusted) {
                     LOG.error("device {}: the server certificate of {} ({}) is not trusted; to trust it, move {} to {} "
                             + "(the gateway retries by itself)", device, endpoint,
                             leaf.getSubjectX500Principal().getName(), pki.rejected().fileOf(leaf), pki.trustedDir());
