@@ -148,11 +148,16 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
         }
     }
 
-    private void resubscribe() {
+    private void resubscribe(boolean recreate) {
         runOnIo(() -> {
             OpcUaClient client = connection.activeClient();
             Resolution r = resolution;
-            if (!closed && client != null && r != null) {
+            if (closed || client == null || r == null) {
+                return;
+            }
+            if (recreate) {
+                subscriptions.recreate(client, r);
+            } else {
                 subscriptions.ensure(client, r);
             }
         });

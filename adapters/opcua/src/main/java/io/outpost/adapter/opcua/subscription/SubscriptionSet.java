@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
@@ -50,7 +51,7 @@ public final class SubscriptionSet {
     private final Duration keepAlive;
     private final Duration lifetime;
     private final PointSink sink;
-    private final Runnable resubscribe;
+    private final Consumer<Boolean> resubscribe;
     private final BooleanSupplier sessionUp;
     private final Clock clock;
     private final Set<String> pushed = ConcurrentHashMap.newKeySet();
@@ -60,11 +61,12 @@ public final class SubscriptionSet {
     /**
      * @param points      the device's points in mode subscribe
      * @param lifetime    how long the server keeps the subscription without the gateway (the session timeout)
-     * @param resubscribe asks the adapter to call {@link #ensure} again on its IO thread (after a transfer failure)
+     * @param resubscribe asks the adapter to call {@link #ensure} ({@code false}) or {@link #recreate} ({@code true})
+     *                    again on its IO thread
      * @param sessionUp   whether a session is active, to tell a refused subscription from a lost session
      */
     public SubscriptionSet(String device, List<PointConfig> points, Duration publishing, Duration keepAlive,
-                           Duration lifetime, PointSink sink, Runnable resubscribe, BooleanSupplier sessionUp,
+                           Duration lifetime, PointSink sink, Consumer<Boolean> resubscribe, BooleanSupplier sessionUp,
                            Clock clock) {
         this.device = device;
         this.points = List.copyOf(points);
@@ -111,7 +113,7 @@ public final class SubscriptionSet {
             s.create();
         } catch (UaException e) {
             String reason = StatusNames.of(e.getStatusCode());
-            if (!sessionUp.getAsBoolean()) {
+            if (!sessionUp.getAsBoolean() || sessionProblem(e.getStatusCode().value())) {
                 LOG.debug("device {}: no subscription while the session is down ({})", device, reason);
                 return;
             }
@@ -141,13 +143,22 @@ public final class SubscriptionSet {
                 s.getRevisedPublishingInterval().map(d -> (long) d.doubleValue()).orElse(publishing.toMillis()));
     }
 
-    /** Drops the current subscription (best effort on the server) and builds a new one. IO thread. */
+    /**
+     * Deletes the current subscription on the server and builds a new one. When the delete fails because the
+     * session is in trouble, the subscription is kept: Milo moves it to the recovered session, and a second one
+     * would duplicate every item. IO thread.
+     */
     public void recreate(OpcUaClient client, Resolution resolution) {
         OpcUaSubscription old = current;
         if (old != null && old.getSyncState() != OpcUaSubscription.SyncState.INITIAL) {
             try {
                 old.delete();
             } catch (UaException e) {
+                if (sessionProblem(e.getStatusCode().value())) {
+                    LOG.debug("device {}: subscription kept for the session's recovery ({})", device,
+                            StatusNames.of(e.getStatusCode()));
+                    return;
+                }
                 LOG.debug("device {}: old subscription not deleted ({}); the server drops it when its lifetime ends",
                         device, StatusNames.of(e.getStatusCode()));
                 old.reset();
@@ -232,6 +243,17 @@ public final class SubscriptionSet {
         return created;
     }
 
+    /** The session or its connection failed, not the subscription: the next session tries again. */
+    private static boolean sessionProblem(long status) {
+        long v = status & 0xFFFF_0000L;
+        return v == StatusCodes.Bad_ConnectionClosed || v == StatusCodes.Bad_SessionClosed
+                || v == StatusCodes.Bad_SessionIdInvalid || v == StatusCodes.Bad_SessionNotActivated
+                || v == StatusCodes.Bad_NotConnected || v == StatusCodes.Bad_SecureChannelClosed
+                || v == StatusCodes.Bad_SecureChannelIdInvalid || v == StatusCodes.Bad_Timeout
+                || v == StatusCodes.Bad_RequestTimeout || v == StatusCodes.Bad_CommunicationError
+                || v == StatusCodes.Bad_ServerNotConnected;
+    }
+
     private static boolean filterRefused(StatusCode status) {
         long v = status.value() & 0xFFFF_0000L;
         return v == StatusCodes.Bad_MonitoredItemFilterUnsupported || v == StatusCodes.Bad_FilterNotAllowed
@@ -276,7 +298,7 @@ public final class SubscriptionSet {
         public void onTransferFailed(OpcUaSubscription subscription, StatusCode status) {
             LOG.info("device {}: the subscription could not move to the new session ({}); creating it again",
                     device, StatusNames.of(status));
-            resubscribe.run();
+            resubscribe.accept(false);
         }
 
         @Override
@@ -284,7 +306,7 @@ public final class SubscriptionSet {
             if (status.isBad()) {
                 LOG.warn("device {}: the server ended the subscription ({}); creating it again", device,
                         StatusNames.of(status));
-                resubscribe.run();
+                resubscribe.accept(false);
             }
         }
 
@@ -298,8 +320,7 @@ public final class SubscriptionSet {
             if (subscription == current) {
                 LOG.warn("device {}: the subscription sent nothing for longer than its keep-alive; creating it again",
                         device);
-                subscription.reset();
-                resubscribe.run();
+                resubscribe.accept(true);
             }
         }
     }
