@@ -294,9 +294,6 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
         if (c == null) {
             return;
         }
-        if (c.activeClient() != null) {
-            subscriptions.close();
-        }
         c.close();
         if (itemsGauge != null) {
             context.meters().remove(itemsGauge);

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -38,12 +40,20 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * items from the current node resolution, so the server never holds two items for one point. A point whose item
  * cannot be created (unknown node, refused filter twice) goes to polling, and the log says why.
  *
- * <p>{@link #ensure} and {@link #close} run on the device's IO thread (they block on the server); notifications
+ * <p>Closing needs nothing here: the session's CloseSession deletes its subscriptions on the server.
+ *
+ * <p>{@link #ensure} and {@link #recreate} run on the device's IO thread (they block on the server); notifications
  * arrive on Milo's delivery threads.
  */
 public final class SubscriptionSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionSet.class);
+    /**
+     * Notifications per Publish answer. A data value with both timestamps takes about 40 bytes; 5,000 keep an answer
+     * far below the 2 MiB message limit both sides enforce by default (a larger one is refused and nothing arrives),
+     * and the server sends the rest in further answers.
+     */
+    static final int MAX_NOTIFICATIONS_PER_PUBLISH = 5_000;
 
     private final String device;
     private final List<PointConfig> points;
@@ -119,25 +129,30 @@ public final class SubscriptionSet {
             }
             LOG.warn("device {}: cannot create a subscription ({}: {}); polling its {} point(s) instead", device,
                     reason, e.getMessage(), points.size());
-            points.forEach(p -> fallBack(p, reason));
+            points.forEach(this::fallBack);
             return;
         }
         current = s;
         List<OpcUaMonitoredItem> items = new ArrayList<>();
+        Map<String, List<String>> polled = new TreeMap<>();
         for (PointConfig p : points) {
             Optional<NodeId> node = resolution.node(p.id());
             if (node.isEmpty()) {
-                fallBack(p, resolution.failure(p.id()));
+                fallBack(p);
+                polled.computeIfAbsent(resolution.failure(p.id()), k -> new ArrayList<>()).add(p.id());
                 continue;
             }
             items.add(newItem(p, node.get()));
         }
         s.addMonitoredItems(items);
         List<OpcUaMonitoredItem> retry = new ArrayList<>();
-        int created = handle(s, s.createMonitoredItems(), retry);
+        int created = handle(s, s.createMonitoredItems(), retry, polled);
         if (!retry.isEmpty()) {
-            created += handle(s, s.createMonitoredItems(), null);
+            created += handle(s, s.createMonitoredItems(), null, polled);
         }
+        polled.forEach((reason, ids) -> LOG.warn("device {}: {} point(s) cannot be subscribed ({}) and are polled "
+                + "instead: {}", device, ids.size(), reason, ids.size() <= 10 ? String.join(", ", ids)
+                : String.join(", ", ids.subList(0, 10)) + ", ..."));
         LOG.info("device {}: subscription {} with {} monitored item(s), publishing every {} ms", device,
                 s.getSubscriptionId().map(Object::toString).orElse("?"), created,
                 s.getRevisedPublishingInterval().map(d -> (long) d.doubleValue()).orElse(publishing.toMillis()));
@@ -177,20 +192,6 @@ public final class SubscriptionSet {
         }
     }
 
-    /** Deletes the subscription on the server, best effort; IO thread. */
-    public void close() {
-        OpcUaSubscription s = current;
-        current = null;
-        if (s != null && s.getSyncState() != OpcUaSubscription.SyncState.INITIAL) {
-            try {
-                s.delete();
-            } catch (UaException e) {
-                LOG.debug("device {}: subscription not deleted on close ({})", device, StatusNames.of(e.getStatusCode()));
-                s.reset();
-            }
-        }
-    }
-
     private OpcUaSubscription newSubscription(OpcUaClient client) {
         OpcUaSubscription s = new OpcUaSubscription(client);
         s.setLifetimeAndKeepAliveCalculated(false);
@@ -200,6 +201,7 @@ public final class SubscriptionSet {
         long lifetimeCount = Math.max(3 * keepAliveCount, (lifetime.toMillis() + interval - 1) / interval);
         s.setMaxKeepAliveCount(uint(keepAliveCount));
         s.setLifetimeCount(uint(Math.min(lifetimeCount, 0xFFFF_FFFFL)));
+        s.setMaxNotificationsPerPublish(uint(MAX_NOTIFICATIONS_PER_PUBLISH));
         s.setSubscriptionListener(new Listener());
         return s;
     }
@@ -221,7 +223,7 @@ public final class SubscriptionSet {
      * (without the filter) when it is given, else to polling like any other failure.
      */
     private int handle(OpcUaSubscription s, List<MonitoredItemServiceOperationResult> results,
-                       List<OpcUaMonitoredItem> retry) {
+                       List<OpcUaMonitoredItem> retry, Map<String, List<String>> polled) {
         int created = 0;
         for (MonitoredItemServiceOperationResult r : results) {
             OpcUaMonitoredItem item = r.monitoredItem();
@@ -237,7 +239,8 @@ public final class SubscriptionSet {
                 retry.add(item);
             } else {
                 s.removeMonitoredItem(item);
-                fallBack(p, StatusNames.of(status));
+                fallBack(p);
+                polled.computeIfAbsent(StatusNames.of(status), k -> new ArrayList<>()).add(p.id());
             }
         }
         return created;
@@ -266,10 +269,9 @@ public final class SubscriptionSet {
         }
     }
 
-    private void fallBack(PointConfig p, String reason) {
+    /** Hands the point to the core's polling; the caller logs why, once for all points of the same reason. */
+    private void fallBack(PointConfig p) {
         if (pushed.remove(p.id())) {
-            LOG.warn("device {}: point {} cannot be subscribed ({}); it is polled every {} ms instead", device, p.id(),
-                    reason, p.pollInterval().toMillis());
             sink.setPushed(p.id(), false);
         }
     }
