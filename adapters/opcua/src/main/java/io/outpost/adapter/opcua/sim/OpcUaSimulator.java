@@ -408,11 +408,12 @@ public final class OpcUaSimulator implements AutoCloseable {
     }
 
     /**
-     * Runs the simulator until killed: {@code [--port N] [--bench COUNT] [--bench-period MS]}. Prints
-     * {@code listening on URL} when ready.
+     * Runs the simulator until killed: {@code [--port N] [--bench COUNT] [--bench-period MS] [--certificate-dir DIR]}.
+     * Prints {@code listening on URL} when ready. Accepts anonymous logins and the demo user {@code operator} with
+     * password {@code s3cret} (it listens on 127.0.0.1 only).
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().port(4840);
+        Builder b = builder().port(4840).user("operator", "s3cret");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> b.port(Integer.parseInt(args[i + 1]));
