@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.outpost.adapter.opcua.config.OpcUaDeviceSettings;
 import io.outpost.adapter.opcua.config.OpcUaPointSettings;
 import io.outpost.adapter.opcua.config.PointMode;
+import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.connection.ClientFactory;
 import io.outpost.adapter.opcua.connection.ConnectionListener;
 import io.outpost.adapter.opcua.connection.FailureReasons;
@@ -44,6 +45,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +107,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
         itemsGauge = Gauge.builder("outpost.opcua.monitored.items", subscriptions, SubscriptionSet::itemCount)
                 .tag("device", device.id()).description("monitored items of the device's subscription")
                 .register(context.meters());
-        if (settings.securityPolicy() == io.outpost.adapter.opcua.config.SecurityPolicyName.NONE
+        if (settings.securityPolicy() == SecurityPolicyName.NONE
                 && !isLoopback(settings.endpoint())) {
             LOG.warn("device {}: security-policy none: traffic to {} is neither signed nor encrypted", device.id(),
                     settings.endpoint());
@@ -301,7 +303,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
     }
 
     private static boolean isLoopback(String endpoint) {
-        String host = org.eclipse.milo.opcua.stack.core.util.EndpointUtil.getHost(endpoint);
+        String host = EndpointUtil.getHost(endpoint);
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
                 || host.equals("::1"));
     }

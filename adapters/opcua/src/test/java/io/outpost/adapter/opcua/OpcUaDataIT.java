@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
+import io.outpost.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ class OpcUaDataIT {
 
     @BeforeAll
     static void startSimulator() {
-        sim = OpcUaSimulator.builder().motion(Duration.ofMillis(100)).build().start();
+        sim = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ofMillis(100)).build().start();
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
+import io.outpost.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class OpcUaRecoveryIT {
 
     @Test
     void serverRestart_isRecovered_withOneMonitoredItemPerPoint(@TempDir Path dir) throws Exception {
-        OpcUaSimulator first = OpcUaSimulator.builder().certificateDir(dir.resolve("server")).build().start();
+        OpcUaSimulator first = OpcUaSimulator.builder().port(FreePorts.tcp()).certificateDir(dir.resolve("server"))
+                .build().start();
         int port = first.port();
         try (GatewayUnderTest gw = new GatewayUnderTest(dir, device(first.endpointUrl(), "")).start()) {
             first.set("Test/Int32", 1);
@@ -45,7 +47,7 @@ class OpcUaRecoveryIT {
             gw.await("plc", "a", p -> !p.good());
             gw.awaitState("plc", "offline");
 
-            try (OpcUaSimulator second = OpcUaSimulator.builder().port(port).certificateDir(dir.resolve("server"))
+            try (OpcUaSimulator second = OpcUaSimulator.builder().port(FreePorts.tcp()).port(port).certificateDir(dir.resolve("server"))
                     .build().start()) {
                 second.set("Test/Int32", 2);
                 second.set("Test/String", "after restart");
@@ -65,7 +67,7 @@ class OpcUaRecoveryIT {
 
     @Test
     void droppedLink_isRecovered_keepingTheSubscription(@TempDir Path dir) throws Exception {
-        try (OpcUaSimulator sim = OpcUaSimulator.builder().build().start();
+        try (OpcUaSimulator sim = OpcUaSimulator.builder().port(FreePorts.tcp()).build().start();
              TcpRelay relay = new TcpRelay(sim.port());
              GatewayUnderTest gw = new GatewayUnderTest(dir, device(
                      sim.endpointUrl().replace(":" + sim.port(), ":" + relay.port()), "")).start()) {
@@ -87,7 +89,7 @@ class OpcUaRecoveryIT {
     @Test
     void stalledLink_isDetectedByKeepAlive_andTheSessionReconnects(@TempDir Path dir) throws Exception {
         try (LogCapture log = new LogCapture(io.outpost.adapter.opcua.connection.OpcUaConnection.class);
-             OpcUaSimulator sim = OpcUaSimulator.builder().motion(Duration.ZERO).build().start();
+             OpcUaSimulator sim = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ZERO).build().start();
              TcpRelay relay = new TcpRelay(sim.port());
              GatewayUnderTest gw = new GatewayUnderTest(dir, device(
                      sim.endpointUrl().replace(":" + sim.port(), ":" + relay.port()),

@@ -8,6 +8,7 @@ import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.security.CertificateFiles;
 import io.outpost.adapter.opcua.security.ServerCertificateCheck;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
+import io.outpost.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -37,7 +38,7 @@ class OpcUaSecurityIT {
 
     @BeforeAll
     static void startSimulator() {
-        sim = OpcUaSimulator.builder().user("operator", "s3cret").motion(Duration.ZERO).build().start();
+        sim = OpcUaSimulator.builder().port(FreePorts.tcp()).user("operator", "s3cret").motion(Duration.ZERO).build().start();
         sim.set("Test/ReadOnly", 42.0);
     }
 
@@ -162,7 +163,7 @@ class OpcUaSecurityIT {
 
     @Test
     void serverWithoutTheConfiguredEndpoint_isReportedAsNoMatchingEndpoint(@TempDir Path dir) throws Exception {
-        try (OpcUaSimulator basicOnly = OpcUaSimulator.builder().motion(Duration.ZERO)
+        try (OpcUaSimulator basicOnly = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ZERO)
                 .securityPolicies(Set.of(SecurityPolicyName.BASIC256SHA256)).build().start();
              GatewayUnderTest gw = new GatewayUnderTest(dir, device("security-policy: aes256-sha256-rsapss")
                      .replace(sim.endpointUrl(), basicOnly.endpointUrl())).start()) {

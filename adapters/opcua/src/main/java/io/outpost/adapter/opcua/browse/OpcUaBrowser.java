@@ -24,6 +24,7 @@ import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
@@ -48,6 +49,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
  */
 public final class OpcUaBrowser implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpcUaBrowser.class);
     /** Attributes read per Read call while describing variables. */
     private static final int READ_CHUNK = 1_000;
 
@@ -189,7 +191,7 @@ public final class OpcUaBrowser implements AutoCloseable {
                 DataValue[] r = client.readAsync(0.0, TimestampsToReturn.Neither, chunk)
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).getResults();
                 for (int i = 0; i < chunk.size(); i++) {
-                    out.add(r != null && i < r.length ? r[i] : new DataValue(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NoData));
+                    out.add(r != null && i < r.length ? r[i] : new DataValue(StatusCodes.Bad_NoData));
                 }
             } catch (InterruptedException e) {
                 throw e;
@@ -216,7 +218,7 @@ public final class OpcUaBrowser implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // The session ends with the connection anyway; a failed CloseSession leaves nothing behind here.
-            org.slf4j.LoggerFactory.getLogger(OpcUaBrowser.class).debug("browse session did not close cleanly: {}",
+            LOG.debug("browse session did not close cleanly: {}",
                     FailureReasons.describe(e));
         } finally {
             io.shutdownNow();

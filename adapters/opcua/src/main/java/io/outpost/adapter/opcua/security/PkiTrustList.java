@@ -130,6 +130,7 @@ final class PkiTrustList implements TrustListManager {
                     Files.getLastModifiedTime(issuers).toMillis());
             return new DateTime(java.time.Instant.ofEpochMilli(newest));
         } catch (IOException e) {
+            // An unreadable folder has no update time; the next connection attempt fails and reports the cause.
             return DateTime.MIN_VALUE;
         }
     }

@@ -3,11 +3,6 @@ package io.outpost.adapter.opcua.sim;
 import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.security.CertificateFiles;
 import io.outpost.adapter.opcua.security.OpcUaPki;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -84,7 +79,7 @@ public final class OpcUaSimulator implements AutoCloseable {
 
     private OpcUaSimulator(Builder options) {
         this.options = options;
-        this.port = options.port == 0 ? freePort() : options.port;
+        this.port = options.port;
     }
 
     public static Builder builder() {
@@ -327,19 +322,9 @@ public final class OpcUaSimulator implements AutoCloseable {
         return pair;
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free TCP port on loopback", e);
-        }
-    }
-
     /** Options; everything has a default that a test or the demo can use as is. */
     public static final class Builder {
-        private int port;
+        private int port = 4840;
         private String path = "/outpost";
         private final Set<SecurityPolicyName> policies = EnumSet.allOf(SecurityPolicyName.class);
         private boolean anonymous = true;
@@ -350,7 +335,7 @@ public final class OpcUaSimulator implements AutoCloseable {
         private int benchNodes;
         private Duration benchPeriod = Duration.ofMillis(100);
 
-        /** 0 (the default) picks a free loopback port. */
+        /** The TCP port on 127.0.0.1; default 4840, the standard OPC UA port (tests pass a free one). */
         public Builder port(int port) {
             this.port = port;
             return this;
@@ -413,7 +398,7 @@ public final class OpcUaSimulator implements AutoCloseable {
      * password {@code s3cret} (it listens on 127.0.0.1 only).
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().port(4840).user("operator", "s3cret");
+        Builder b = builder().user("operator", "s3cret");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> b.port(Integer.parseInt(args[i + 1]));

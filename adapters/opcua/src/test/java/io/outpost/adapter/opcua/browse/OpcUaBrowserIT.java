@@ -10,6 +10,7 @@ import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.config.TrustMode;
 import io.outpost.adapter.opcua.config.UserAuth;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
+import io.outpost.testing.FreePorts;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
@@ -30,7 +31,7 @@ class OpcUaBrowserIT {
 
     @BeforeAll
     static void start() {
-        sim = OpcUaSimulator.builder().motion(Duration.ZERO).build().start();
+        sim = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ZERO).build().start();
     }
 
     @AfterAll
