@@ -28,6 +28,7 @@ class CommandRouterTest {
                   - {id: pump, address: 2, type: bool, writable: true}
                   - {id: label, address: 3, type: string, writable: true}
                   - {id: level, address: 4, type: float32}
+                  - {id: learned, address: 5, writable: true}
             """;
 
     private CoreHarness core;
@@ -53,7 +54,8 @@ class CommandRouterTest {
     @Test
     void only_writable_points_have_command_topics() {
         assertThat(core.runtime.commands().topics())
-                .containsExactlyInAnyOrder("site/dev/setpoint/set", "site/dev/pump/set", "site/dev/label/set");
+                .containsExactlyInAnyOrder("site/dev/setpoint/set", "site/dev/pump/set", "site/dev/label/set",
+                        "site/dev/learned/set");
     }
 
     @Test
@@ -87,6 +89,17 @@ class CommandRouterTest {
 
         assertThat(dev.writes()).containsExactly(Map.entry("pump", Value.of(true)), Map.entry("label", Value.of("AUTO")),
                 Map.entry("pump", Value.of(false)));
+    }
+
+    @Test
+    void point_without_type_takes_an_array_for_the_adapter_to_convert() {
+        command("site/dev/learned/set", "[1, 2.5, true]");
+        command("site/dev/learned/set", "[[1]]");
+
+        assertThat(dev.writes()).containsExactly(Map.entry("learned",
+                new Value.Array(java.util.List.of(Value.of(1), Value.of(2.5), Value.of(true)))));
+        assertThat(core.sink.payloads("site/dev/learned/set/result")).last().asString()
+                .contains("\"error\":\"conversion-error\"");
     }
 
     @Test
