@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +64,7 @@ class OpsServerTest {
     }
 
     private TestAdapter start(OpsConfig config) throws Exception {
-        core = new CoreHarness(CONFIG, RandomGenerator.of("L64X128MixRandom"), 1_000, prometheus).start();
+        core = new CoreHarness(CONFIG, CoreHarness.seededRandom(), 1_000, prometheus).start();
         new JvmMemoryMetrics().bindTo(prometheus);
         HealthMonitor health = new HealthMonitor(core.scheduler::nanoTime);
         health.add(new CoreHealth(core.runtime, core.scheduler.nanoTime()));

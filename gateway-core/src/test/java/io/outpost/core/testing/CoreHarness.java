@@ -31,7 +31,7 @@ public final class CoreHarness implements AutoCloseable {
     public final GatewayRuntime runtime;
 
     public CoreHarness(String yaml) throws ConfigException {
-        this(yaml, RandomGenerator.of("L64X128MixRandom"), GatewayRuntime.DEFAULT_MAX_PENDING);
+        this(yaml, seededRandom(), GatewayRuntime.DEFAULT_MAX_PENDING);
     }
 
     public CoreHarness(String yaml, RandomGenerator random, long maxPending) throws ConfigException {
@@ -53,6 +53,11 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     /** Starts the devices; their first poll runs on the first {@link #advance}. */
+    /** The same jitter on every run, so that a test's timings are repeatable. */
+    public static RandomGenerator seededRandom() {
+        return java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(42L);
+    }
+
     public CoreHarness start() {
         runtime.start(config);
         return this;
