@@ -69,7 +69,8 @@ public final class ModbusConfigReader {
                     c.error(key, "'" + key + "' applies to transport: tcp or rtu-over-tcp; this device uses a serial port");
                 }
             }
-            return new ModbusConnection(transport, null, 0, readSerial(c), requestTimeout, connectTimeout);
+            return new ModbusConnection(transport, null, 0, readSerial(c), requestTimeout, connectTimeout, c.path(),
+                    c.mark());
         }
         for (String key : SERIAL_KEYS) {
             if (c.has(key)) {
@@ -84,7 +85,7 @@ public final class ModbusConfigReader {
         }
         int port = c.integer("port", 502, 1, 65_535);
         return new ModbusConnection(transport, host.isEmpty() ? "invalid.invalid" : host, port, null, requestTimeout,
-                connectTimeout);
+                connectTimeout, c.path(), c.mark());
     }
 
     private SerialSettings readSerial(ConfigNode c) {
@@ -194,7 +195,9 @@ public final class ModbusConfigReader {
         ModbusAddress fallback = new ModbusAddress(Table.HOLDING_REGISTER, 0, ModbusAddress.NO_BIT);
         boolean hasAddress = point.has("address");
         boolean hasTable = point.has("table");
-        if (hasAddress && (hasTable || point.has("index") || point.has("bit"))) {
+        boolean hasIndex = point.has("index");
+        boolean hasBit = point.has("bit");
+        if (hasAddress && (hasTable || hasIndex || hasBit)) {
             point.error("address", "give either address: (a Modicon reference such as 40001) or table: with index:, "
                     + "not both");
             return fallback;

@@ -1,5 +1,6 @@
 package io.outpost.adapter.modbus.config;
 
+import io.outpost.core.config.SourceMark;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,12 +12,28 @@ import java.util.Objects;
  * @param serial         the serial line (rtu), null for TCP transports
  * @param requestTimeout longest wait for an answer to one request; null means derived from the device timeout
  * @param connectTimeout longest wait for a TCP connection or a serial port to open; null means derived
+ * @param path           YAML path of the {@code connection:} node, for problems found later; not part of equality
+ * @param mark           where the {@code connection:} node was written; not part of equality
  */
 public record ModbusConnection(Transport transport, String host, int port, SerialSettings serial,
-                               Duration requestTimeout, Duration connectTimeout) {
+                               Duration requestTimeout, Duration connectTimeout, String path, SourceMark mark) {
 
     public ModbusConnection {
         Objects.requireNonNull(transport, "transport");
+        path = path == null ? "" : path;
+        mark = mark == null ? SourceMark.UNKNOWN : mark;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModbusConnection c && transport == c.transport && Objects.equals(host, c.host)
+                && port == c.port && Objects.equals(serial, c.serial) && Objects.equals(requestTimeout, c.requestTimeout)
+                && Objects.equals(connectTimeout, c.connectTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(transport, host, port, serial, requestTimeout, connectTimeout);
     }
 
     /**
@@ -38,10 +55,10 @@ public record ModbusConnection(Transport transport, String host, int port, Seria
     }
 
     public static ModbusConnection tcp(String host, int port) {
-        return new ModbusConnection(Transport.TCP, host, port, null, null, null);
+        return new ModbusConnection(Transport.TCP, host, port, null, null, null, "", SourceMark.UNKNOWN);
     }
 
     public ModbusConnection withTimeouts(Duration request, Duration connect) {
-        return new ModbusConnection(transport, host, port, serial, request, connect);
+        return new ModbusConnection(transport, host, port, serial, request, connect, path, mark);
     }
 }

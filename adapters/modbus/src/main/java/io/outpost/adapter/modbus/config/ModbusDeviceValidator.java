@@ -44,15 +44,16 @@ public final class ModbusDeviceValidator {
 
     private static void checkTimeouts(DeviceConfig device, ModbusDevice settings, ConfigProblems problems) {
         Duration timeout = device.timeout();
-        Duration request = settings.connection().requestTimeout();
+        ModbusConnection c = settings.connection();
+        Duration request = c.requestTimeout();
         if (request != null && request.compareTo(timeout) >= 0) {
-            problems.add(device.location(), "connection.request-timeout", "request-timeout ("
+            problems.add(c.mark(), c.path() + ".request-timeout", "request-timeout ("
                     + Durations.format(request) + ") must be shorter than the device timeout (" + Durations.format(timeout)
                     + "), or the core gives up on every read before a slow request is abandoned");
         }
-        Duration connect = settings.connection().connectTimeout();
+        Duration connect = c.connectTimeout();
         if (connect != null && connect.compareTo(timeout) >= 0) {
-            problems.add(device.location(), "connection.connect-timeout", "connect-timeout ("
+            problems.add(c.mark(), c.path() + ".connect-timeout", "connect-timeout ("
                     + Durations.format(connect) + ") must be shorter than the device timeout (" + Durations.format(timeout) + ")");
         }
     }

@@ -2,6 +2,7 @@ package io.outpost.adapter.modbus.sim;
 
 import com.ghgande.j2mod.modbus.ModbusException;
 import com.ghgande.j2mod.modbus.slave.ModbusSlave;
+import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -111,7 +112,8 @@ public final class ModbusSimulator implements AutoCloseable {
                 int p = port == 0 ? freePort(address) : port;
                 ModbusSlave slave;
                 try {
-                    slave = new ModbusSlave(address, p, connections, rtuOverTcp, 0) { };
+                    // j2mod's listener finds its process images through the factory's registry of slaves.
+                    slave = ModbusSlaveFactory.createTCPSlave(address, p, connections, rtuOverTcp, 0);
                 } catch (ModbusException e) {
                     throw new IOException("cannot create a Modbus slave: " + e.getMessage(), e);
                 }
@@ -120,7 +122,7 @@ public final class ModbusSimulator implements AutoCloseable {
                     slave.open();
                 } catch (ModbusException e) {
                     // Another process took the port between our probe and the bind: pick another.
-                    slave.close();
+                    ModbusSlaveFactory.close(slave);
                     last = e;
                     continue;
                 }
@@ -176,7 +178,7 @@ public final class ModbusSimulator implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        slave.close();
+        ModbusSlaveFactory.close(slave);
     }
 
     /** Runs a demo simulator until killed: {@code [port] [units...]}; prints the port it listens on. */
