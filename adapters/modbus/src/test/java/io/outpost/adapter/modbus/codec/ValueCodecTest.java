@@ -7,13 +7,12 @@ import io.outpost.adapter.modbus.config.ModbusAddress;
 import io.outpost.adapter.modbus.config.ModbusByteOrder;
 import io.outpost.adapter.modbus.config.ModbusPoint;
 import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.testing.KnownValues;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,40 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ValueCodecTest {
 
-    /** A known value, its big-endian bytes (built with java.nio, independently of the codec) and its order names. */
-    record Known(DataType type, Value value, byte[] bigEndian, List<String> orders) {
-    }
-
-    private static final List<String> ORDERS16 = List.of("AB", "BA");
-    private static final List<String> ORDERS32 = List.of("ABCD", "BADC", "CDAB", "DCBA");
-    private static final List<String> ORDERS64 = List.of("ABCDEFGH", "BADCFEHG", "GHEFCDAB", "HGFEDCBA");
-
     static Stream<Arguments> everyTypeInEveryOrder() {
-        List<Known> known = List.of(
-                new Known(DataType.INT16, Value.of(-12_345L), ByteBuffer.allocate(2).putShort((short) -12_345).array(), ORDERS16),
-                new Known(DataType.UINT16, Value.of(54_321L), ByteBuffer.allocate(2).putShort((short) 54_321).array(), ORDERS16),
-                new Known(DataType.INT32, Value.of(-123_456_789L), ByteBuffer.allocate(4).putInt(-123_456_789).array(), ORDERS32),
-                new Known(DataType.UINT32, Value.of(4_000_000_000L), ByteBuffer.allocate(4).putInt((int) 4_000_000_000L).array(), ORDERS32),
-                new Known(DataType.FLOAT32, Value.of((double) 123.456f), ByteBuffer.allocate(4).putFloat(123.456f).array(), ORDERS32),
-                new Known(DataType.INT64, Value.of(-1_234_567_890_123_456L), ByteBuffer.allocate(8).putLong(-1_234_567_890_123_456L).array(), ORDERS64),
-                new Known(DataType.UINT64, new Value.UInt64(0xFEDC_BA98_7654_3210L), ByteBuffer.allocate(8).putLong(0xFEDC_BA98_7654_3210L).array(), ORDERS64),
-                new Known(DataType.FLOAT64, Value.of(-98_765.4321), ByteBuffer.allocate(8).putDouble(-98_765.4321).array(), ORDERS64));
-        List<Arguments> out = new ArrayList<>();
-        for (Known k : known) {
-            for (String order : k.orders) {
-                out.add(Arguments.of(k.type, order, k.value, wire(k.bigEndian, order)));
-            }
-        }
-        return out.stream();
-    }
-
-    /** Lays out big-endian bytes as the order name says: letter i of the name is the value byte at wire byte i. */
-    static byte[] wire(byte[] bigEndian, String order) {
-        byte[] w = new byte[bigEndian.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = bigEndian[order.charAt(i) - 'A'];
-        }
-        return w;
+        return KnownValues.all().stream().map(c -> Arguments.of(c.type(), c.order(), c.value(), c.wire()));
     }
 
     private static ModbusPoint holding(DataType type, String orderName, int length) {
@@ -94,7 +61,7 @@ class ValueCodecTest {
     @Test
     void decode_fourLetterOrderOnA64BitValue_meansItsEightByteEquivalent() {
         byte[] be = ByteBuffer.allocate(8).putDouble(1.5e300).array();
-        assertThat(ValueCodec.decode(holding(DataType.FLOAT64, "CDAB", 0), response(wire(be, "GHEFCDAB")), 10))
+        assertThat(ValueCodec.decode(holding(DataType.FLOAT64, "CDAB", 0), response(KnownValues.wire(be, "GHEFCDAB")), 10))
                 .isEqualTo(Value.of(1.5e300));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.outpost.adapter.modbus.config.ModbusDevice;
 import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
+import io.outpost.adapter.modbus.testing.RegisterMaps;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
 import java.util.List;
@@ -25,26 +26,9 @@ class ReadPlannerTest {
         return plan.blocks().stream().map(b -> b.table().reference(b.start()) + "+" + b.count()).toList();
     }
 
-    /** A typical register map: floats, counters and status words with small holes, coils and inputs. */
-    static final String TYPICAL = """
-            - {id: level, address: 40001, type: float32, byte-order: CDAB}
-            - {id: temp, address: 40003, type: float32}
-            - {id: status, address: 40006, type: uint16}
-            - {id: alarm, address: 40006.3, type: bool}
-            - {id: energy, address: 40011, type: uint32}
-            - {id: setpoint, address: 40020, type: int16, writable: true}
-            - {id: pump, address: 00001}
-            - {id: valve, address: 00003}
-            - {id: running, address: 10001}
-            - {id: fault, address: 10009}
-            - {id: flow, address: 30001, type: uint16}
-            - {id: pressure, address: 30002, type: int16}
-            - {id: total, address: 30010, type: float64}
-            """;
-
     @Test
     void plan_typicalMap_readsEachTableInOneRequest() {
-        DeviceConfig d = device("", TYPICAL);
+        DeviceConfig d = device("", RegisterMaps.TYPICAL);
         ReadPlan plan = planner(d).plan(d.points());
         assertThat(describe(plan)).containsExactly("00001+3", "10001+9", "30001+13", "40001+20");
         assertThat(plan.points()).isEqualTo(13);
