@@ -127,6 +127,8 @@ public final class ReadJob implements LineTask {
             onRefused(p, e);
             return;
         } catch (MalformedResponse e) {
+            // An answer that does not fit its request may mean the byte stream is out of step: start afresh.
+            line.transport().disconnect();
             session.failed();
             noteLinkFailure(e);
             failSlots(b, e.reason());

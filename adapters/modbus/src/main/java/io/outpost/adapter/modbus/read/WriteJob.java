@@ -1,5 +1,6 @@
 package io.outpost.adapter.modbus.read;
 
+import io.outpost.adapter.modbus.codec.MalformedResponse;
 import io.outpost.adapter.modbus.codec.ModbusPdu;
 import io.outpost.adapter.modbus.codec.ValueCodec;
 import io.outpost.adapter.modbus.config.ModbusPoint;
@@ -55,6 +56,10 @@ public final class WriteJob implements LineTask {
             if (e.linkDown()) {
                 session.linkLost(e.reason());
             }
+            result.completeExceptionally(e);
+        } catch (MalformedResponse e) {
+            line.transport().disconnect();
+            session.failed();
             result.completeExceptionally(e);
         } catch (DeviceException e) {
             session.refused();

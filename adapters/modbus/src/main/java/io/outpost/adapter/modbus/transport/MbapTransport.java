@@ -81,17 +81,25 @@ final class MbapTransport implements ModbusTransport {
         }
     }
 
-    /** Bytes left over from before this request are late answers (dropped) or garbage (the stream is out of step). */
+    /**
+     * Bytes left over from before this request are whole late answers (dropped) or anything else: garbage, or a
+     * frame whose length field lied. Then the stream is out of step, and only a new connection puts it right.
+     */
     private void dropStaleLeftovers() throws TransportException {
-        while (end - start >= HEADER) {
-            int length = checkHeader();
-            if (end - start < 6 + length || !isStale(u16(buf, start))) {
+        while (end > start) {
+            if (end - start < HEADER || !plausibleHeader() || end - start < 6 + u16(buf, start + 4)
+                    || !isStale(u16(buf, start))) {
                 disconnect();
                 connectIfNeeded();
                 return;
             }
-            start += 6 + length;
+            start += 6 + u16(buf, start + 4);
         }
+    }
+
+    private boolean plausibleHeader() {
+        int length = u16(buf, start + 4);
+        return u16(buf, start + 2) == 0 && length >= 2 && length <= MAX_LENGTH;
     }
 
     private int checkHeader() throws TransportException {

@@ -4,6 +4,8 @@ import io.outpost.adapter.modbus.config.SerialSettings;
 import java.util.concurrent.locks.LockSupport;
 import jssc.SerialPort;
 import jssc.SerialPortException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local serial port through jssc. jssc has no blocking read with a deadline for "at least one byte", so reads
@@ -11,6 +13,8 @@ import jssc.SerialPortException;
  * line, and precise enough for the 3.5-character frame gap.
  */
 final class SerialLink implements ByteLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SerialLink.class);
 
     private final SerialSettings settings;
     private final long pollNanos;
@@ -33,7 +37,13 @@ final class SerialLink implements ByteLink {
                 case ODD -> SerialPort.PARITY_ODD;
             };
             int stop = settings.stopBits() == 2 ? SerialPort.STOPBITS_2 : SerialPort.STOPBITS_1;
-            p.setParams(settings.baudRate(), settings.dataBits(), stop, parity);
+            if (!p.setParams(settings.baudRate(), settings.dataBits(), stop, parity, false, false)) {
+                // jssc also reports false when only the modem lines (RTS/DTR) cannot be set, as on pseudo-terminals
+                // and some USB adapters, where the line works; if the settings really were refused, requests will
+                // time out, and this warning says why.
+                LOG.warn("{}: the driver did not confirm the settings {}; if requests time out, check that the port "
+                        + "supports them", settings.port(), settings);
+            }
             p.setFlowControlMode(SerialPort.FLOWCONTROL_NONE);
             p.purgePort(SerialPort.PURGE_RXCLEAR | SerialPort.PURGE_TXCLEAR);
             port = p;

@@ -83,6 +83,11 @@ public final class RecordingContext implements AdapterContext, AutoCloseable {
         statuses.add(status);
     }
 
+    /** The resources this context shares, for a second device on the same line. */
+    public SharedResources sharedResources() {
+        return shared;
+    }
+
     public List<DeviceStatus> statuses() {
         return List.copyOf(statuses);
     }
