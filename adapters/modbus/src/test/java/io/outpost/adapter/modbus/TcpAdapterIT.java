@@ -19,6 +19,7 @@ import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -310,6 +311,22 @@ class TcpAdapterIT {
             assertThat(read).as("the write finished while the 8-request read was still going").isNotDone();
             assertThat(unit.register(Table.HOLDING_REGISTER, 899)).isEqualTo(42);
             assertThat(AdapterRig.await(read)).hasSize(8).allSatisfy(s -> assertThat(s.quality().isGood()).isTrue());
+        }
+    }
+
+    @Test
+    void requestDelay_spacesTheRequestsOfARead() throws Exception {
+        try (AdapterRig rig = rig("max-gap: 0\nrequest-delay: 200ms", """
+                - {id: a, address: 40001, type: uint16}
+                - {id: b, address: 40011, type: uint16}
+                - {id: c, address: 40021, type: uint16}
+                """)) {
+            rig.read();
+            long start = System.nanoTime();
+            rig.read();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three requests, each 200 ms after the one before")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(unit.requests()).isEqualTo(6);
         }
     }
 

@@ -94,6 +94,11 @@ final class SerialLink implements ByteLink {
                     throw TransportException.requestFailed(TransportException.TIMEOUT, settings.port() + ": no answer in time");
                 }
                 LockSupport.parkNanos(Math.min(left, pollNanos));
+                if (Thread.currentThread().isInterrupted()) {
+                    // The line is being shut down: give up the request rather than spin until its deadline.
+                    close();
+                    throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": interrupted", null);
+                }
             }
         } catch (SerialPortException e) {
             close();
