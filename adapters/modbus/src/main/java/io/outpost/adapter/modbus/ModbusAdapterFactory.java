@@ -100,7 +100,7 @@ public final class ModbusAdapterFactory implements AdapterFactory<ModbusDevice, 
      * wants other settings cannot be served (config validation sees one device at a time, so this is checked here).
      */
     private static DeviceException conflict(String deviceId, ModbusConnection wanted, ModbusLine line) {
-        ModbusConnection opened = (ModbusConnection) line.settings();
+        ModbusConnection opened = line.connection();
         if (wanted.transport() == Transport.RTU && !Objects.equals(opened.serial(), wanted.serial())) {
             String message = "device " + deviceId + " wants " + wanted.serial() + " but another device opened "
                     + opened.serial() + "; devices on one serial port must use the same settings";

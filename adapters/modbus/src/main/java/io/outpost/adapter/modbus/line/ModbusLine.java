@@ -1,5 +1,6 @@
 package io.outpost.adapter.modbus.line;
 
+import io.outpost.adapter.modbus.config.ModbusConnection;
 import io.outpost.adapter.modbus.transport.ModbusTransport;
 import io.outpost.adapter.modbus.transport.TransportException;
 import io.outpost.core.spi.DeviceException;
@@ -31,7 +32,7 @@ public final class ModbusLine implements AutoCloseable {
     private final ModbusTransport transport;
     private final Executor executor;
     private final ExecutorService ownExecutor;
-    private final Object settings;
+    private final ModbusConnection connection;
     private final ArrayDeque<LineTask> writes = new ArrayDeque<>();
     private final ArrayDeque<LineTask> reads = new ArrayDeque<>();
     private boolean draining;
@@ -42,23 +43,23 @@ public final class ModbusLine implements AutoCloseable {
     /**
      * @param executor    where tasks run (one at a time)
      * @param ownExecutor the executor if the line created it (shut down on close), else null
-     * @param settings    what the line was opened with, so a device sharing it can check it wants the same
+     * @param connection  what the line was opened with, so a device sharing it can check it wants the same
      */
     public ModbusLine(String name, ModbusTransport transport, Executor executor, ExecutorService ownExecutor,
-                      Object settings) {
+                      ModbusConnection connection) {
         this.name = name;
         this.transport = transport;
         this.executor = executor;
         this.ownExecutor = ownExecutor;
-        this.settings = settings;
+        this.connection = connection;
     }
 
     public String name() {
         return name;
     }
 
-    public Object settings() {
-        return settings;
+    public ModbusConnection connection() {
+        return connection;
     }
 
     /** Queues a task; a closed line aborts it at once. */

@@ -11,14 +11,12 @@ import java.util.Arrays;
  * 2..254, an unknown transaction id, a truncated frame) fails the request as {@code malformed-frame} and drops the
  * connection, because the byte stream can no longer be trusted to be in step.
  */
-final class MbapTransport implements ModbusTransport {
+final class MbapTransport extends LinkTransport {
 
     private static final int HEADER = 7;
     private static final int MAX_LENGTH = 254;
     private static final int STALE_IDS = 16;
-    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
-    private final ByteLink link;
     private final long timeoutNanos;
     private final byte[] buf = new byte[2 * (6 + MAX_LENGTH)];
     private final int[] staleIds = new int[STALE_IDS];
@@ -26,10 +24,9 @@ final class MbapTransport implements ModbusTransport {
     private int start;
     private int end;
     private int nextId = 1;
-    private long lastUsedNanos;
 
     MbapTransport(ByteLink link, Duration requestTimeout) {
-        this.link = link;
+        super(link);
         this.timeoutNanos = requestTimeout.toNanos();
     }
 
@@ -63,7 +60,7 @@ final class MbapTransport implements ModbusTransport {
                     }
                     throw malformed("transaction id " + answered + " answers request " + id);
                 }
-                lastUsedNanos = System.nanoTime();
+                lastActivityNanos = System.nanoTime();
                 if (unit != unitId) {
                     throw TransportException.requestFailed(TransportException.MALFORMED, link.describe() + ": unit "
                             + unit + " answered a request to unit " + unitId);
@@ -153,33 +150,16 @@ final class MbapTransport implements ModbusTransport {
             end = 0;
             staleCount = 0;
             link.open();
-            lastUsedNanos = System.nanoTime();
-        }
-    }
-
-    @Override
-    public void refreshIfIdle() {
-        if (link.isOpen() && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS && !link.stillOpen()) {
-            disconnect();
+            lastActivityNanos = System.nanoTime();
         }
     }
 
     @Override
     public void disconnect() {
-        link.close();
+        super.disconnect();
         start = 0;
         end = 0;
         staleCount = 0;
-    }
-
-    @Override
-    public boolean isConnected() {
-        return link.isOpen();
-    }
-
-    @Override
-    public void close() {
-        disconnect();
     }
 
     static int u16(byte[] b, int i) {

@@ -15,18 +15,15 @@ import java.util.Arrays;
  * to the next request. A frame with a bad CRC fails with {@code crc-error}; one that cannot be an answer to the
  * request (other function code, other unit, wrong length) fails with {@code malformed-frame}.
  */
-final class RtuTransport implements ModbusTransport {
+final class RtuTransport extends LinkTransport {
 
     private static final int MAX_FRAME = 256;
-    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
-    private final ByteLink link;
     private final long timeoutNanos;
     private final long characterNanos;
     private final long frameGapNanos;
     private final long afterTimeoutQuietNanos;
     private final byte[] frame = new byte[MAX_FRAME];
-    private long lastActivityNanos;
     private boolean timedOut;
 
     /**
@@ -34,12 +31,11 @@ final class RtuTransport implements ModbusTransport {
      *                       serial side itself)
      */
     RtuTransport(ByteLink link, Duration requestTimeout, long characterNanos, long frameGapNanos) {
-        this.link = link;
+        super(link);
         this.timeoutNanos = requestTimeout.toNanos();
         this.characterNanos = characterNanos;
         this.frameGapNanos = frameGapNanos;
         this.afterTimeoutQuietNanos = Math.min(timeoutNanos / 2, 200_000_000L);
-        this.lastActivityNanos = System.nanoTime();
     }
 
     @Override
@@ -146,25 +142,4 @@ final class RtuTransport implements ModbusTransport {
         }
     }
 
-    @Override
-    public void refreshIfIdle() {
-        if (link.isOpen() && System.nanoTime() - lastActivityNanos > IDLE_CHECK_NANOS && !link.stillOpen()) {
-            disconnect();
-        }
-    }
-
-    @Override
-    public void disconnect() {
-        link.close();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return link.isOpen();
-    }
-
-    @Override
-    public void close() {
-        disconnect();
-    }
 }
