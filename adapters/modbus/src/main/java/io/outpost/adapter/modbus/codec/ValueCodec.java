@@ -1,5 +1,6 @@
 package io.outpost.adapter.modbus.codec;
 
+import io.outpost.adapter.modbus.config.ModbusByteOrder;
 import io.outpost.adapter.modbus.config.ModbusPoint;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
@@ -35,7 +36,7 @@ public final class ValueCodec {
     }
 
     /** Decodes a value of {@code type} from registers in wire order at {@code data[at]}. */
-    public static Value decodeRegisters(DataType type, io.outpost.adapter.modbus.config.ModbusByteOrder order,
+    public static Value decodeRegisters(DataType type, ModbusByteOrder order,
                                         int stringLength, byte[] data, int at) {
         int registers = ModbusPoint.registersOf(type, stringLength);
         byte[] v = new byte[registers * 2];
