@@ -38,9 +38,11 @@ public final class Pymodbus implements AutoCloseable {
     public static void assumeInstalled() {
         assumeTrue(ExternalProcess.available(PYTHON), PYTHON + " is not installed; install python3-pymodbus");
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import pymodbus").redirectErrorStream(true).start();
+            // pymodbus.server imports pyserial-asyncio, which Debian only recommends: scripts/test.sh installs both.
+            Process p = new ProcessBuilder(PYTHON, "-c", "import pymodbus.server").redirectErrorStream(true).start();
             assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0,
-                    "python3 cannot import pymodbus; install the Debian package python3-pymodbus");
+                    "python3 cannot import pymodbus.server; install the Debian packages python3-pymodbus and "
+                            + "python3-serial-asyncio");
         } catch (IOException e) {
             assumeTrue(false, "cannot run " + PYTHON + ": " + e.getMessage());
         } catch (InterruptedException e) {
