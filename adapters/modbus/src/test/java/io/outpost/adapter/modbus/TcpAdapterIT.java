@@ -284,9 +284,9 @@ class TcpAdapterIT {
     void deadDevice_doesNotHoldUpAnother() throws Exception {
         try (ModbusSimulator dead = ModbusSimulator.builder().start();
              AdapterRig slow = new AdapterRig(device(tcpDevice(dead.port(), "", "- {id: a, address: 40001, type: uint16}")
-                     .replace("request-timeout: 500ms", "request-timeout: 5s").replace("timeout: 2s", "timeout: 10s")));
+                     .replace("request-timeout: 500ms", "request-timeout: 8s").replace("timeout: 2s", "timeout: 10s")));
              AdapterRig healthy = rig("", "- {id: a, address: 40001, type: uint16}")) {
-            dead.unit().delayAnswers(6, TimeUnit.SECONDS);
+            dead.unit().delayAnswers(9, TimeUnit.SECONDS);
             unit.setRegister(Table.HOLDING_REGISTER, 0, 9);
             CompletableFuture<List<Sample>> stuck = slow.readAsync().toCompletableFuture();
             for (int i = 0; i < 20; i++) {
@@ -303,7 +303,7 @@ class TcpAdapterIT {
             points.append("- {id: p").append(i).append(", table: holding, index: ").append(100 * i).append(", type: uint16}\n");
         }
         try (AdapterRig rig = rig("max-gap: 0", points.toString())) {
-            unit.delayAnswers(150, TimeUnit.MILLISECONDS);
+            unit.delayAnswers(300, TimeUnit.MILLISECONDS);
             CompletableFuture<List<Sample>> read = rig.readAsync(
                     "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7").toCompletableFuture();
             CompletableFuture<Void> write = rig.adapter.write(rig.point("sp"), Value.of(42L)).toCompletableFuture();

@@ -15,6 +15,7 @@ import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.testing.RecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,18 @@ class GatewayEndToEndIT {
         assertThat(sim.unit().register(Table.HOLDING_REGISTER, 19)).isEqualTo(85);
         await().atMost(WAIT).until(() -> sink.payloads("test-gw/tank-farm/setpoint").stream()
                 .anyMatch(p -> p.startsWith("{\"value\":8.5,")));
+    }
+
+    @Test
+    void command_withMqtt5ResponseTopic_isAnsweredThereWithItsCorrelationData() {
+        await().atMost(WAIT).until(() -> !sink.payloads("test-gw/tank-farm/setpoint").isEmpty());
+        byte[] correlation = {1, 2, 3};
+        runtime.commands().handle(new CommandMessage("test-gw/tank-farm/setpoint/set",
+                "6".getBytes(StandardCharsets.UTF_8), "hmi/replies/7", correlation, List.of()));
+        await().atMost(WAIT).until(() -> !sink.on("hmi/replies/7").isEmpty());
+        assertThat(sink.on("hmi/replies/7").get(0).correlationData()).containsExactly(1, 2, 3);
+        assertThat(sink.payloads("hmi/replies/7").get(0)).contains("\"ok\":true");
+        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 19)).isEqualTo(60);
     }
 
     @Test
