@@ -18,6 +18,7 @@ import io.outpost.testing.FreePorts;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
+import io.outpost.core.runtime.SharedResources;
 import io.outpost.core.spi.DeviceException;
 import java.time.Duration;
 import java.util.List;
@@ -327,6 +328,32 @@ class TcpAdapterIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three requests, each 200 ms after the one before")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(600));
             assertThat(unit.requests()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void deviceLeavingASharedConverter_hasItsReadStoppedWhileTheOtherDeviceGoesOn() throws Exception {
+        SharedResources shared = new SharedResources();
+        StringBuilder points = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            points.append("- {id: p").append(i).append(", table: holding, index: ").append(100 * i).append(", type: uint16}\n");
+        }
+        try (ModbusSimulator converter = ModbusSimulator.builder().rtuOverTcp().unitIds(1, 2).start()) {
+            String a = tcpDevice(converter.port(), "unit-id: 1\nmax-gap: 0", points.toString()).replace("transport: tcp", "transport: rtu-over-tcp");
+            String b = a.replace("id: dev\n", "id: other\n").replace("unit-id: 1", "unit-id: 2");
+            AdapterRig leaving = new AdapterRig(device(a), shared);
+            try (AdapterRig staying = new AdapterRig(device(b), shared)) {
+                assertThat(shared.users("modbus-rtu-over-tcp:127.0.0.1:" + converter.port())).isEqualTo(2);
+                converter.unit(1).delayAnswers(300, TimeUnit.MILLISECONDS);
+                CompletableFuture<List<Sample>> longRead = leaving.readAsync().toCompletableFuture();
+                leaving.close();
+                assertThat(longRead).failsWithin(Duration.ofSeconds(30))
+                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .satisfies(e -> assertThat(((DeviceException) e.getCause()).reason()).isEqualTo("stopped"));
+                assertThat(converter.unit(1).requests()).as("requests of the stopped read").isLessThanOrEqualTo(2);
+                converter.unit(2).setRegister(Table.HOLDING_REGISTER, 700, 77);
+                assertThat(staying.read("p7").get("p7").value()).isEqualTo(Value.of(77L));
+            }
         }
     }
 

@@ -114,17 +114,20 @@ public final class ModbusLine implements AutoCloseable {
         return transport;
     }
 
-    /** Drops the queued tasks of {@code owner} (a device leaving); its running request finishes normally. */
+    /**
+     * Drops the tasks of {@code owner} (a device leaving). A task whose request is in flight finishes that request
+     * and is then aborted with the rest.
+     */
     public void cancel(Object owner, DeviceException reason) {
         List<LineTask> dropped = new ArrayList<>();
         synchronized (this) {
             for (ArrayDeque<LineTask> q : List.of(writes, reads)) {
                 q.removeIf(t -> {
-                    boolean drop = t.owner() == owner && t != current;
-                    if (drop) {
+                    boolean mine = t.owner() == owner;
+                    if (mine && t != current) {
                         dropped.add(t);
                     }
-                    return drop;
+                    return mine;
                 });
             }
         }
@@ -150,13 +153,15 @@ public final class ModbusLine implements AutoCloseable {
             boolean abandoned;
             synchronized (this) {
                 current = null;
-                if (done && !writes.remove(task)) {
-                    reads.remove(task);
+                // A task taken off the queue while its request ran (closed line, device gone) goes no further.
+                boolean queued = writes.remove(task) || reads.remove(task);
+                abandoned = !done && !queued;
+                if (!done && queued) {
+                    (task.isWrite() ? writes : reads).addFirst(task);
                 }
-                abandoned = !done && closed;
             }
             if (abandoned) {
-                task.abort(new DeviceException("stopped", name + " is closed"));
+                task.abort(new DeviceException("stopped", name + ": its device stopped or the line closed"));
             }
         }
         transport.close();
