@@ -45,6 +45,7 @@ class ModbusAdapterFactoryTest {
              AdapterRig b = new AdapterRig(same, shared);
              AdapterRig c = new AdapterRig(other, shared)) {
             assertThat(shared.users("modbus-serial:/dev/ttyOUTPOST-TEST")).isEqualTo(3);
+            assertThat(a.adapter.session().deviceId()).isEqualTo("first");
             Throwable refused = c.readFailure();
             assertThat(((DeviceException) refused).reason()).isEqualTo("config-conflict");
             assertThat(refused).hasMessageContaining("9600").hasMessageContaining("19200");

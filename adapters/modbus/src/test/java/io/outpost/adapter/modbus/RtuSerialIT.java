@@ -70,6 +70,7 @@ class RtuSerialIT {
              Pymodbus slave = Pymodbus.rtu(dir, pair.b(), 19_200, 'N', spec);
              AdapterRig rig = new AdapterRig(device(rtuDevice("meter", pair.a(), 5, KnownValues.yamlPoints(cases, 0))))) {
             Map<String, Sample> read = firstRead(rig);
+            assertThat(slave.process().isAlive()).isTrue();
             for (KnownValues.Case c : cases) {
                 assertThat(read.get(KnownValues.id(c)).value()).as(KnownValues.id(c)).isEqualTo(c.value());
             }
@@ -109,6 +110,7 @@ class RtuSerialIT {
              AdapterRig one = new AdapterRig(device(rtuDevice("one", pair.a(), 1, "- {id: v, address: 40001, type: uint16}")), shared);
              AdapterRig two = new AdapterRig(device(rtuDevice("two", pair.a(), 2, "- {id: v, address: 40001, type: uint16}")), shared)) {
             firstRead(one);
+            assertThat(slave.process().isAlive()).isTrue();
             assertThat(shared.users("modbus-serial:" + pair.a())).isEqualTo(2);
             List<CompletableFuture<List<Sample>>> reads = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -130,6 +132,7 @@ class RtuSerialIT {
              AdapterRig present = new AdapterRig(device(rtuDevice("present", pair.a(), 1, "- {id: v, address: 40001, type: uint16}")), shared);
              AdapterRig missing = new AdapterRig(device(rtuDevice("missing", pair.a(), 9, "- {id: v, address: 40001, type: uint16}")), shared)) {
             firstRead(present);
+            assertThat(slave.process().isAlive()).isTrue();
             CompletableFuture<List<Sample>> lost = missing.readAsync().toCompletableFuture();
             assertThat(present.read().get("v").value()).isEqualTo(Value.of(5L));
             assertThat(lost).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)

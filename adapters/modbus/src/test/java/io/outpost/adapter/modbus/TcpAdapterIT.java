@@ -20,6 +20,7 @@ import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.runtime.SharedResources;
 import io.outpost.core.spi.DeviceException;
+import io.outpost.core.spi.DeviceStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +279,19 @@ class TcpAdapterIT {
         try (AdapterRig rig = new AdapterRig(device(tcpDevice(port, "", "- {id: a, address: 40001, type: uint16}")))) {
             Throwable failure = rig.readFailure();
             assertThat(((DeviceException) failure).reason()).isEqualTo("connect-refused");
+        }
+    }
+
+    @Test
+    void write_toADeviceThatIsDown_failsWithTheReasonAndReportsItOffline() throws Exception {
+        int port = FreePorts.tcp();
+        try (AdapterRig rig = new AdapterRig(device(tcpDevice(port, "", "- {id: sp, address: 40020, type: int16, writable: true}")))) {
+            Throwable failure = rig.writeFailure("sp", Value.of(1L));
+            assertThat(((DeviceException) failure).reason()).isEqualTo("connect-refused");
+            assertThat(rig.context.statuses()).singleElement().satisfies(s -> {
+                assertThat(s.state()).isEqualTo(DeviceStatus.State.OFFLINE);
+                assertThat(s.reason()).isEqualTo("connect-refused");
+            });
         }
     }
 

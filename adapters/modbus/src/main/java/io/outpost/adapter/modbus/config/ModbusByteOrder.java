@@ -54,14 +54,6 @@ public enum ModbusByteOrder {
                 + "ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA (64-bit)";
     }
 
-    public boolean swapsBytes() {
-        return swapBytes;
-    }
-
-    public boolean reversesWords() {
-        return reverseWords;
-    }
-
     /**
      * Copies {@code registers} registers from wire order at {@code src[srcOffset]} to big-endian value order at
      * {@code dst[dstOffset]}, or back: the permutation is an involution.

@@ -45,9 +45,4 @@ public record ModbusDevice(ModbusConnection connection, int unitId, ModbusByteOr
         return table.isBits() ? maxGap * 16 : maxGap;
     }
 
-    /** A device with default limits and no forbidden ranges, for programmatic use (probe, tests). */
-    public static ModbusDevice defaults(ModbusConnection connection, int unitId) {
-        return new ModbusDevice(connection, unitId, ModbusByteOrder.ABCD, DEFAULT_MAX_GAP, 125, 2000, List.of(),
-                WriteMode.SINGLE, Duration.ZERO);
-    }
 }

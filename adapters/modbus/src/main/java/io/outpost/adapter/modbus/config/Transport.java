@@ -7,9 +7,5 @@ public enum Transport {
     /** RTU frames (CRC, no header) over a TCP socket: serial-to-Ethernet converters in transparent mode. */
     RTU_OVER_TCP,
     /** RTU over a local serial port (RS-485/RS-232). */
-    RTU;
-
-    public boolean isSerialFraming() {
-        return this != TCP;
-    }
+    RTU
 }

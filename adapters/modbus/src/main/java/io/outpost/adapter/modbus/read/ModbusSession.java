@@ -70,11 +70,6 @@ public final class ModbusSession {
         failed.increment();
     }
 
-    /** Requests answered so far (for tests and benchmarks). */
-    public long answeredRequests() {
-        return (long) ok.count();
-    }
-
     /** Requests sent so far, whatever their outcome. */
     public long sentRequests() {
         return (long) (ok.count() + refused.count() + failed.count());

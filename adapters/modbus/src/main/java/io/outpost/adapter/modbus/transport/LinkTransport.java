@@ -29,11 +29,6 @@ abstract class LinkTransport implements ModbusTransport {
     }
 
     @Override
-    public boolean isConnected() {
-        return link.isOpen();
-    }
-
-    @Override
     public void close() {
         disconnect();
     }

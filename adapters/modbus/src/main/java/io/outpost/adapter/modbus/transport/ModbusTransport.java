@@ -27,8 +27,6 @@ public interface ModbusTransport extends AutoCloseable {
     /** Drops the connection; the next exchange connects again. */
     void disconnect();
 
-    boolean isConnected();
-
     /** Releases the link for good. */
     @Override
     void close();

@@ -67,7 +67,9 @@ final class SerialLink implements ByteLink {
     public void write(byte[] data) throws TransportException {
         try {
             if (!port.writeBytes(data)) {
-                throw new SerialPortException(settings.port(), "writeBytes", "the driver accepted only part of the frame");
+                close();
+                throw TransportException.linkDown(TransportException.COMM_LOST, settings.port()
+                        + ": the driver accepted only part of the frame", null);
             }
         } catch (SerialPortException e) {
             close();
@@ -82,7 +84,8 @@ final class SerialLink implements ByteLink {
             while (true) {
                 int available = port.getInputBufferBytesCount();
                 if (available < 0) {
-                    throw new SerialPortException(settings.port(), "getInputBufferBytesCount", "the port is gone");
+                    close();
+                    throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": the port is gone", null);
                 }
                 if (available > 0) {
                     byte[] got = port.readBytes(Math.min(available, length));

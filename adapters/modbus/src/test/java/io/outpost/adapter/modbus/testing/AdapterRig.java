@@ -90,7 +90,7 @@ public final class AdapterRig implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         adapter.close();
         context.close();
     }

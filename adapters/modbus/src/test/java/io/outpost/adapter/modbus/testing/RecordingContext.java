@@ -105,9 +105,13 @@ public final class RecordingContext implements AdapterContext, AutoCloseable {
 
     /** Releases shared resources and stops the IO thread; call after closing the adapter. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         sharedKeys.forEach(shared::release);
         io.shutdownNow();
-        io.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

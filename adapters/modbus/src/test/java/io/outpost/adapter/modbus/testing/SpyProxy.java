@@ -39,16 +39,8 @@ public final class SpyProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    public List<Seen> seen() {
-        return List.copyOf(seen);
-    }
-
     public List<Integer> functions() {
         return seen.stream().map(Seen::function).toList();
-    }
-
-    public void clear() {
-        seen.clear();
     }
 
     private void acceptLoop() {
