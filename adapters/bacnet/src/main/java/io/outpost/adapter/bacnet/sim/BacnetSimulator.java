@@ -11,6 +11,7 @@ import com.serotonin.bacnet4j.obj.AnalogValueObject;
 import com.serotonin.bacnet4j.obj.BACnetObject;
 import com.serotonin.bacnet4j.obj.BinaryOutputObject;
 import com.serotonin.bacnet4j.obj.MultistateValueObject;
+import com.serotonin.bacnet4j.obj.mixin.CovContext;
 import com.serotonin.bacnet4j.service.Service;
 import com.serotonin.bacnet4j.type.Encodable;
 import com.serotonin.bacnet4j.type.constructed.Address;
@@ -286,8 +287,22 @@ public final class BacnetSimulator implements AutoCloseable {
 
     /** Active COV subscriptions on an object. */
     public int covSubscriptions(ObjectIdentifier object) {
-        List<?> contexts = device.getCovContexts().get(object);
-        return contexts == null ? 0 : contexts.size();
+        return covContexts(object).size();
+    }
+
+    /** Active COV subscriptions on an object that ask for confirmed notifications. */
+    public int confirmedCovSubscriptions(ObjectIdentifier object) {
+        return (int) covContexts(object).stream().filter(CovContext::isIssueConfirmedNotifications).count();
+    }
+
+    private List<CovContext> covContexts(ObjectIdentifier object) {
+        List<CovContext> contexts = device.getCovContexts().get(object);
+        if (contexts == null) {
+            return List.of();
+        }
+        synchronized (contexts) {
+            return List.copyOf(contexts);
+        }
     }
 
     /** Every confirmed and unconfirmed request received, oldest first. */
