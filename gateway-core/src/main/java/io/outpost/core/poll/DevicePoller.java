@@ -153,6 +153,14 @@ public final class DevicePoller {
         });
     }
 
+    /** What the adapter learned about a point (unit, name), kept with its live value; any thread. */
+    public void describe(String pointId, Map<String, String> metadata) {
+        PointConfig p = points.get(pointId);
+        if (p != null) {
+            live.describe(p.ref(), metadata);
+        }
+    }
+
     public void reportStatus(DeviceStatus newStatus) {
         serial.execute(() -> setStatus(newStatus));
     }
