@@ -69,6 +69,7 @@ public final class BacnetSimulator implements AutoCloseable {
     private final ScheduledExecutorService motion;
     private final Map<ObjectIdentifier, Encodable> snapshot = new HashMap<>();
     private volatile LocalDevice device;
+    private volatile ConstrainedTransport transport;
     private boolean running = true;
     private volatile boolean rpm = true;
     private volatile int responseLimit;
@@ -188,7 +189,8 @@ public final class BacnetSimulator implements AutoCloseable {
     private LocalDevice build(Map<ObjectIdentifier, Encodable> values) throws Exception {
         IpNetwork network = new IpNetworkBuilder().withLocalBindAddress(settings.bind).withPort(settings.port)
                 .withBroadcast(settings.broadcast, 32).build();
-        LocalDevice d = new LocalDevice(settings.instance, new ConstrainedTransport(network, () -> responseLimit));
+        transport = new ConstrainedTransport(network, () -> responseLimit);
+        LocalDevice d = new LocalDevice(settings.instance, transport);
         d.writePropertyInternal(PropertyIdentifier.objectName, new CharacterString(settings.name));
         d.writePropertyInternal(PropertyIdentifier.maxApduLengthAccepted, new UnsignedInteger(settings.maxApdu.getMaxLengthInt()));
         d.writePropertyInternal(PropertyIdentifier.segmentationSupported, settings.segmentation);
@@ -303,6 +305,16 @@ public final class BacnetSimulator implements AutoCloseable {
         synchronized (contexts) {
             return List.copyOf(contexts);
         }
+    }
+
+    /** Bytes of service data of the largest ReadPropertyMultiple answer asked for since the last (re)start. */
+    public int largestReadPropertyMultipleAnswer() {
+        return transport.largestAnswer();
+    }
+
+    /** ReadPropertyMultiple requests aborted as too large for the enforced limit since the last (re)start. */
+    public int abortedReadPropertyMultiples() {
+        return transport.aborts();
     }
 
     /** Every confirmed and unconfirmed request received, oldest first. */

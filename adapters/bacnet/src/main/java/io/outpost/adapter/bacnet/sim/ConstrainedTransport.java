@@ -11,17 +11,20 @@ import com.serotonin.bacnet4j.service.confirmed.ReadPropertyMultipleRequest;
 import com.serotonin.bacnet4j.transport.DefaultTransport;
 import com.serotonin.bacnet4j.type.enumerated.AbortReason;
 import com.serotonin.bacnet4j.util.sero.ByteQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
  * A transport that behaves like a small controller: a ReadPropertyMultiple whose answer would be larger than
  * {@code responseLimit} bytes is aborted (segmentation-not-supported) instead of answered. bacnet4j itself sizes
  * answers by the client's buffer, not by the limits the device advertises, so without this a simulated small
- * device would never refuse anything.
+ * device would never refuse anything. It also records the largest answer and the aborts, for tests.
  */
 final class ConstrainedTransport extends DefaultTransport {
 
     private final IntSupplier responseLimit;
+    private final AtomicInteger largestAnswer = new AtomicInteger();
+    private final AtomicInteger aborts = new AtomicInteger();
 
     /** @param responseLimit the largest answer in bytes, read at each request; 0 or less for no limit */
     ConstrainedTransport(Network network, IntSupplier responseLimit) {
@@ -31,11 +34,19 @@ final class ConstrainedTransport extends DefaultTransport {
 
     @Override
     public void incoming(NPDU npdu) {
-        int limit = responseLimit.getAsInt();
-        if (limit > 0 && !npdu.isNetworkMessage() && refused(npdu, limit)) {
+        if (!npdu.isNetworkMessage() && refused(npdu, responseLimit.getAsInt())) {
             return;
         }
         super.incoming(npdu);
+    }
+
+    /** Bytes of service data of the largest ReadPropertyMultiple answer asked for so far. */
+    int largestAnswer() {
+        return largestAnswer.get();
+    }
+
+    int aborts() {
+        return aborts.get();
     }
 
     private boolean refused(NPDU npdu, int limit) {
@@ -51,9 +62,11 @@ final class ConstrainedTransport extends DefaultTransport {
             AcknowledgementService answer = request.getServiceRequest().handle(getLocalDevice(), npdu.getFrom());
             ByteQueue encoded = new ByteQueue();
             answer.write(encoded);
-            if (encoded.size() + 3 <= limit) {
+            largestAnswer.accumulateAndGet(encoded.size(), Math::max);
+            if (limit <= 0 || encoded.size() + 3 <= limit) {
                 return false;
             }
+            aborts.incrementAndGet();
             getNetwork().sendAPDU(npdu.getFrom(), npdu.getLinkService(),
                     new Abort(true, request.getInvokeId(), AbortReason.segmentationNotSupported), false);
             return true;
