@@ -8,7 +8,9 @@ import io.outpost.adapter.bacnet.config.BacnetNetworkConfig;
 import io.outpost.adapter.bacnet.config.BacnetPointSettings;
 import io.outpost.adapter.bacnet.config.BacnetSection;
 import io.outpost.adapter.bacnet.cov.CovSubscriptions;
+import io.outpost.adapter.bacnet.read.PointDescriptions;
 import io.outpost.adapter.bacnet.read.PointReading;
+import io.outpost.adapter.bacnet.stack.BacnetPeer;
 import io.outpost.adapter.bacnet.stack.BacnetRequestException;
 import io.outpost.adapter.bacnet.stack.BacnetStack;
 import io.outpost.adapter.bacnet.stack.PeerConnector;
@@ -56,6 +58,8 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     private BacnetStack stack;
     private DeviceSession session;
     private PointReading reading;
+    private PointDescriptions descriptions;
+    private BacnetPeer described;
     private PointWriter writer;
     private CovSubscriptions covs;
     private long processId;
@@ -77,6 +81,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
         PropertyReader reader = new PropertyReader(stack);
         session = new DeviceSession(device.id(), settings, stack, new PeerConnector(stack, reader));
         reading = new PointReading(reader, settings.readStatusFlags(), context.scheduler().clock());
+        descriptions = new PointDescriptions(reader);
         writer = new PointWriter(stack);
         covs = new CovSubscriptions(device.id(), settings, device.points(), context, stack, reading);
         if (!covs.isEmpty()) {
@@ -90,7 +95,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     public CompletionStage<List<Sample>> read(List<PointConfig> points) {
         return onIo(() -> {
             try {
-                List<Sample> samples = reading.read(session.peer(), points);
+                List<Sample> samples = reading.read(peer(), points);
                 if (covsLost) {
                     // The device is back before the next check: bring its subscriptions back now.
                     covsLost = false;
@@ -108,7 +113,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     public CompletionStage<Void> write(PointConfig point, Value value) {
         return onIo(() -> {
             try {
-                writer.write(session.peer(), point.settings(BacnetPointSettings.class), value);
+                writer.write(peer(), point.settings(BacnetPointSettings.class), value);
             } catch (DeviceException e) {
                 failed(e);
                 throw e;
@@ -121,7 +126,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     public CompletionStage<Void> relinquish(PointConfig point) {
         return onIo(() -> {
             try {
-                writer.relinquish(session.peer(), point.settings(BacnetPointSettings.class));
+                writer.relinquish(peer(), point.settings(BacnetPointSettings.class));
             } catch (DeviceException e) {
                 failed(e);
                 throw e;
@@ -141,6 +146,16 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
         runCheck(true);
     }
 
+    /** The connected device; after each (re)connection, first tells the core what the device says about the points. */
+    private BacnetPeer peer() throws DeviceException {
+        BacnetPeer peer = session.peer();
+        if (peer != described) {
+            descriptions.read(peer, device.points()).forEach(context::describe);
+            described = peer;
+        }
+        return peer;
+    }
+
     /** Checks the device and keeps its subscriptions, on the IO thread, then schedules the next check. */
     private void runCheck(boolean resubscribe) {
         try {
@@ -158,9 +173,9 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
         try {
             DeviceSession.Health health = session.check();
             if (resubscribe || health != DeviceSession.Health.SAME) {
-                covs.resubscribeAll(session.peer());
+                covs.resubscribeAll(peer());
             } else {
-                covs.maintain(session.peer());
+                covs.maintain(peer());
             }
             covsLost = false;
         } catch (DeviceException e) {

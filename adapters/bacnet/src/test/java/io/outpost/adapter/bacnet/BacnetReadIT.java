@@ -1,11 +1,13 @@
 package io.outpost.adapter.bacnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.serotonin.bacnet4j.service.confirmed.ReadPropertyMultipleRequest;
 import com.serotonin.bacnet4j.service.confirmed.ReadPropertyRequest;
 import com.serotonin.bacnet4j.type.enumerated.Reliability;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
+import io.outpost.core.point.PointRef;
 import io.outpost.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,23 @@ class BacnetReadIT {
         assertThat(gateway.awaitPayload("site/ahu/zone-name", p -> true)).startsWith("{\"value\":\"zone-temperature\"");
         // Five points and four status-flags of four objects: nine properties, one request.
         assertThat(sim.requests(ReadPropertyMultipleRequest.class)).anySatisfy(r -> assertThat(r.getNumberOfProperties()).isEqualTo(9));
+    }
+
+    @Test
+    void engineering_units_names_and_state_texts_from_the_device_become_point_metadata() throws Exception {
+        start("""
+                      - {id: zone-temp, object: analog-input:1}
+                      - {id: mode, object: multi-state-value:1}
+                """);
+        gateway.awaitPayload("site/ahu/mode", p -> true);
+
+        await().atMost(GatewayUnderTest.PATIENCE).untilAsserted(() -> {
+            assertThat(gateway.runtime.values().metadata(new PointRef("ahu", "zone-temp")))
+                    .containsEntry("unit", "°C").containsEntry("bacnet-units", "degrees-celsius")
+                    .containsEntry("object-name", "zone-temperature");
+            assertThat(gateway.runtime.values().metadata(new PointRef("ahu", "mode")))
+                    .containsEntry("object-name", "mode").containsEntry("state-text", "Off, Heat, Cool");
+        });
     }
 
     @Test
