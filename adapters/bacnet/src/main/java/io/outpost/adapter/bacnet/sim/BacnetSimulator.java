@@ -3,6 +3,7 @@ package io.outpost.adapter.bacnet.sim;
 import com.serotonin.bacnet4j.LocalDevice;
 import com.serotonin.bacnet4j.enums.MaxApduLength;
 import com.serotonin.bacnet4j.event.DeviceEventAdapter;
+import com.serotonin.bacnet4j.exception.BACnetException;
 import com.serotonin.bacnet4j.exception.BACnetServiceException;
 import com.serotonin.bacnet4j.npdu.ip.IpNetwork;
 import com.serotonin.bacnet4j.npdu.ip.IpNetworkBuilder;
@@ -213,9 +214,28 @@ public final class BacnetSimulator implements AutoCloseable {
             network.enableBBMD();
         }
         if (settings.foreignDeviceOf != null) {
-            network.registerAsForeignDevice(settings.foreignDeviceOf, 300);
+            register(network);
         }
         return d;
+    }
+
+    /**
+     * Registers with the BBMD. bacnet4j routes broadcasts to the BBMD as soon as registration starts, so the
+     * broadcasts the device sends while starting can reach it first and be refused, and that refusal is taken for
+     * the registration's answer: try again a few times.
+     */
+    private void register(IpNetwork network) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                network.registerAsForeignDevice(settings.foreignDeviceOf, 300);
+                return;
+            } catch (BACnetException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
     }
 
     private void addObjects(LocalDevice d) throws BACnetServiceException {

@@ -8,6 +8,7 @@ import com.serotonin.bacnet4j.npdu.NPDU;
 import com.serotonin.bacnet4j.npdu.Network;
 import com.serotonin.bacnet4j.service.acknowledgement.AcknowledgementService;
 import com.serotonin.bacnet4j.service.confirmed.ReadPropertyMultipleRequest;
+import com.serotonin.bacnet4j.service.confirmed.ReadPropertyRequest;
 import com.serotonin.bacnet4j.transport.DefaultTransport;
 import com.serotonin.bacnet4j.type.enumerated.AbortReason;
 import com.serotonin.bacnet4j.util.sero.ByteQueue;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * A transport that behaves like a small controller: a ReadPropertyMultiple whose answer would be larger than
- * {@code responseLimit} bytes is aborted (segmentation-not-supported) instead of answered. bacnet4j itself sizes
+ * A transport that behaves like a small controller: a ReadProperty or ReadPropertyMultiple whose answer would be
+ * larger than {@code responseLimit} bytes is aborted (segmentation-not-supported) instead of answered. bacnet4j itself sizes
  * answers by the client's buffer, not by the limits the device advertises, so without this a simulated small
  * device would never refuse anything. It also records the largest answer and the aborts, for tests.
  */
@@ -55,18 +56,24 @@ final class ConstrainedTransport extends DefaultTransport {
             APDU apdu = new NPDU(npdu.getFrom(), npdu.getLinkService(), new ByteQueue(copy))
                     .getAPDU(getLocalDevice().getServicesSupported());
             if (!(apdu instanceof ConfirmedRequest request) || request.isSegmentedMessage()
-                    || request.getServiceChoice() != ReadPropertyMultipleRequest.TYPE_ID) {
+                    || (request.getServiceChoice() != ReadPropertyMultipleRequest.TYPE_ID
+                    && request.getServiceChoice() != ReadPropertyRequest.TYPE_ID)) {
                 return false;
             }
+            boolean rpm = request.getServiceChoice() == ReadPropertyMultipleRequest.TYPE_ID;
             request.parseServiceData();
             AcknowledgementService answer = request.getServiceRequest().handle(getLocalDevice(), npdu.getFrom());
             ByteQueue encoded = new ByteQueue();
             answer.write(encoded);
-            largestAnswer.accumulateAndGet(encoded.size(), Math::max);
+            if (rpm) {
+                largestAnswer.accumulateAndGet(encoded.size(), Math::max);
+            }
             if (limit <= 0 || encoded.size() + 3 <= limit) {
                 return false;
             }
-            aborts.incrementAndGet();
+            if (rpm) {
+                aborts.incrementAndGet();
+            }
             getNetwork().sendAPDU(npdu.getFrom(), npdu.getLinkService(),
                     new Abort(true, request.getInvokeId(), AbortReason.segmentationNotSupported), false);
             return true;

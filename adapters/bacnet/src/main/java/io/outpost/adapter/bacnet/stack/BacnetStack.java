@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class BacnetStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BacnetStack.class);
-    private static final Duration BBMD_RETRY = Duration.ofSeconds(30);
+    private static final Duration BBMD_FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration BBMD_MAX_RETRY = Duration.ofSeconds(30);
 
     /** A subscription owner: the remote device's instance and our process identifier. */
     private record Route(int deviceInstance, long processId) {
@@ -116,7 +117,7 @@ public final class BacnetStack implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            bbmdThread.execute(() -> registerWithBbmd(network));
+            bbmdThread.execute(() -> registerWithBbmd(network, BBMD_FIRST_RETRY));
         }
         return device;
     }
@@ -137,7 +138,12 @@ public final class BacnetStack implements AutoCloseable {
         return s;
     }
 
-    private void registerWithBbmd(IpNetwork network) {
+    /**
+     * Registers as a foreign device, retrying with a growing pause. The first attempt often fails: bacnet4j sends
+     * broadcasts to the BBMD as soon as registration starts, the BBMD refuses those until it has registered us,
+     * and bacnet4j takes that refusal for the registration's answer.
+     */
+    private void registerWithBbmd(IpNetwork network, Duration retry) {
         BacnetNetworkConfig.BbmdRegistration bbmd = config.bbmd();
         int ttl = (int) bbmd.ttl().toSeconds();
         try {
@@ -146,11 +152,14 @@ public final class BacnetStack implements AutoCloseable {
             LOG.info("registered as a foreign device with BBMD {} (ttl {} s)", bbmd, ttl);
             bbmdRegistered.countDown();
         } catch (BACnetException | RuntimeException e) {
-            LOG.warn("foreign-device registration with BBMD {} failed ({}); retrying in {} s", bbmd, e.getMessage(),
-                    BBMD_RETRY.toSeconds());
+            if (retry.compareTo(BBMD_FIRST_RETRY) > 0) {
+                LOG.warn("foreign-device registration with BBMD {} failed ({}); retrying in {} s", bbmd, e.getMessage(),
+                        retry.toSeconds());
+            }
+            Duration next = retry.multipliedBy(2).compareTo(BBMD_MAX_RETRY) > 0 ? BBMD_MAX_RETRY : retry.multipliedBy(2);
             synchronized (this) {
                 if (!closed) {
-                    bbmdThread.schedule(() -> registerWithBbmd(network), BBMD_RETRY.toSeconds(), TimeUnit.SECONDS);
+                    bbmdThread.schedule(() -> registerWithBbmd(network, next), retry.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         }
