@@ -128,7 +128,7 @@ public final class BacnetValues {
     }
 
     private static String date(Date d) {
-        return d.isSpecific() ? String.format("%04d-%02d-%02d", d.getYear(), d.getMonth().getId(), d.getDay()) : d.toString();
+        return d.isSpecific() ? String.format("%04d-%02d-%02d", d.getCenturyYear(), d.getMonth().getId(), d.getDay()) : d.toString();
     }
 
     private static String time(Time t) {

@@ -143,7 +143,7 @@ public final class PropertyReader {
         return true;
     }
 
-    private static ReadPropertyMultipleRequest request(List<PropertyRef> batch) {
+    static ReadPropertyMultipleRequest request(List<PropertyRef> batch) {
         Map<ObjectIdentifier, List<PropertyReference>> byObject = new LinkedHashMap<>();
         for (PropertyRef r : batch) {
             byObject.computeIfAbsent(r.object(), o -> new ArrayList<>()).add(r.toReference());
