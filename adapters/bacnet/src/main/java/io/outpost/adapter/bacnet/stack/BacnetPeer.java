@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class BacnetPeer {
 
-    /** Segments per response we plan for when the device transmits segmented responses. */
+    /** Segments per message we plan for when the device does not say how many it accepts. */
     static final int DEFAULT_SEGMENTS = 8;
     private static final int MAX_PLANNED_SEGMENTS = 32;
 
@@ -93,16 +93,18 @@ public final class BacnetPeer {
 
     /** Largest response a single ReadPropertyMultiple may ask for, in bytes of service data. */
     public int responseBudget() {
-        if (!segmentedTransmit) {
-            return maxApdu - 3;
-        }
-        int segments = maxSegments > 0 ? Math.min(maxSegments, MAX_PLANNED_SEGMENTS) : DEFAULT_SEGMENTS;
-        return maxApdu * segments - 5 * segments;
+        return segmentedTransmit ? segmented(5) : maxApdu - 3;
     }
 
-    /** Largest request, in bytes of service data: we never segment requests. */
+    /** Largest request, in bytes of service data: several segments when the device takes segmented requests. */
     public int requestBudget() {
-        return maxApdu - 4;
+        return segmentedReceive ? segmented(6) : maxApdu - 4;
+    }
+
+    /** Bytes of service data in a segmented message of as many segments as we plan for. */
+    private int segmented(int headerBytes) {
+        int segments = maxSegments > 0 ? Math.min(maxSegments, MAX_PLANNED_SEGMENTS) : DEFAULT_SEGMENTS;
+        return (maxApdu - headerBytes) * segments;
     }
 
     public int maxReferences() {

@@ -62,11 +62,20 @@ class RpmPlannerTest {
     }
 
     @Test
-    void planned_requests_fit_the_device_when_encoded() {
-        BacnetPeer small = peer(128, Segmentation.segmentedBoth, 64);
-        for (List<PropertyRef> batch : RpmPlanner.plan(analogInputs(300), small)) {
-            assertThat(encodedRequestSize(batch)).isLessThanOrEqualTo(small.requestBudget());
+    void requests_fit_a_device_that_cannot_receive_segments_when_encoded() {
+        // It sends answers in segments, so the request is what limits a batch.
+        BacnetPeer small = peer(128, Segmentation.segmentedTransmit, 64);
+        List<List<PropertyRef>> batches = RpmPlanner.plan(analogInputs(300), small);
+
+        assertThat(batches).hasSizeGreaterThan(1);
+        for (List<PropertyRef> batch : batches) {
+            assertThat(encodedRequestSize(batch)).isLessThanOrEqualTo(small.requestBudget()).isLessThanOrEqualTo(128 - 4);
         }
+    }
+
+    @Test
+    void a_device_that_receives_segments_gets_one_request_for_many_properties() {
+        assertThat(RpmPlanner.plan(analogInputs(200), peer(480, Segmentation.segmentedBoth, 16))).hasSize(1);
     }
 
     @Test
