@@ -14,6 +14,7 @@ import com.serotonin.bacnet4j.obj.BinaryOutputObject;
 import com.serotonin.bacnet4j.obj.MultistateValueObject;
 import com.serotonin.bacnet4j.obj.mixin.CovContext;
 import com.serotonin.bacnet4j.service.Service;
+import com.serotonin.bacnet4j.service.confirmed.ReadPropertyMultipleRequest;
 import com.serotonin.bacnet4j.type.Encodable;
 import com.serotonin.bacnet4j.type.constructed.Address;
 import com.serotonin.bacnet4j.type.constructed.BACnetArray;
@@ -29,6 +30,7 @@ import com.serotonin.bacnet4j.type.primitive.CharacterString;
 import com.serotonin.bacnet4j.type.primitive.ObjectIdentifier;
 import com.serotonin.bacnet4j.type.primitive.Real;
 import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
+import com.serotonin.bacnet4j.util.sero.ByteQueue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A BACnet/IP device for demos, tests and benchmarks: a bacnet4j device on a UDP port with the objects of a small
@@ -67,6 +70,7 @@ public final class BacnetSimulator implements AutoCloseable {
 
     private final Builder settings;
     private final List<Service> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger largestAnswer = new AtomicInteger();
     private final ScheduledExecutorService motion;
     private final Map<ObjectIdentifier, Encodable> snapshot = new HashMap<>();
     private volatile LocalDevice device;
@@ -200,6 +204,9 @@ public final class BacnetSimulator implements AutoCloseable {
             @Override
             public void requestReceived(Address from, Service service) {
                 requests.add(service);
+                if (service instanceof ReadPropertyMultipleRequest rpm) {
+                    largestAnswer.accumulateAndGet(answerSize(d, rpm, from), Math::max);
+                }
             }
         });
         addObjects(d);
@@ -327,9 +334,20 @@ public final class BacnetSimulator implements AutoCloseable {
         }
     }
 
-    /** Bytes of service data of the largest ReadPropertyMultiple answer asked for since the last (re)start. */
+    /** Bytes of service data of the largest ReadPropertyMultiple answer asked for. */
     public int largestReadPropertyMultipleAnswer() {
-        return transport.largestAnswer();
+        return largestAnswer.get();
+    }
+
+    private static int answerSize(LocalDevice d, ReadPropertyMultipleRequest request, Address from) {
+        try {
+            ByteQueue encoded = new ByteQueue();
+            request.handle(d, from).write(encoded);
+            return encoded.size();
+        } catch (BACnetException e) {
+            // The device answers it with an error: a few bytes.
+            return 0;
+        }
     }
 
     /** ReadPropertyMultiple requests aborted as too large for the enforced limit since the last (re)start. */

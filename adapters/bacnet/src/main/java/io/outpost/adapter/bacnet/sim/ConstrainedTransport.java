@@ -19,12 +19,12 @@ import java.util.function.IntSupplier;
  * A transport that behaves like a small controller: a ReadProperty or ReadPropertyMultiple whose answer would be
  * larger than {@code responseLimit} bytes is aborted (segmentation-not-supported) instead of answered. bacnet4j itself sizes
  * answers by the client's buffer, not by the limits the device advertises, so without this a simulated small
- * device would never refuse anything. It also records the largest answer and the aborts, for tests.
+ * device would never refuse anything. Requests that come in segments are let through (a small device would not
+ * take them anyway). It counts the aborts, for tests.
  */
 final class ConstrainedTransport extends DefaultTransport {
 
     private final IntSupplier responseLimit;
-    private final AtomicInteger largestAnswer = new AtomicInteger();
     private final AtomicInteger aborts = new AtomicInteger();
 
     /** @param responseLimit the largest answer in bytes, read at each request; 0 or less for no limit */
@@ -35,15 +35,11 @@ final class ConstrainedTransport extends DefaultTransport {
 
     @Override
     public void incoming(NPDU npdu) {
-        if (!npdu.isNetworkMessage() && refused(npdu, responseLimit.getAsInt())) {
+        int limit = responseLimit.getAsInt();
+        if (limit > 0 && !npdu.isNetworkMessage() && refused(npdu, limit)) {
             return;
         }
         super.incoming(npdu);
-    }
-
-    /** Bytes of service data of the largest ReadPropertyMultiple answer asked for so far. */
-    int largestAnswer() {
-        return largestAnswer.get();
     }
 
     int aborts() {
@@ -60,18 +56,14 @@ final class ConstrainedTransport extends DefaultTransport {
                     && request.getServiceChoice() != ReadPropertyRequest.TYPE_ID)) {
                 return false;
             }
-            boolean rpm = request.getServiceChoice() == ReadPropertyMultipleRequest.TYPE_ID;
             request.parseServiceData();
             AcknowledgementService answer = request.getServiceRequest().handle(getLocalDevice(), npdu.getFrom());
             ByteQueue encoded = new ByteQueue();
             answer.write(encoded);
-            if (rpm) {
-                largestAnswer.accumulateAndGet(encoded.size(), Math::max);
-            }
-            if (limit <= 0 || encoded.size() + 3 <= limit) {
+            if (encoded.size() + 3 <= limit) {
                 return false;
             }
-            if (rpm) {
+            if (request.getServiceChoice() == ReadPropertyMultipleRequest.TYPE_ID) {
                 aborts.incrementAndGet();
             }
             getNetwork().sendAPDU(npdu.getFrom(), npdu.getLinkService(),
