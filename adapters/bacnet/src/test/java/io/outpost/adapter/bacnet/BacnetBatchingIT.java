@@ -6,24 +6,10 @@ import com.serotonin.bacnet4j.service.confirmed.ReadPropertyMultipleRequest;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.testing.FreePorts;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** ReadPropertyMultiple sized to what the device takes: small buffers, segmented answers, devices that overstate. */
-class BacnetBatchingIT {
-
-    private BacnetSimulator sim;
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-    }
+class BacnetBatchingIT extends SimulatorAndGateway {
 
     private static String sensors(int count) {
         StringBuilder b = new StringBuilder();

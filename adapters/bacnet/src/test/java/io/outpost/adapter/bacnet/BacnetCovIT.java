@@ -8,7 +8,6 @@ import com.serotonin.bacnet4j.type.enumerated.BinaryPV;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.testing.FreePorts;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,25 +16,14 @@ import org.junit.jupiter.api.Test;
  * for it to be the latest value: bacnet4j sends a subscription's first notification from another thread, and it
  * can overtake a change made right after the subscription.
  */
-class BacnetCovIT {
+class BacnetCovIT extends SimulatorAndGateway {
 
     private static final String COV_POINTS = """
                   - {id: zone-temp, object: analog-input:1, cov: true, poll-interval: 1h}
                   - {id: fan, object: binary-output:1, cov: true, poll-interval: 1h}
             """;
 
-    private BacnetSimulator sim;
-    private GatewayUnderTest gateway;
 
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-    }
 
     private void start(String deviceSettings, String points) throws Exception {
         sim = BacnetSimulator.builder().port(FreePorts.udp()).extraInputs(1).start();

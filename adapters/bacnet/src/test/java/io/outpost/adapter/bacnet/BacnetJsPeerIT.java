@@ -19,14 +19,12 @@ import org.junit.jupiter.api.Test;
  * Against @bacnet-js/client, a BACnet/IP implementation independent of bacnet4j: a device it serves is read,
  * written and subscribed to by the gateway, and it reads the gateway's own device and the simulator.
  */
-class BacnetJsPeerIT {
+class BacnetJsPeerIT extends SimulatorAndGateway {
 
     private static final Path NODE_DIR = Path.of("src/test/node");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private ExternalProcess peer;
-    private BacnetSimulator sim;
-    private GatewayUnderTest gateway;
 
     @BeforeAll
     static void nodeIsThere() {
@@ -36,15 +34,9 @@ class BacnetJsPeerIT {
     }
 
     @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+    void stopPeer() {
         if (peer != null) {
             peer.close();
-        }
-        if (sim != null) {
-            sim.close();
         }
     }
 

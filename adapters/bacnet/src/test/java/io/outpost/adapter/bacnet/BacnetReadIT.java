@@ -9,23 +9,9 @@ import com.serotonin.bacnet4j.type.enumerated.Reliability;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.core.point.PointRef;
 import io.outpost.testing.FreePorts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class BacnetReadIT {
-
-    private BacnetSimulator sim;
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-    }
+class BacnetReadIT extends SimulatorAndGateway {
 
     private void start(String points) throws Exception {
         sim = BacnetSimulator.builder().port(FreePorts.udp()).start();

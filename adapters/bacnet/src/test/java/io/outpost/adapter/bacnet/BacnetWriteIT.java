@@ -15,14 +15,10 @@ import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.testing.FreePorts;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BacnetWriteIT {
-
-    private BacnetSimulator sim;
-    private GatewayUnderTest gateway;
+class BacnetWriteIT extends SimulatorAndGateway {
 
     @BeforeEach
     void start() throws Exception {
@@ -36,11 +32,6 @@ class BacnetWriteIT {
         gateway.awaitPayload("site/ahu/setpoint", p -> p.contains("21.0"));
     }
 
-    @AfterEach
-    void stop() {
-        gateway.close();
-        sim.close();
-    }
 
     /** What the device holds at one priority of a commandable object. */
     private Encodable slot(ObjectIdentifier object, int priority) {
