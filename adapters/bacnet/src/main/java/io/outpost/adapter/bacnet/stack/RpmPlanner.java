@@ -70,11 +70,14 @@ final class RpmPlanner {
         return 1 + unsignedLength(r.property()) + (r.index() == null ? 0 : 1 + unsignedLength(r.index()));
     }
 
-    /** A property's result in the answer: reference, opening and closing tags, and the value (or an error). */
+    /**
+     * A property's result in the answer: reference, opening and closing tags, and the value. Until the device has
+     * sent the value once, room is kept for an error result instead, which can be longer than a small value.
+     */
     static int responseSize(PropertyRef r, BacnetPeer peer) {
         int learned = peer.valueSize(r);
-        int value = learned >= 0 ? learned : typicalValueSize(r);
-        return requestSize(r) + 2 + Math.max(value, ERROR_RESULT);
+        int value = learned >= 0 ? learned : Math.max(typicalValueSize(r), ERROR_RESULT);
+        return requestSize(r) + 2 + value;
     }
 
     private static int typicalValueSize(PropertyRef r) {
