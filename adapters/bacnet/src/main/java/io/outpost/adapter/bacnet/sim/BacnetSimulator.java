@@ -31,6 +31,7 @@ import com.serotonin.bacnet4j.type.primitive.ObjectIdentifier;
 import com.serotonin.bacnet4j.type.primitive.Real;
 import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
 import com.serotonin.bacnet4j.util.sero.ByteQueue;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -216,7 +217,12 @@ public final class BacnetSimulator implements AutoCloseable {
                 o.writePropertyInternal(PropertyIdentifier.presentValue, v);
             }
         });
-        d.initialize();
+        try {
+            d.initialize();
+        } catch (Exception e) {
+            d.terminate();
+            throw e;
+        }
         if (settings.bbmd) {
             network.enableBBMD();
         }
@@ -392,11 +398,21 @@ public final class BacnetSimulator implements AutoCloseable {
         }
     }
 
-    /** Starts again with the present values it had when it was switched off. */
+    /**
+     * Starts again with the present values it had when it was switched off. While it was off, someone probing for a
+     * free port (another test) may hold its port for a moment: binding is retried for up to five seconds.
+     */
     public synchronized void powerOn() throws Exception {
-        if (!running) {
-            device = build(snapshot);
-            running = true;
+        for (int attempt = 1; !running; attempt++) {
+            try {
+                device = build(snapshot);
+                running = true;
+            } catch (BindException e) {
+                if (attempt == 50) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
         }
     }
 
