@@ -94,30 +94,20 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     @Override
     public CompletionStage<List<Sample>> read(List<PointConfig> points) {
         return onIo(() -> {
-            try {
-                List<Sample> samples = reading.read(peer(), points);
-                if (covsLost) {
-                    // The device is back before the next check: bring its subscriptions back now.
-                    covsLost = false;
-                    runCheck(true);
-                }
-                return samples;
-            } catch (DeviceException e) {
-                failed(e);
-                throw e;
+            List<Sample> samples = reading.read(peer(), points);
+            if (covsLost) {
+                // The device is back before the next check: bring its subscriptions back now.
+                covsLost = false;
+                runCheck(true);
             }
+            return samples;
         });
     }
 
     @Override
     public CompletionStage<Void> write(PointConfig point, Value value) {
         return onIo(() -> {
-            try {
-                writer.write(peer(), point.settings(BacnetPointSettings.class), value);
-            } catch (DeviceException e) {
-                failed(e);
-                throw e;
-            }
+            writer.write(peer(), point.settings(BacnetPointSettings.class), value);
             return null;
         });
     }
@@ -125,12 +115,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     @Override
     public CompletionStage<Void> relinquish(PointConfig point) {
         return onIo(() -> {
-            try {
-                writer.relinquish(peer(), point.settings(BacnetPointSettings.class));
-            } catch (DeviceException e) {
-                failed(e);
-                throw e;
-            }
+            writer.relinquish(peer(), point.settings(BacnetPointSettings.class));
             return null;
         });
     }
@@ -227,13 +212,14 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
         }
     }
 
-    /** Blocking work of this device, on its IO thread. */
+    /** Blocking work of this device, on its IO thread; a failure is also a verdict on the connection. */
     private <T> CompletionStage<T> onIo(IoTask<T> task) {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     return task.run();
                 } catch (DeviceException e) {
+                    failed(e);
                     throw new CompletionException(e);
                 }
             }, context.ioExecutor());

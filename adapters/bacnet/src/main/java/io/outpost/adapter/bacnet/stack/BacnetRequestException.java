@@ -30,6 +30,7 @@ public final class BacnetRequestException extends DeviceException {
     public enum Kind { TIMEOUT, ERROR, REJECT, ABORT, TOO_BIG, COMM }
 
     private final Kind kind;
+    /** The error code, reject reason or abort reason number; 0 for the other kinds. */
     private final int code;
 
     public BacnetRequestException(Kind kind, int code, String reason, String message, Throwable cause) {
@@ -74,11 +75,6 @@ public final class BacnetRequestException extends DeviceException {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** The error code, reject reason or abort reason number; 0 for the other kinds. */
-    public int code() {
-        return code;
     }
 
     /** True when the device answered at all: it is alive, whatever it thought of the request. */

@@ -6,7 +6,7 @@ import io.outpost.adapter.bacnet.config.BacnetObjectRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PointListYamlTest {
+class DiscoveryOutputTest {
 
     @Test
     void object_names_become_safe_unique_point_ids_and_objects_without_value_are_left_out() {
@@ -32,5 +32,18 @@ class PointListYamlTest {
         String yaml = PointListYaml.render("vav-7", new DiscoveredDevice(7007, "", 0, 5, 480, "no-segmentation", 5), List.of());
 
         assertThat(yaml).contains("connection: {device-instance: 7007}\n");
+    }
+
+    @Test
+    void the_tables_show_one_line_per_device_and_object() {
+        String devices = DiscoveryTable.devices(List.of(new DiscoveredDevice(1001, "192.0.2.20", 47808, 0, 1476, "segmented-both", 5),
+                new DiscoveredDevice(7007, "", 0, 5, 480, "no-segmentation", 8)));
+        String objects = DiscoveryTable.objects(List.of(new DiscoveredObject(new BacnetObjectRef(0, 1), "zone-temp", "°C", "a\nb")));
+
+        assertThat(devices.lines()).hasSize(3);
+        assertThat(devices.lines().skip(1)).first().asString().startsWith("1001").contains("192.0.2.20:47808").contains("segmented-both");
+        assertThat(devices).contains("network 5 (routed)");
+        assertThat(objects.lines().skip(1)).singleElement().asString().startsWith("analog-input:1").contains("zone-temp")
+                .contains("°C").endsWith("a b");
     }
 }
