@@ -93,6 +93,21 @@ class BacnetReadIT extends SimulatorAndGateway {
     }
 
     @Test
+    void a_property_too_large_for_the_device_to_send_is_bad_with_its_abort_while_the_others_are_read() throws Exception {
+        // The device aborts every answer above 24 bytes: the batch is split down to single reads, and only the
+        // object name (about 30 bytes) stays out of reach.
+        sim = BacnetSimulator.builder().port(FreePorts.udp()).enforceResponseLimit(24).start();
+        gateway = new GatewayUnderTest(Yaml.gateway(FreePorts.udp()) + Yaml.device("ahu", sim, "poll-interval: 200ms", """
+                      - {id: zone-temp, object: analog-input:1}
+                      - {id: zone-name, object: analog-input:1, property: object-name}
+                """)).start();
+
+        assertThat(gateway.awaitPayload("site/ahu/zone-name", p -> true))
+                .contains("\"quality\":\"bad\",\"reason\":\"abort:segmentation-not-supported\"");
+        assertThat(gateway.awaitPayload("site/ahu/zone-temp", p -> true)).startsWith("{\"value\":21.5,\"quality\":\"good\"");
+    }
+
+    @Test
     void a_device_without_read_property_multiple_is_read_one_property_at_a_time() throws Exception {
         sim = BacnetSimulator.builder().port(FreePorts.udp()).start();
         sim.setReadPropertyMultiple(false);
