@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,14 @@ public final class DevicePoller {
         });
     }
 
+    /** What the adapter learned about a point (unit, name), kept with its live value; any thread. */
+    public void describe(String pointId, Map<String, String> metadata) {
+        PointConfig p = points.get(pointId);
+        if (p != null) {
+            live.describe(p.ref(), metadata);
+        }
+    }
+
     public void reportStatus(DeviceStatus newStatus) {
         serial.execute(() -> setStatus(newStatus));
     }
@@ -174,6 +183,15 @@ public final class DevicePoller {
      * at once so that its new value is published.
      */
     public CompletionStage<Void> write(PointConfig point, Value raw) {
+        return command(point, () -> adapter.write(point, raw));
+    }
+
+    /** Relinquishes a point ({@link DeviceAdapter#relinquish}), with the same timeout and read-back as a write. */
+    public CompletionStage<Void> relinquish(PointConfig point) {
+        return command(point, () -> adapter.relinquish(point));
+    }
+
+    private CompletionStage<Void> command(PointConfig point, Supplier<CompletionStage<Void>> send) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         serial.execute(() -> {
             if (stopped) {
@@ -182,7 +200,7 @@ public final class DevicePoller {
             }
             CompletionStage<Void> stage;
             try {
-                stage = adapter.write(point, raw);
+                stage = send.get();
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             }

@@ -1,6 +1,7 @@
 package io.outpost.core.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.OutboundMessage;
@@ -139,5 +140,28 @@ class CommandRouterTest {
 
         assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
                 .contains("\"error\":\"bad-payload\"");
+    }
+
+    @Test
+    void null_asks_to_relinquish_and_a_protocol_without_priorities_refuses_it_with_a_reason() {
+        command("site/dev/setpoint/set", "null");
+
+        assertThat(dev.writes()).isEmpty();
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
+                .contains("\"ok\":false").contains("\"error\":\"relinquish-not-supported\"");
+    }
+
+    @Test
+    void relinquish_is_asked_for_by_null_value_or_relinquish_key_and_an_empty_object_stays_an_error() throws Exception {
+        assertThat(CommandPayload.parse("null".getBytes(StandardCharsets.UTF_8)).relinquish()).isTrue();
+        assertThat(CommandPayload.parse("{\"value\": null, \"id\": \"r1\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new CommandPayload(null, "r1", true));
+        assertThat(CommandPayload.parse("{\"relinquish\": true}".getBytes(StandardCharsets.UTF_8)).relinquish()).isTrue();
+        assertThat(CommandPayload.parse("{\"value\": 3}".getBytes(StandardCharsets.UTF_8)).relinquish()).isFalse();
+        assertThatThrownBy(() -> CommandPayload.parse("{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CommandRejectedException.class).hasMessageContaining("no value");
+        assertThatThrownBy(
+                () -> CommandPayload.parse("{\"relinquish\": true, \"value\": 1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CommandRejectedException.class).hasMessageContaining("not both");
     }
 }

@@ -3,12 +3,14 @@ package io.outpost.core.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
+import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Value;
 import io.outpost.core.testing.CoreHarness;
 import io.outpost.core.testing.TestAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -233,7 +235,7 @@ class DevicePollerTest {
         TestAdapter dev = start(CONFIG);
         dev.context().setPushed("state", true);
         core.advance(Duration.ofMillis(10));
-        dev.context().push(io.outpost.core.point.Sample.good(new io.outpost.core.point.PointRef("dev", "state"),
+        dev.context().push(io.outpost.core.point.Sample.good(new PointRef("dev", "state"),
                 Value.of(7), core.scheduler.instant()));
         core.advance(Duration.ofSeconds(3));
 
@@ -246,5 +248,21 @@ class DevicePollerTest {
 
     private String ts(long millisAfterEpoch) {
         return Long.toString(java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli() + millisAfterEpoch);
+    }
+
+    @Test
+    void what_the_adapter_says_about_a_point_is_kept_with_its_live_value_until_the_device_is_removed() throws Exception {
+        TestAdapter dev = start(CONFIG);
+        core.advance(Duration.ofMillis(10));
+
+        dev.context().describe("level", Map.of("unit", "m", "object-name", "TANK-LVL"));
+        dev.context().describe("nowhere", Map.of("unit", "bar"));
+        core.advance(Duration.ofMillis(10));
+
+        assertThat(core.runtime.values().metadata(new PointRef("dev", "level")))
+                .containsEntry("unit", "m").containsEntry("object-name", "TANK-LVL");
+        assertThat(core.runtime.values().metadata(new PointRef("dev", "nowhere"))).isEmpty();
+        core.runtime.stopDevice("dev");
+        assertThat(core.runtime.values().metadata(new PointRef("dev", "level"))).isEmpty();
     }
 }
