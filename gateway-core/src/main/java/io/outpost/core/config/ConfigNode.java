@@ -311,7 +311,7 @@ public final class ConfigNode {
         });
     }
 
-    /** One of a fixed set of words; the message lists them. */
+    /** One of a fixed set of words; the message lists them in the map's order (pass an ordered map). */
     public <T> Optional<T> choice(String key, Map<String, T> choices) {
         return string(key).flatMap(text -> {
             T value = choices.get(text.toLowerCase(Locale.ROOT));

@@ -19,6 +19,11 @@ public record BacnetNetworkConfig(int deviceInstance, String deviceName, String 
 
     public static final int DEFAULT_PORT = 47808;
 
+    /** The same network settings on another UDP port (the discover tool beside a running gateway). */
+    public BacnetNetworkConfig withPort(int newPort) {
+        return new BacnetNetworkConfig(deviceInstance, deviceName, bind, newPort, broadcast, bbmd, apduTimeout, apduRetries);
+    }
+
     /** Registration as a foreign device with a BBMD, for devices on other subnets. */
     public record BbmdRegistration(String address, int port, Duration ttl) {
         public BbmdRegistration {

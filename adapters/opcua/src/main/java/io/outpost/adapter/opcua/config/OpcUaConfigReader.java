@@ -35,7 +35,7 @@ public final class OpcUaConfigReader {
         }
         UserAuth auth = auth(connection);
         TrustMode trust = connection.choice("trust-server",
-                java.util.Map.of("pki", TrustMode.PKI, "auto-accept", TrustMode.AUTO_ACCEPT)).orElse(TrustMode.PKI);
+                ConfigNode.enumChoices(TrustMode.class)).orElse(TrustMode.PKI);
         Duration keepAlive = connection.duration("keep-alive", OpcUaDeviceSettings.DEFAULT_KEEP_ALIVE,
                 Duration.ofMillis(100), Duration.ofMinutes(10));
         int keepAliveFailures = connection.integer("keep-alive-failures",
