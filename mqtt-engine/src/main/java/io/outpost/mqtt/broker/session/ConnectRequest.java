@@ -1,0 +1,20 @@
+package io.outpost.mqtt.broker.session;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import java.util.Objects;
+
+/**
+ * An authenticated, validated CONNECT, handed to the session registry.
+ *
+ * @param expirySeconds      the session expiry interval to use (already capped by the broker's limit)
+ * @param will               the will, or null
+ * @param connAckProperties  MQTT 5 CONNACK properties (assigned client id, limits); NO_PROPERTIES for 3.1.1
+ */
+public record ConnectRequest(ClientLink link, String clientId, boolean cleanStart, long expirySeconds, Will will,
+                             MqttProperties connAckProperties) {
+
+    public ConnectRequest {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(clientId, "clientId");
+    }
+}
