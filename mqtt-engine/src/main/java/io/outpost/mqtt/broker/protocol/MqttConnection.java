@@ -267,6 +267,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void refuse(MqttVersion version, byte code, String why) {
         state = State.CLOSING;
+        if (version != MqttVersion.MQTT_5 && !Packets.hasV3ReturnCode(code)) {
+            channel.close();
+            return;
+        }
         channel.writeAndFlush(Packets.connAck(version, code, false, reasonProperties(version, why)))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -40,6 +40,16 @@ public final class Packets {
                         version == MqttVersion.MQTT_5 && properties != null ? properties : MqttProperties.NO_PROPERTIES));
     }
 
+    /** True when a 3.1.1 CONNACK return code says the same as this MQTT 5 reason code; otherwise the connection just closes. */
+    public static boolean hasV3ReturnCode(byte code) {
+        return switch (code) {
+            case ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    ReasonCode.BAD_USER_NAME_OR_PASSWORD, ReasonCode.NOT_AUTHORIZED, ReasonCode.SERVER_UNAVAILABLE,
+                    ReasonCode.SERVER_BUSY, ReasonCode.QUOTA_EXCEEDED -> true;
+            default -> false;
+        };
+    }
+
     /** The 3.1.1 CONNACK return code closest to an MQTT 5 reason code (MQTT 5.0, table 3-1 and 3.1.1, table 3.1). */
     static MqttConnectReturnCode v3(byte code) {
         switch (code) {
