@@ -143,7 +143,8 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
             SysTopics sys = new SysTopics(stats, sessions::size, tree::size, retained::size, clock::millis, version());
             long every = config.sysInterval().toMillis();
             EventLoop sysLoop = sessions.loopFor(SysTopics.ORIGIN);
-            timers.add(sysLoop.scheduleAtFixedRate(() -> sys.round().forEach(m -> accept(m, null)), 0, every,
+            // $SYS describes this broker only: routed and retained locally, never handed to forwarders.
+            timers.add(sysLoop.scheduleAtFixedRate(() -> sys.round().forEach(this::retainAndRoute), 0, every,
                     TimeUnit.MILLISECONDS));
         }
     }
@@ -169,11 +170,19 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
 
     @Override
     public CompletableFuture<Void> accept(EngineMessage message, String publisherClientId) {
+        retainAndRoute(message, publisherClientId);
+        return forward(message);
+    }
+
+    private void retainAndRoute(EngineMessage message) {
+        retainAndRoute(message, null);
+    }
+
+    private void retainAndRoute(EngineMessage message, String publisherClientId) {
         if (message.retain()) {
             retained.put(message);
         }
         router.route(message, publisherClientId);
-        return forward(message);
     }
 
     private CompletableFuture<Void> forward(EngineMessage message) {
