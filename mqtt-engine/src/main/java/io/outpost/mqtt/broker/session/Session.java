@@ -129,9 +129,14 @@ public final class Session implements Subscriber {
         if (current == null) {
             return;
         }
-        ClientLink old = current.link;
-        old.disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with client id " + clientId);
-        lost(old);
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with client id " + clientId);
+    }
+
+    /** Ends the current connection from the broker's side; the session treats it as gone at once. */
+    private void disconnect(byte reason, String why) {
+        ClientLink link = current.link;
+        link.disconnect(reason, why);
+        lost(link);
     }
 
     /** DISCONNECT from the client; {@code newExpiry} is the MQTT 5 Session Expiry Interval it set, or null. */
@@ -241,7 +246,7 @@ public final class Session implements Subscriber {
             return;
         }
         if (a.pendingQos1 + awaitingRelease.size() >= services.limits().maxInflight()) {
-            link.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + services.limits().maxInflight()
+            disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + services.limits().maxInflight()
                     + " unacknowledged QoS 1/2 messages");
             return;
         }
@@ -294,7 +299,7 @@ public final class Session implements Subscriber {
                 if (!a.settings.isV5()) {
                     // MQTT 3.1.1 has no negative acknowledgement: closing is the only way to say no (MQTT-3.3.5-2).
                     LOG.info("{}: message refused ({}); closing the MQTT 3.1.1 connection", a.link.describe(), why);
-                    a.link.disconnect(reason, why);
+                    disconnect(reason, why);
                     return;
                 }
             }
@@ -455,7 +460,7 @@ public final class Session implements Subscriber {
                     services.stats().slowDisconnect();
                     LOG.warn("{}: disconnected as a slow subscriber: more than {} bytes of QoS 1/2 messages queued",
                             current.link.describe(), services.limits().maxQueuedBytes());
-                    current.link.disconnect(ReasonCode.QUOTA_EXCEEDED, "too many messages queued for this client");
+                    disconnect(ReasonCode.QUOTA_EXCEEDED, "too many messages queued for this client");
                 }
             }
             default -> throw new IllegalStateException();
