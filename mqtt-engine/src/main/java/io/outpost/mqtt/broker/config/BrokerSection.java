@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code broker:} section (registered with {@link java.util.ServiceLoader}). Every mistake is reported
@@ -46,17 +48,17 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
 
     private static List<ListenerConfig> listeners(ConfigNode node, Path base) {
         List<ListenerConfig> out = new ArrayList<>();
-        Map<String, Integer> names = new HashMap<>();
+        Set<String> names = new HashSet<>();
         Map<String, String> endpoints = new HashMap<>();
-        List<ConfigNode> items = node.list("listeners");
-        for (ConfigNode item : items) {
+        for (ConfigNode item : node.list("listeners")) {
             ListenerConfig l = listener(item, base);
             item.rejectUnknownKeys();
+            String name = item.isMapping() ? item.string("name").orElse(null) : null;
+            if (name != null && !names.add(name)) {
+                item.error("name", "listener name '" + name + "' is used twice; give each listener its own name");
+            }
             if (l == null) {
                 continue;
-            }
-            if (names.putIfAbsent(l.name(), out.size()) != null) {
-                item.error("name", "listener name '" + l.name() + "' is used twice; give each listener its own name");
             }
             String endpoint = l.bind() + ":" + l.port();
             String previous = endpoints.putIfAbsent(endpoint, l.name());
