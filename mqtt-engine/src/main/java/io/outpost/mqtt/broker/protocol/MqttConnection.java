@@ -71,7 +71,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int MAX_EARLY_PACKETS = 1_000;
 
-    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSING }
+    /** AUTHENTICATING: password check running; CONNECTING: session being set up; CONNECTED: bound to it. */
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSING }
 
     private final ProtocolContext context;
     private final ListenerConfig listener;
@@ -86,8 +87,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private volatile String clientId;
     private volatile String username;
     private ClientAccess access = ClientAccess.ALL;
+    /** The session and its loop, known on this connection's loop once the session bound it. */
     private EventLoop sessionLoop;
-    /** Written and read on the session's loop only. */
     private Session session;
     private long expiryAtConnect;
 
@@ -117,7 +118,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         context.stats().connectionClosed();
         early.forEach(ReferenceCountUtil::release);
         early.clear();
-        if (sessionLoop != null) {
+        if (session != null) {
             toSession(s -> s.onLinkClosed(this));
         }
         state = State.CLOSING;
@@ -144,7 +145,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     violation(ReasonCode.PROTOCOL_ERROR, "the first packet must be CONNECT, found " + m.fixedHeader().messageType());
                 }
             }
-            case AUTHENTICATING -> {
+            case AUTHENTICATING, CONNECTING -> {
                 if (early.size() >= MAX_EARLY_PACKETS) {
                     ReferenceCountUtil.release(m);
                     violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets before CONNACK");
@@ -254,11 +255,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             channel.pipeline().remove("idle");
         }
         expiryAtConnect = c.expirySeconds();
-        state = State.CONNECTED;
-        sessionLoop = context.sessions().loopFor(c.clientId());
+        state = State.CONNECTING;
         context.sessions().connect(new ConnectRequest(this, c.clientId(), c.cleanStart(), c.expirySeconds(), c.will(),
-                c.connAckProperties()), c.settings());
-        LOG.debug("{} connected (MQTT {}, keep-alive {} s)", describe(), c.version(), c.keepAliveSeconds());
+                c.connAckProperties(), channel.eventLoop()), c.settings());
+        LOG.debug("{} connecting (MQTT {}, keep-alive {} s)", describe(), c.version(), c.keepAliveSeconds());
+    }
+
+    /** The session sent CONNACK: packets that arrived meanwhile go to it now, in order, and reading resumes. */
+    private void bound(Session s) {
+        session = s;
+        sessionLoop = s.executor();
+        if (state != State.CONNECTING || !channel.isActive()) {
+            toSession(x -> x.onLinkClosed(this));
+            return;
+        }
+        state = State.CONNECTED;
         while (!early.isEmpty() && state == State.CONNECTED) {
             dispatch(early.poll());
         }
@@ -443,17 +454,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.close();
     }
 
+    /** Runs {@code action} on the session's loop (at once when that is this connection's loop). */
     private void toSession(Consumer<Session> action) {
+        Session s = session;
         if (sessionLoop.inEventLoop()) {
-            runOnSession(action);
+            action.accept(s);
         } else {
-            sessionLoop.execute(() -> runOnSession(action));
-        }
-    }
-
-    private void runOnSession(Consumer<Session> action) {
-        if (session != null) {
-            action.accept(session);
+            sessionLoop.execute(() -> action.accept(s));
         }
     }
 
@@ -534,7 +541,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void bind(Session s) {
-        this.session = s;
+        // Always a task, also on this loop: it must run after the session's CONNACK was written.
+        channel.eventLoop().execute(() -> bound(s));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.outpost.mqtt.broker.session;
 
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import java.util.Objects;
 
@@ -9,12 +10,15 @@ import java.util.Objects;
  * @param expirySeconds      the session expiry interval to use (already capped by the broker's limit)
  * @param will               the will, or null
  * @param connAckProperties  MQTT 5 CONNACK properties (assigned client id, limits); NO_PROPERTIES for 3.1.1
+ * @param loop               the connection's event loop: a new session lives there, so that its packets need no
+ *                           hand-over between threads
  */
 public record ConnectRequest(ClientLink link, String clientId, boolean cleanStart, long expirySeconds, Will will,
-                             MqttProperties connAckProperties) {
+                             MqttProperties connAckProperties, EventLoop loop) {
 
     public ConnectRequest {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(loop, "loop");
     }
 }

@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every session by client identifier. A client id always maps to the same event loop (its session's owner), so a
- * take-over, a clean start and the session's own work for one client id are serialized on that loop without locks.
- * Thread-safe.
+ * Every session by client identifier. A new session lives on the event loop of the connection that created it, so
+ * that a client's packets and its session's work share one thread; a resumed session stays where it was created.
+ * Connects for one client id are serialized (each waits until the previous one has taken over, ended or resumed
+ * the session), so a take-over and a clean start never race. Thread-safe.
  */
 public final class SessionRegistry {
 
@@ -24,6 +25,7 @@ public final class SessionRegistry {
     private final List<EventLoop> loops = new ArrayList<>();
     private final SessionServices services;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
 
     public SessionRegistry(EventLoopGroup group, SessionServices services) {
         for (EventExecutor e : group) {
@@ -32,44 +34,71 @@ public final class SessionRegistry {
         this.services = services;
     }
 
-    /** The loop that owns the session of {@code clientId}. */
-    public EventLoop loopFor(String clientId) {
-        return loops.get(Math.floorMod(clientId.hashCode(), loops.size()));
+    /** A loop chosen from a name, for work that needs a fixed thread (in-process publishers, restored sessions). */
+    public EventLoop loopFor(String name) {
+        return loops.get(Math.floorMod(name.hashCode(), loops.size()));
     }
 
     /**
      * Connects a client: takes over a connection with the same id, starts a new session or resumes the old one,
-     * then sends CONNACK. Any thread; the work runs on the client id's loop, before any packet the connection
-     * hands over afterwards.
+     * then sends CONNACK (on the session's loop, which then calls {@link ClientLink#bind}). Any thread.
      */
     public void connect(ConnectRequest request, ClientSettings settings) {
-        EventLoop loop = loopFor(request.clientId());
-        if (loop.inEventLoop()) {
-            doConnect(request, settings, loop);
+        String id = request.clientId();
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous = connecting.put(id, mine);
+        mine.whenComplete((ok, error) -> connecting.remove(id, mine));
+        Runnable run = () -> {
+            try {
+                doConnect(request, settings, mine);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        };
+        if (previous == null || previous.isDone()) {
+            run.run();
         } else {
-            loop.execute(() -> doConnect(request, settings, loop));
+            previous.whenComplete((ok, error) -> run.run());
         }
     }
 
-    private void doConnect(ConnectRequest request, ClientSettings settings, EventLoop loop) {
-        String id = request.clientId();
-        Session session = sessions.get(id);
-        if (session != null) {
-            session.takeOver();
-            if (request.cleanStart()) {
-                session.end();
-            }
-            if (session.ended()) {
-                session = null;
-            }
+    private void doConnect(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
+        Session existing = sessions.get(request.clientId());
+        if (existing == null) {
+            start(request, settings, done);
+            return;
         }
-        boolean present = session != null;
-        if (session == null) {
-            session = new Session(id, loop, services, this::ended);
-            sessions.put(id, session);
-        }
-        session.attach(request, settings, present);
-        LOG.debug("client {} connected ({}), session {}", id, request.link().describe(), present ? "resumed" : "new");
+        existing.executor().execute(() -> {
+            try {
+                existing.takeOver();
+                if (request.cleanStart()) {
+                    existing.end();
+                }
+                if (existing.ended()) {
+                    start(request, settings, done);
+                } else {
+                    existing.attach(request, settings, true);
+                    done.complete(null);
+                    LOG.debug("client {} resumed its session ({})", request.clientId(), request.link().describe());
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
+        });
+    }
+
+    private void start(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
+        Session session = new Session(request.clientId(), request.loop(), services, this::ended);
+        sessions.put(request.clientId(), session);
+        session.executor().execute(() -> {
+            try {
+                session.attach(request, settings, false);
+            } finally {
+                done.complete(null);
+            }
+        });
     }
 
     private void ended(Session s) {

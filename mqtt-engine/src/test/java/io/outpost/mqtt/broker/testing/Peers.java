@@ -1,6 +1,14 @@
 package io.outpost.mqtt.broker.testing;
 
 import io.outpost.testing.ExternalProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,14 +50,37 @@ public final class Peers {
         return ExternalProcess.start(name, command, null);
     }
 
-    /** Runs a peer to its end. */
+    /**
+     * Runs a peer to its end and returns all it printed. The output is read on this thread until the program closes
+     * it, so nothing printed just before the exit is missed.
+     */
     public static Result run(List<String> command, Duration timeout) {
-        try (ExternalProcess p = ExternalProcess.start(command.get(0), command, null)) {
-            int rc = p.waitFor(timeout);
-            return new Result(rc, p.output());
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(command.get(0) + " did not finish within " + timeout);
+            }
+            String text = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Result(p.exitValue(), text.isEmpty() ? List.of() : List.of(text.split("\\R")));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.destroyForcibly();
             throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read the output of " + command.get(0), e);
         }
     }
 
