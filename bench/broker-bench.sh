@@ -4,17 +4,20 @@
 # delivered per second and end-to-end latency p50/p99. Then the heap of Outpost's broker (after a full GC) and
 # the resident memory of both with 1,000 idle connected clients. Prints a Markdown table for BENCHMARKS.md.
 #
-#   bench/broker-bench.sh                 full run (about 5 minutes)
-#   DURATION=5 WARMUP=2 bench/broker-bench.sh   a quick look
+#   bench/broker-bench.sh                           full run (about 10 minutes)
+#   DURATION=5 WARMUP=2 REPEAT=1 bench/broker-bench.sh   a quick look
 #
-# Both brokers and the load generator run on this machine on loopback; each scenario runs against mosquitto and
-# then Outpost, so that both see the same machine conditions. Needs: Java 17, Maven, mosquitto, python3 (free
+# Both brokers and the load generator run on this machine on loopback. Each scenario runs REPEAT times, each time
+# against mosquitto and then Outpost, so that both see the same machine conditions; the table shows medians. Next
+# to throughput it shows the broker's CPU time per delivered message (user + system, from /proc), which a busy
+# machine disturbs much less than throughput and latency. Needs: Java 17, Maven, mosquitto, python3 (free
 # ports), jcmd (the JDK's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+REPEAT=${REPEAT:-3}
 IDLE_CLIENTS=${IDLE_CLIENTS:-1000}
 OUTPOST_JAVA_OPTS=${OUTPOST_JAVA_OPTS:--Xmx256m}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
@@ -63,20 +66,32 @@ start_outpost() {
   wait_port "$port"
 }
 
-load() { # label port mode qos
-  java -Xmx512m -cp "$CP" io.outpost.bench.LoadGenerator --label "$1" --port "$2" --mode "$3" --qos "$4" \
-    --duration "$DURATION" --warmup "$WARMUP" | grep '^RESULT'
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+load() { # label port pid mode qos -> the generator's RESULT line with the broker's CPU us per message appended
+  local before after line total
+  before=$(cpu_ticks "$3")
+  line=$(java -Xmx512m -cp "$CP" io.outpost.bench.LoadGenerator --label "$1" --port "$2" --mode "$4" --qos "$5" \
+    --duration "$DURATION" --warmup "$WARMUP" | grep '^RESULT')
+  after=$(cpu_ticks "$3")
+  total=${line##*total=}
+  echo "$line cpuus=$(awk -v t="$((after - before))" -v n="$total" -v hz="$TICK" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, $(date -Is)" >&2
 MP=$(free_port); start_mosquitto "$MP"
 OP=$(free_port); start_outpost "$OP"
 
+M_PID=$MOSQUITTO_PID
+O_PID=$OUTPOST_PID
 results="$work/results.txt"
-for qos in 0 1 2; do
-  for mode in fanin fanout; do
-    load mosquitto "$MP" "$mode" "$qos" | tee -a "$results" >&2
-    load outpost "$OP" "$mode" "$qos" | tee -a "$results" >&2
+for round in $(seq 1 "$REPEAT"); do
+  for qos in 0 1 2; do
+    for mode in fanin fanout; do
+      load mosquitto "$MP" "$M_PID" "$mode" "$qos" | tee -a "$results" >&2
+      load outpost "$OP" "$O_PID" "$mode" "$qos" | tee -a "$results" >&2
+    done
   done
 done
 
@@ -106,19 +121,29 @@ IO=$(free_port); start_outpost "$IO"; read -r o_rss o_heap < <(idle outpost "$IO
 
 echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at end" >&2
 echo
-echo "| scenario | QoS | mosquitto msg/s | outpost msg/s | ratio | mosquitto p50 / p99 (us) | outpost p50 / p99 (us) | p99 ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "Medians of $REPEAT runs of ${DURATION} s (after ${WARMUP} s warm-up) each."
+echo
+echo "| scenario | QoS | mosquitto msg/s | outpost msg/s | ratio | mosquitto p50 / p99 (us) | outpost p50 / p99 (us) | p99 ratio | CPU us/msg mosquitto / outpost |"
+echo "|---|---|---|---|---|---|---|---|---|"
 awk '
-  { split($4, q, "="); split($7, r, "="); split($8, a, "="); split($9, b, "=");
-    key = $3 " " q[2]; rate[$2, key] = r[2]; p50[$2, key] = a[2]; p99[$2, key] = b[2];
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ");
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { split($4, q, "="); split($7, r, "="); split($8, a, "="); split($9, b, "="); split($12, c, "=");
+    key = $3 " " q[2]; rate[$2, key] = rate[$2, key] " " r[2]; p50[$2, key] = p50[$2, key] " " a[2];
+    p99[$2, key] = p99[$2, key] " " b[2]; cpu[$2, key] = cpu[$2, key] " " c[2];
     if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
   END {
     for (i = 0; i < n; i++) {
       k = order[i]; split(k, parts, " ");
       name = parts[1] == "fanin" ? "fan-in 50 -> 1" : "fan-out 1 -> 50";
-      printf "| %s | %s | %d | %d | %.2f | %d / %d | %d / %d | %.2f |\n", name, parts[2],
-        rate["mosquitto", k], rate["outpost", k], rate["outpost", k] / rate["mosquitto", k],
-        p50["mosquitto", k], p99["mosquitto", k], p50["outpost", k], p99["outpost", k], p99["outpost", k] / p99["mosquitto", k]
+      mr = median(rate["mosquitto", k]); or = median(rate["outpost", k]);
+      m99 = median(p99["mosquitto", k]); o99 = median(p99["outpost", k]);
+      printf "| %s | %s | %d | %d | %.2f | %d / %d | %d / %d | %.2f | %.1f / %.1f |\n", name, parts[2], mr, or, or / mr,
+        median(p50["mosquitto", k]), m99, median(p50["outpost", k]), o99, o99 / m99,
+        median(cpu["mosquitto", k]), median(cpu["outpost", k])
     }
   }' "$results"
 echo

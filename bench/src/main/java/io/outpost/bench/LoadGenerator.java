@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp ... io.outpost.bench.LoadGenerator --port 1883 --mode fanin --qos 1 --publishers 50 --duration 15
  * </pre>
  *
- * Prints one line: {@code RESULT <label> <mode> qos=<q> pubs=<n> subs=<m> msgs/s=<x> p50us=<a> p99us=<b> lost=<c>}.
+ * Prints one line: {@code RESULT <label> <mode> qos=<q> pubs=<n> subs=<m> msgs/s=<x> p50us=<a> p99us=<b> lost=<c>
+ * total=<d>}, where {@code total} counts every delivery of the run, warm-up included (for CPU per message).
  * With {@code --mode idle --clients 1000} it connects that many subscribers, prints {@code READY}, and holds them
  * until standard input closes (for memory measurements).
  */
@@ -155,9 +156,9 @@ public final class LoadGenerator {
         long count = delivered.get() - before;
         double seconds = (System.nanoTime() - start) / 1e9;
         running = false;
-        System.out.printf("RESULT %s %s qos=%d pubs=%d subs=%d msgs/s=%.0f p50us=%d p99us=%d lost=%d%n",
+        System.out.printf("RESULT %s %s qos=%d pubs=%d subs=%d msgs/s=%.0f p50us=%d p99us=%d lost=%d total=%d%n",
                 args.getOrDefault("label", "broker"), mode, qos, pubs, subs, count / seconds,
-                latency.percentile(0.50), latency.percentile(0.99), lost);
+                latency.percentile(0.50), latency.percentile(0.99), lost, delivered.get());
         for (Publisher p : publishers) {
             p.connection.close();
         }

@@ -186,10 +186,10 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     }
 
     private CompletableFuture<Void> forward(EngineMessage message) {
-        Object[] all = forwarders.toArray();
-        if (all.length == 0) {
+        if (forwarders.isEmpty()) {
             return DONE;
         }
+        Object[] all = forwarders.toArray();
         if (all.length == 1) {
             return stage((DurableForwarder) all[0], message);
         }

@@ -67,6 +67,9 @@ public final class Router {
         if (matched.isEmpty()) {
             return 0;
         }
+        if (matched.size() == 1) {
+            return routeToOne(message, publisherClientId, matched.get(0));
+        }
         Map<Subscriber, Target> targets = new IdentityHashMap<>(matched.size() * 2);
         List<Target> order = new ArrayList<>(matched.size());
         for (Subscription s : matched) {
@@ -86,6 +89,22 @@ public final class Router {
         }
         dispatch(message, order);
         return order.size();
+    }
+
+    /** The common case of one matching subscription, without the bookkeeping of merging and grouping. */
+    private static int routeToOne(EngineMessage message, String publisherClientId, Subscription s) {
+        if (s.noLocal() && publisherClientId != null && publisherClientId.equals(s.subscriber().clientId())) {
+            return 0;
+        }
+        Target t = new Target(s.subscriber(), Math.min(message.qos(), s.qos()), s.retainAsPublished() && message.retain(),
+                s.identifier());
+        EventExecutor executor = t.subscriber.executor();
+        if (executor.inEventLoop()) {
+            t.deliver(message);
+        } else {
+            executor.execute(() -> t.deliver(message));
+        }
+        return 1;
     }
 
     private static void dispatch(EngineMessage message, List<Target> targets) {
