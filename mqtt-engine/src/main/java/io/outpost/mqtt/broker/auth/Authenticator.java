@@ -39,9 +39,9 @@ public final class Authenticator implements AutoCloseable {
 
     private final Path passwordFile;
     private final ThreadPoolExecutor executor;
-    private final String dummyHash = new PasswordHasher().hash("not a password".toCharArray());
 
     // Confined to the executor's thread.
+    private String dummyHash;
     private PasswordFile users;
     private FileTime loadedModified;
     private long loadedSize = -1;
@@ -117,6 +117,9 @@ public final class Authenticator implements AutoCloseable {
     private AuthResult check(String username, byte[] password) {
         try {
             reloadIfChanged();
+            if (dummyHash == null) {
+                dummyHash = new PasswordHasher().hash("not a password".toCharArray());
+            }
             String hash = users == null ? null : users.hashOf(username);
             byte[] digest = digest(hash == null ? dummyHash : hash, password);
             Remembered known = remembered.get(username);
