@@ -48,8 +48,8 @@ wait_port() {
 
 start_mosquitto() {
   local port=$1 conf="$work/mosquitto-$1.conf"
-  # Same limits as Outpost's defaults where both have them: 32 in flight per client, generous queues.
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 32\nmax_queued_messages 100000\npersistence false\nlog_dest none\n' \
+  # Same settings as Outpost where both have them: 32 in flight per client, generous queues, TCP_NODELAY.
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 32\nmax_queued_messages 100000\nset_tcp_nodelay true\npersistence false\nlog_dest none\n' \
     "$port" > "$conf"
   "$MOSQUITTO" -c "$conf" > "$work/mosquitto-$port.log" 2>&1 &
   pids+=($!)

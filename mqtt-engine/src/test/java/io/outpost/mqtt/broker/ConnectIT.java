@@ -12,7 +12,6 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +30,9 @@ class ConnectIT {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        broker = TestBroker.local(dir, """
                 limits: {max-keep-alive: 2s}
-                """.formatted(FreePorts.tcp()));
+                """);
     }
 
     @AfterEach

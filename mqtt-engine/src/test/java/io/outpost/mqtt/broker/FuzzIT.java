@@ -8,7 +8,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.outpost.mqtt.broker.testing.Clients;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,11 +61,10 @@ class FuzzIT {
 
     @Test
     void garbage_closes_only_the_connection_it_came_on() throws Exception {
-        try (TestBroker broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        try (TestBroker broker = TestBroker.local(dir, """
                 limits: {max-packet-size: 64KB, connect-timeout: 2s}
                 sys-interval: off
-                """.formatted(FreePorts.tcp()))) {
+                """)) {
             Mqtt5BlockingClient sub = Clients.v5(broker.port(), "steady-sub");
             Mqtt5BlockingClient pub = Clients.v5(broker.port(), "steady-pub");
             Random random = new Random(SEED);

@@ -13,7 +13,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.buffer.ByteBufUtil;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +33,9 @@ class LimitsAndSysIT {
 
     @Test
     void connections_beyond_the_limit_are_refused_with_a_code_the_client_understands() {
-        try (TestBroker broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        try (TestBroker broker = TestBroker.local(dir, """
                 limits: {max-connections: 2}
-                """.formatted(FreePorts.tcp()));
+                """);
              RawClient a = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "a", true, null);
              RawClient b = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "b", true, null);
              RawClient c3 = RawClient.connecting(broker.port(), MqttVersion.MQTT_3_1_1, "c3", true, 60, null);
@@ -62,10 +60,9 @@ class LimitsAndSysIT {
 
     @Test
     void sys_topics_count_clients_messages_and_bytes() {
-        try (TestBroker broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        try (TestBroker broker = TestBroker.local(dir, """
                 sys-interval: 1s
-                """.formatted(FreePorts.tcp()));
+                """);
              RawClient pub = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "pub", true, null);
              RawClient sys = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "sys", true, null)) {
             for (int i = 0; i < 5; i++) {

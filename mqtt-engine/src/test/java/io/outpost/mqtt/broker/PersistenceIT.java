@@ -15,7 +15,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +32,10 @@ class PersistenceIT {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        broker = TestBroker.local(dir, """
                 persistence: {interval: 200ms}
                 sys-interval: off
-                """.formatted(FreePorts.tcp()));
+                """);
     }
 
     @AfterEach

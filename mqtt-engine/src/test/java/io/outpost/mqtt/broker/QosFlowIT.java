@@ -18,7 +18,6 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +40,9 @@ class QosFlowIT {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        broker = TestBroker.local(dir, """
                 limits: {max-inflight: 3, max-packet-size: 4KB, max-topic-aliases: 4}
-                """.formatted(FreePorts.tcp()));
+                """);
     }
 
     @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.broker.session.Session;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.FreePorts;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,11 +31,10 @@ class SlowSubscriberIT {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.start(dir, """
-                listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+        broker = TestBroker.local(dir, """
                 limits: {max-queued-bytes: 64KB}
                 sys-interval: off
-                """.formatted(FreePorts.tcp()));
+                """);
     }
 
     @AfterEach

@@ -43,6 +43,15 @@ public final class TestBroker implements AutoCloseable {
                 """.formatted(FreePorts.tcp()));
     }
 
+    /**
+     * A broker with one anonymous loopback TCP listener named {@code local} on a free port and the other keys of a
+     * {@code broker:} section given (limits, persistence, ...).
+     */
+    public static TestBroker local(Path dataDir, String moreKeys) {
+        return start(dataDir, "listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: " + FreePorts.tcp() + "}]\n"
+                + moreKeys);
+    }
+
     /** A broker from the body of a {@code broker:} section (indented two spaces by this method). */
     public static TestBroker start(Path dataDir, String brokerSection) {
         return start(dataDir, brokerSection, 2);
