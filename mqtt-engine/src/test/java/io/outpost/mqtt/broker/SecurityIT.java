@@ -142,7 +142,11 @@ class SecurityIT {
             assertThat(ack.payload().reasonCodes()).containsExactly(1, 0x87, 1);
             hmi.publish("site/pump/level", 1, 2, new byte[] {1}, null);
             MqttMessage denied = hmi.expect(MqttMessageType.PUBACK);
-            assertThat(((MqttPubReplyMessageVariableHeader) denied.variableHeader()).reasonCode()).isEqualTo((byte) 0x87);
+            MqttPubReplyMessageVariableHeader deniedHeader = (MqttPubReplyMessageVariableHeader) denied.variableHeader();
+            assertThat(deniedHeader.reasonCode()).isEqualTo((byte) 0x87);
+            assertThat(deniedHeader.properties().getProperty(
+                    io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.REASON_STRING.value()).value())
+                    .isEqualTo("not allowed to publish to site/pump/level");
             hmi.publish("site/pump/speed/set", 1, 3, new byte[] {1}, null);
             MqttMessage allowed = hmi.expect(MqttMessageType.PUBACK);
             assertThat(((MqttPubReplyMessageVariableHeader) allowed.variableHeader()).reasonCode()).isZero();
