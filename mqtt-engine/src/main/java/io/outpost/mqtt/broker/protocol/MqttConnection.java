@@ -16,17 +16,14 @@ import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.outpost.mqtt.api.EngineMessage;
-import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.auth.AuthResult;
 import io.outpost.mqtt.broker.auth.ClientAccess;
 import io.outpost.mqtt.broker.config.ListenerConfig;
@@ -35,23 +32,15 @@ import io.outpost.mqtt.broker.session.ClientSettings;
 import io.outpost.mqtt.broker.session.ConnectRequest;
 import io.outpost.mqtt.broker.session.InboundPublish;
 import io.outpost.mqtt.broker.session.Session;
-import io.outpost.mqtt.broker.session.SubscribeRequest;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
 import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,7 +203,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.AUTHENTICATING;
         channel.config().setAutoRead(false);
-        context.authenticator().authenticate(listener, c.username(), c.password(), certificateIdentity())
+        context.authenticator().authenticate(listener, c.username(), c.password(), CertificateIdentity.of(channel))
                 .whenComplete((result, error) -> channel.eventLoop().execute(() -> authenticated(c, result, error)));
     }
 
@@ -295,29 +284,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return p;
     }
 
-    /** The subject CN of the client's verified certificate, or null. */
-    private String certificateIdentity() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate x509)) {
-                return null;
-            }
-            for (Rdn rdn : new LdapName(x509.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-            return null;
-        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
-            // No verified client certificate: the client authenticates like any other.
-            return null;
-        }
-    }
-
     // ------------------------------------------------------------------ after CONNECT
 
     private void dispatch(MqttMessage m) {
@@ -396,44 +362,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void onSubscribe(MqttSubscribeMessage m) throws ProtocolException {
         int packetId = m.idAndPropertiesVariableHeader().messageId();
-        MqttProperties props = settings.isV5() ? m.idAndPropertiesVariableHeader().properties() : MqttProperties.NO_PROPERTIES;
-        Long subscriptionId = Props.number(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER);
-        if (subscriptionId != null && (subscriptionId < 1 || subscriptionId > 268_435_455)) {
-            throw new ProtocolException(ReasonCode.PROTOCOL_ERROR, "subscription identifier " + subscriptionId);
-        }
-        List<MqttTopicSubscription> topics = m.payload().topicSubscriptions();
-        if (topics.isEmpty()) {
-            throw new ProtocolException(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without a topic filter");
-        }
-        List<SubscribeRequest> requests = new ArrayList<>(topics.size());
-        for (MqttTopicSubscription t : topics) {
-            requests.add(subscribeRequest(t));
-        }
-        int id = subscriptionId == null ? 0 : subscriptionId.intValue();
-        toSession(s -> s.onSubscribe(this, packetId, requests, id));
-    }
-
-    private SubscribeRequest subscribeRequest(MqttTopicSubscription t) throws ProtocolException {
-        TopicFilter.Subscription parsed;
-        try {
-            parsed = TopicFilter.parseSubscription(t.topicName());
-        } catch (IllegalArgumentException e) {
-            return SubscribeRequest.refused(ReasonCode.TOPIC_FILTER_INVALID);
-        }
-        var option = t.option();
-        if (parsed.shareGroup() != null && option.isNoLocal()) {
-            throw new ProtocolException(ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription (MQTT-3.8.3-4)");
-        }
-        int qos = option.qos().value();
-        if (qos > 2) {
-            throw new ProtocolException(ReasonCode.MALFORMED_PACKET, "subscription QoS " + qos);
-        }
-        if (!access.maySubscribe(parsed.filter())) {
-            context.violations().warn("{}: not allowed to subscribe to {}", describe(), t.topicName());
-            return SubscribeRequest.refused(ReasonCode.NOT_AUTHORIZED);
-        }
-        return new SubscribeRequest(parsed.shareGroup(), parsed.filter(), qos, option.isNoLocal(),
-                option.isRetainAsPublished(), option.retainHandling().value(), (byte) 0);
+        SubscribeReader.Subscribe sub = SubscribeReader.read(m, settings.isV5(), access,
+                filter -> context.violations().warn("{}: not allowed to subscribe to {}", describe(), filter));
+        toSession(s -> s.onSubscribe(this, packetId, sub.requests(), sub.subscriptionId()));
     }
 
     private void onDisconnect(MqttMessage m) throws ProtocolException {

@@ -4,7 +4,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.persist.SessionState;
@@ -16,12 +15,9 @@ import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
 import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,7 +43,7 @@ public final class Session implements Subscriber {
     private final Consumer<Session> onEnd;
     private final Outbox outbox;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    private final Map<Integer, CompletableFuture<Void>> awaitingRelease = new HashMap<>();
+    private final InboundFlow inbound;
     private volatile boolean online;
 
     private Attachment current;
@@ -65,6 +61,35 @@ public final class Session implements Subscriber {
         this.services = services;
         this.onEnd = onEnd;
         this.outbox = new Outbox(services.limits().maxQueuedBytes());
+        this.inbound = new InboundFlow(clientId, services, new Owner());
+    }
+
+    /** What the inbound flow may do to its session; runs on the session's thread like everything else. */
+    private final class Owner implements InboundFlow.Owner {
+        @Override
+        public boolean isCurrent(Attachment a) {
+            return current == a;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executor.execute(task);
+        }
+
+        @Override
+        public void disconnect(byte reason, String why) {
+            Session.this.disconnect(reason, why);
+        }
+
+        @Override
+        public void flushSoon() {
+            scheduleFlush();
+        }
+
+        @Override
+        public void changed() {
+            Session.this.changed();
+        }
     }
 
     @Override
@@ -209,7 +234,7 @@ public final class Session implements Subscriber {
         }
         subscriptions.clear();
         outbox.clear();
-        awaitingRelease.clear();
+        inbound.clear();
         current = null;
         changed();
         onEnd.accept(this);
@@ -228,112 +253,15 @@ public final class Session implements Subscriber {
     // ------------------------------------------------------------------ from the client
 
     public void onPublish(ClientLink link, InboundPublish p) {
-        Attachment a = current;
-        if (a == null || a.link != link) {
-            return;
-        }
-        services.stats().received(1);
-        if (p.qos() == 0) {
-            if (p.refusal() == 0) {
-                services.acceptor().accept(p.message(), clientId);
-            }
-            return;
-        }
-        if (p.qos() == 2 && awaitingRelease.containsKey(p.packetId())) {
-            // A re-sent QoS 2 PUBLISH: acknowledged again, not delivered again (MQTT 4.3.3, method B).
-            a.pendingAcks.add(new Attachment.PendingAck(p.packetId(), 2, awaitingRelease.get(p.packetId()), (byte) 0, null));
-            ackWhenDone(a, awaitingRelease.get(p.packetId()));
-            return;
-        }
-        if (a.pendingQos1 + awaitingRelease.size() >= services.limits().maxInflight()) {
-            disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + services.limits().maxInflight()
-                    + " unacknowledged QoS 1/2 messages");
-            return;
-        }
-        CompletableFuture<Void> stage = p.refusal() == 0 ? services.acceptor().accept(p.message(), clientId) : null;
-        if (p.qos() == 1) {
-            a.pendingQos1++;
-        } else if (stage != null) {
-            awaitingRelease.put(p.packetId(), stage);
-            changed();
-        }
-        a.pendingAcks.add(new Attachment.PendingAck(p.packetId(), p.qos(), stage, p.refusal(), p.reasonString()));
-        ackWhenDone(a, stage);
-    }
-
-    private void ackWhenDone(Attachment a, CompletableFuture<Void> stage) {
-        if (stage == null || stage.isDone()) {
-            sendAcks(a);
-        } else {
-            stage.whenComplete((ok, error) -> executor.execute(() -> sendAcks(a)));
-        }
-    }
-
-    /** Sends the acknowledgements whose stages are done, in the order the PUBLISH packets came (MQTT-4.6.0-2). */
-    private void sendAcks(Attachment a) {
-        if (current != a) {
-            return;
-        }
-        boolean sent = false;
-        while (!a.pendingAcks.isEmpty()) {
-            Attachment.PendingAck ack = a.pendingAcks.peekFirst();
-            if (ack.stage() != null && !ack.stage().isDone()) {
-                break;
-            }
-            a.pendingAcks.pollFirst();
-            if (ack.qos() == 1) {
-                a.pendingQos1--;
-            }
-            byte reason = ack.refusal();
-            String why = ack.reasonString();
-            if (reason == 0 && ack.stage() != null && ack.stage().isCompletedExceptionally()) {
-                Throwable cause = failure(ack.stage());
-                reason = cause instanceof MessageRejectedException ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
-                why = cause.getMessage();
-                services.stats().dropped(Drop.REJECTED);
-            }
-            if (ReasonCode.isFailure(reason)) {
-                if (ack.qos() == 2) {
-                    awaitingRelease.remove(ack.packetId());
-                }
-                if (!a.settings.isV5()) {
-                    // MQTT 3.1.1 has no negative acknowledgement: closing is the only way to say no (MQTT-3.3.5-2).
-                    LOG.info("{}: message refused ({}); closing the MQTT 3.1.1 connection", a.link.describe(), why);
-                    disconnect(reason, why);
-                    return;
-                }
-            }
-            a.link.send(Packets.pubReply(ack.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
-                    ack.packetId(), reason, a.settings.requestProblemInformation() ? why : null));
-            sent = true;
-        }
-        if (sent) {
-            scheduleFlush();
-        }
-    }
-
-    private static Throwable failure(CompletableFuture<Void> stage) {
-        try {
-            stage.join();
-            return new IllegalStateException("not failed");
-        } catch (CompletionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (java.util.concurrent.CancellationException e) {
-            return e;
+        if (hasLink(link)) {
+            inbound.onPublish(current, p);
         }
     }
 
     public void onPubRel(ClientLink link, int packetId) {
-        if (!hasLink(link)) {
-            return;
+        if (hasLink(link)) {
+            inbound.onPubRel(current, packetId);
         }
-        boolean known = awaitingRelease.remove(packetId) != null;
-        if (known) {
-            changed();
-        }
-        current.link.send(Packets.pubReply(MqttMessageType.PUBCOMP, packetId,
-                known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, null));
-        scheduleFlush();
     }
 
     public void onPubAck(ClientLink link, int packetId) {
@@ -552,7 +480,7 @@ public final class Session implements Subscriber {
         outbox.save(inflight, queued);
         long at = current == null ? disconnectedAtMillis : services.clock().millis();
         return new SessionState(clientId, expirySeconds, at, subs, inflight, queued,
-                new ArrayList<>(awaitingRelease.keySet()));
+                inbound.awaitingRelease());
     }
 
     /** Rebuilds a saved session, offline, with its expiry counting from when its client went away. */
@@ -567,9 +495,7 @@ public final class Session implements Subscriber {
             services.tree().add(sub);
         }
         outbox.restore(state.inflight(), state.queued());
-        for (Integer id : state.awaitingRelease()) {
-            awaitingRelease.put(id, CompletableFuture.completedFuture(null));
-        }
+        inbound.restore(state.awaitingRelease());
         long left = expirySeconds * 1000 - (services.clock().millis() - disconnectedAtMillis);
         expiryTimer = executor.schedule(this::expire, Math.max(0, left), TimeUnit.MILLISECONDS);
     }
