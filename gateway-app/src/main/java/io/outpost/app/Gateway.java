@@ -42,10 +42,16 @@ final class Gateway implements AutoCloseable {
         CoreServices services = CoreServices.production(meters);
         GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
                 services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
-        runtime.start(config);
-        engine.routeCommands(runtime.commands());
+        Gateway gateway = new Gateway(services, engine, runtime);
+        try {
+            runtime.start(config);
+            engine.routeCommands(runtime.commands());
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
         LOG.info("gateway {} running from {}", config.gateway().id(), config.file());
-        return new Gateway(services, engine, runtime);
+        return gateway;
     }
 
     GatewayRuntime runtime() {

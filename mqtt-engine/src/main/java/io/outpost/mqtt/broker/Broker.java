@@ -85,6 +85,8 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private long savedSessionChanges = -1;
     private int savedRetainedChanges = -1;
     private volatile boolean closed;
+    /** Set once saved state was read: before that, saving at close would overwrite it with nothing. */
+    private volatile boolean stateLoaded;
 
     /**
      * @param ioThreads event loops; 0 for one per CPU core
@@ -107,8 +109,21 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         stats.gauge("outpost.broker.retained", "retained messages", retained::size);
     }
 
-    /** Loads saved state and binds every listener. Blocking; call once from the starting thread. */
+    /**
+     * Loads saved state and binds every listener. Blocking; call once from the starting thread. On failure
+     * everything started so far is stopped again and the exception names what failed (a port in use, a missing
+     * certificate or password file).
+     */
     public void start() throws IOException {
+        try {
+            doStart();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void doStart() throws IOException {
         authenticator.load();
         if (store != null) {
             BrokerSnapshot saved = store.load();
@@ -116,22 +131,18 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
             sessions.restore(saved.sessions()).join();
             savedRetainedChanges = retained.changeCount();
             savedSessionChanges = sessionChanges.sum();
+            stateLoaded = true;
             if (!saved.sessions().isEmpty() || !saved.retained().isEmpty()) {
                 LOG.info("broker state restored from {}: {} session(s), {} retained message(s)", store.file(),
                         saved.sessions().size(), saved.retained().size());
             }
         }
-        try {
-            for (ListenerConfig l : config.listeners()) {
-                ListenerServer server = ListenerServer.bind(l, group, protocol, connections);
-                listeners.add(server);
-                LOG.info("MQTT listener {} ({}) on {}:{}{}{}", l.name(), l.type().name().toLowerCase(java.util.Locale.ROOT),
-                        l.bind(), server.port(), l.type().webSocket() ? l.path() : "",
-                        l.allowAnonymous() ? ", anonymous clients allowed" : "");
-            }
-        } catch (IOException e) {
-            close();
-            throw e;
+        for (ListenerConfig l : config.listeners()) {
+            ListenerServer server = ListenerServer.bind(l, group, protocol, connections);
+            listeners.add(server);
+            LOG.info("MQTT listener {} ({}) on {}:{}{}{}", l.name(), l.type().name().toLowerCase(java.util.Locale.ROOT),
+                    l.bind(), server.port(), l.type().webSocket() ? l.path() : "",
+                    l.allowAnonymous() ? ", anonymous clients allowed" : "");
         }
         EventLoop timerLoop = group.next();
         if (store != null) {
@@ -319,7 +330,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         try {
             sessions.shutdown().get(5, TimeUnit.SECONDS);
             connections.close().await(5, TimeUnit.SECONDS);
-            if (store != null) {
+            if (store != null && stateLoaded) {
                 persistence.submit(() -> {
                     save();
                     return null;

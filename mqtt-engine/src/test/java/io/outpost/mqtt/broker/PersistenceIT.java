@@ -135,4 +135,23 @@ class PersistenceIT {
             assertThat(((MqttConnAckMessage) c.expect(MqttMessageType.CONNACK)).variableHeader().isSessionPresent()).isFalse();
         }
     }
+
+    @Test
+    void a_start_that_fails_names_the_listener_and_keeps_the_saved_state() throws Exception {
+        try (RawClient c = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "survivor", false, null)) {
+            c.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "s/#").build());
+            c.expect(MqttMessageType.SUBACK);
+        }
+        broker.close();
+        int port = broker.config.listeners().get(0).port();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> broker.restart())
+                    .hasMessageContaining("listener local").hasMessageContaining("127.0.0.1:" + port);
+        }
+        broker = broker.restart();
+        try (RawClient c = RawClient.connecting(broker.port(), MqttVersion.MQTT_3_1_1, "survivor", false, 60, null)) {
+            assertThat(((MqttConnAckMessage) c.expect(MqttMessageType.CONNACK)).variableHeader().isSessionPresent()).isTrue();
+        }
+    }
 }
