@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outpost.mqtt.broker.testing.Peers;
 import io.outpost.mqtt.broker.testing.TestBroker;
-import io.outpost.testing.ExternalProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +48,7 @@ class IndependentClientsIT {
     void mosquitto_clients_exchange_messages(String version, int qos) {
         Peers.assumeMosquittoClients();
         String id = "msub-" + version + "-" + qos;
-        try (ExternalProcess sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port(),
+        try (Peers.Running sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port(),
                 "-V", version, "-i", id, "-t", "m/" + id + "/#", "-q", Integer.toString(qos), "-C", "3", "-W", "50", "-v"))) {
             awaitSession(id);
             for (int i = 1; i <= 3; i++) {
@@ -57,10 +56,8 @@ class IndependentClientsIT {
                         "-q", Integer.toString(qos), "-t", "m/" + id + "/x", "-m", "value-" + i), PEER);
                 assertThat(r.exitCode()).as(r.output().toString()).isZero();
             }
-            for (int i = 1; i <= 3; i++) {
-                String expected = "m/" + id + "/x value-" + i;
-                sub.awaitLine(expected::equals, PEER);
-            }
+            assertThat(sub.finish(PEER).output())
+                    .containsExactly("m/" + id + "/x value-1", "m/" + id + "/x value-2", "m/" + id + "/x value-3");
         }
     }
 
@@ -80,21 +77,21 @@ class IndependentClientsIT {
     void paho_311_and_paho_5_exchange_messages_with_mosquitto_clients() {
         Peers.assumeMosquittoClients();
         Peers.assumePaho();
-        try (ExternalProcess sub = Peers.startPaho("paho-sub", "--port", port(), "--version", "3", "--id", "paho-sub3",
+        try (Peers.Running sub = Peers.startPaho("paho-sub", "--port", port(), "--version", "3", "--id", "paho-sub3",
                 "--sub", "mix/#@2", "--expect", "1", "--timeout", "50")) {
             awaitSession("paho-sub3");
             Peers.Result r = Peers.run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", port(), "-V", "mqttv311",
                     "-q", "2", "-t", "mix/a", "-m", "from-mosquitto"), PEER);
             assertThat(r.exitCode()).isZero();
-            sub.awaitLine(l -> l.equals("MSG mix/a 2 0 from-mosquitto"), PEER);
+            assertThat(sub.finish(PEER).lines("MSG")).containsExactly("MSG mix/a 2 0 from-mosquitto");
         }
-        try (ExternalProcess sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port(),
+        try (Peers.Running sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port(),
                 "-V", "mqttv5", "-i", "msub-paho", "-t", "mix/#", "-q", "1", "-C", "1", "-W", "50", "-F", "%t %p %P"))) {
             awaitSession("msub-paho");
             Peers.Result r = Peers.paho(PEER, "--port", port(), "--version", "5", "--pub", "mix/b=from-paho",
                     "--user-property", "origin=paho");
             assertThat(r.exitCode()).as(r.output().toString()).isZero();
-            sub.awaitLine(l -> l.equals("mix/b from-paho origin:paho"), PEER);
+            assertThat(sub.finish(PEER).output()).containsExactly("mix/b from-paho origin:paho");
         }
     }
 

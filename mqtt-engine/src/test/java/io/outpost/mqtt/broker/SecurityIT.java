@@ -16,7 +16,6 @@ import io.outpost.mqtt.broker.testing.Peers;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
 import io.outpost.mqtt.broker.testing.TestCertificates;
-import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -170,17 +169,16 @@ class SecurityIT {
         Peers.assumeMosquittoClients();
         Path[] plc = pki.client("plc-7");
         String port = Integer.toString(broker.port("tls"));
-        try (ExternalProcess sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port,
+        try (Peers.Running sub = Peers.start("mosquitto_sub", List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", port,
                 "-V", "mqttv311", "--cafile", pki.ca.toString(), "--cert", plc[0].toString(), "--key", plc[1].toString(),
                 "-t", "site/plc-7/#", "-C", "1", "-W", "30", "-v", "-i", "plc-7-sub"))) {
-            broker.broker.sessions();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> broker.broker.sessions().get("plc-7-sub") != null);
             Peers.Result pub = Peers.run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv5",
                     "--cafile", pki.ca.toString(), "--cert", plc[0].toString(), "--key", plc[1].toString(),
                     "-t", "site/plc-7/alarm", "-m", "HIGH", "-q", "1"), PEER);
             assertThat(pub.exitCode()).as(pub.output().toString()).isZero();
-            sub.awaitLine(l -> l.equals("site/plc-7/alarm HIGH"), PEER);
+            assertThat(sub.finish(PEER).output()).containsExactly("site/plc-7/alarm HIGH");
         }
         Peers.Result noCert = Peers.run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311",
                 "--cafile", pki.ca.toString(), "-t", "site/plc-7/alarm", "-m", "x"), PEER);

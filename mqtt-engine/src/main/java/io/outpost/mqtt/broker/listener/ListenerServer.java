@@ -90,13 +90,17 @@ public final class ListenerServer implements AutoCloseable {
                         p.addLast("mqtt", new MqttConnection(context, config));
                     }
                 });
+        String where = "listener " + config.name() + ": cannot listen on " + config.bind() + ":" + config.port();
         try {
             Channel ch = b.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
             return new ListenerServer(config, ch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(where + " (interrupted)", e);
         } catch (Exception e) {
-            throw new IOException("listener " + config.name() + ": cannot listen on " + config.bind() + ":"
-                    + config.port() + " (" + e.getMessage() + ")", e);
-        } 
+            // sync() rethrows the bind failure (address in use, no such address) as it is.
+            throw new IOException(where + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The port actually bound (differs from the config when it asked for port 0). */

@@ -45,42 +45,75 @@ public final class Peers {
         Assumptions.assumeTrue(r.exitCode() == 0, "python paho is not installed (Debian package python3-paho-mqtt)");
     }
 
-    /** Starts a long-running peer (e.g. a subscriber); the caller closes it. */
-    public static ExternalProcess start(String name, List<String> command) {
-        return ExternalProcess.start(name, command, null);
+    /**
+     * A peer started in the background (a subscriber that exits after its messages) whose whole output is read
+     * when it ends, so that nothing printed just before the exit is missed.
+     */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final CompletableFuture<String> output;
+        private final String name;
+
+        private Running(String name, List<String> command) {
+            this.name = name;
+            try {
+                process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+            }
+            output = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        /** Waits until the peer exits and returns its exit code and every line it printed. */
+        public Result finish(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError(name + " did not finish within " + timeout);
+                }
+                String text = output.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return new Result(process.exitValue(), text.isEmpty() ? List.of() : List.of(text.split("\\R")));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new AssertionError("cannot read the output of " + name, e);
+            }
+        }
+
+        /** Kills the peer by its own PID if it is still running. */
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
     }
 
-    /**
-     * Runs a peer to its end and returns all it printed. The output is read on this thread until the program closes
-     * it, so nothing printed just before the exit is missed.
-     */
+    /** Starts a peer in the background; {@link Running#finish} collects its output. */
+    public static Running start(String name, List<String> command) {
+        return new Running(name, command);
+    }
+
+    /** Starts the paho probe script in the background. */
+    public static Running startPaho(String name, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(PYTHON);
+        cmd.add(script().toString());
+        cmd.addAll(List.of(args));
+        return new Running(name, cmd);
+    }
+
+    /** Runs a peer to its end and returns all it printed. */
     public static Result run(List<String> command, Duration timeout) {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
-        }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(command.get(0) + " did not finish within " + timeout);
-            }
-            String text = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Result(p.exitValue(), text.isEmpty() ? List.of() : List.of(text.split("\\R")));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("cannot read the output of " + command.get(0), e);
+        try (Running r = new Running(command.get(0), command)) {
+            return r.finish(timeout);
         }
     }
 
@@ -91,14 +124,6 @@ public final class Peers {
         cmd.add(script().toString());
         cmd.addAll(List.of(args));
         return run(cmd, timeout);
-    }
-
-    public static ExternalProcess startPaho(String name, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(PYTHON);
-        cmd.add(script().toString());
-        cmd.addAll(List.of(args));
-        return ExternalProcess.start(name, cmd, null);
     }
 
     private static Path script() {
