@@ -10,7 +10,8 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = OutpostCommand.Version.class,
         description = "Field-bus (Modbus, BACnet/IP, OPC UA) to MQTT edge gateway with durable store-and-forward.",
-        subcommands = {ValidateCommand.class, RunCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, PointsCommand.class, BrowseCommand.class, ProbeCommand.class,
+            DiscoverCommand.class, PasswdCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done (for run: clean shutdown)",

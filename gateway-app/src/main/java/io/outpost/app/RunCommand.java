@@ -2,6 +2,8 @@ package io.outpost.app;
 
 import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.ConfigProblem;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.core.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,7 +41,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Gateway gateway = Gateway.start(loaded, files);
+        // The registry the ops HTTP endpoint will serve; every part of the gateway registers its meters here.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gateway gateway = Gateway.start(loaded, files, meters);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping gateway {}", loaded.gateway().id());
             gateway.close();

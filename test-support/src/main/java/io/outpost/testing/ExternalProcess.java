@@ -20,6 +20,10 @@ import java.util.function.Predicate;
  */
 public final class ExternalProcess implements AutoCloseable {
 
+    /** How a finished program ended: its exit status and all it printed. */
+    public record Result(int status, String output) {
+    }
+
     private final Process process;
     private final String name;
     private final List<String> lines = new CopyOnWriteArrayList<>();

@@ -16,12 +16,19 @@ import java.util.List;
  *   <li>a bare JSON value: {@code 42}, {@code 21.5}, {@code true}, {@code "AUTO"};</li>
  *   <li>an object {@code {"value": 42, "id": "req-7"}}; {@code id} is echoed in the result (for MQTT 3.1.1
  *       clients that have no correlation data);</li>
- *   <li>a plain word that is not JSON ({@code AUTO}) is taken as a string.</li>
+ *   <li>a plain word that is not JSON ({@code AUTO}) is taken as a string;</li>
+ *   <li>{@code null}, {@code {"value": null}} or {@code {"relinquish": true}}: relinquish the point (BACnet: write
+ *       NULL at its priority), for protocols that have command priorities.</li>
  * </ul>
  *
- * @param value Boolean, Long, BigInteger, Double, String or List of those
+ * @param value      Boolean, Long, BigInteger, Double, String or List of those; null when relinquishing
+ * @param relinquish the command gives up the point instead of writing a value
  */
-public record CommandPayload(Object value, String requestId) {
+public record CommandPayload(Object value, String requestId, boolean relinquish) {
+
+    public CommandPayload(Object value, String requestId) {
+        this(value, requestId, false);
+    }
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -42,12 +49,13 @@ public record CommandPayload(Object value, String requestId) {
             if (token == JsonToken.START_OBJECT) {
                 result = readObject(p);
             } else {
-                result = new CommandPayload(readValue(p, token), null);
+                Object value = readValue(p, token);
+                result = new CommandPayload(value, null, value == null);
             }
             if (p.nextToken() != null) {
                 throw new CommandRejectedException("bad-payload", "unexpected content after the value");
             }
-            if (result.value == null) {
+            if (result.value == null && !result.relinquish) {
                 throw new CommandRejectedException("bad-payload", "the command has no value; send {\"value\": ...}");
             }
             return result;
@@ -60,13 +68,19 @@ public record CommandPayload(Object value, String requestId) {
 
     private static CommandPayload readObject(JsonParser p) throws IOException, CommandRejectedException {
         Object value = null;
+        boolean nullValue = false;
+        boolean relinquish = false;
         String id = null;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "value" -> value = readValue(p, v);
+                case "value" -> {
+                    value = readValue(p, v);
+                    nullValue = v == JsonToken.VALUE_NULL;
+                }
+                case "relinquish" -> relinquish = v == JsonToken.VALUE_TRUE;
                 case "id" -> id = p.getValueAsString();
                 default -> p.skipChildren();
             }
@@ -74,7 +88,10 @@ public record CommandPayload(Object value, String requestId) {
         if (t != JsonToken.END_OBJECT) {
             throw new CommandRejectedException("bad-payload", "the command object is not closed");
         }
-        return new CommandPayload(value, id);
+        if (relinquish && value != null) {
+            throw new CommandRejectedException("bad-payload", "a command either relinquishes or carries a value, not both");
+        }
+        return new CommandPayload(value, id, relinquish || nullValue);
     }
 
     private static Object readValue(JsonParser p, JsonToken t) throws IOException, CommandRejectedException {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Turns messages on writable points' command topics into device writes and publishes each outcome: to the
  * command's MQTT 5 response topic with its correlation data when it gave one, else to the point's result topic.
  *
- * <p>Result payload: {@code {"ok":true,"point":"dev/pt","value":42,"ts":...,"id":"req-7"}} or
+ * <p>Result payload: {@code {"ok":true,"point":"dev/pt","value":42,"ts":...,"id":"req-7"}} ({@code "value":null}
+ * after a relinquish) or
  * {@code {"ok":false,"point":"dev/pt","error":"out-of-range","message":"...","ts":...}}; {@code id} only when the
  * command carried one.
  */
@@ -80,14 +81,21 @@ public final class CommandRouter {
         Value raw;
         try {
             payload = CommandPayload.parse(command.payload());
-            raw = WriteConversion.toRaw(point, payload.value());
+            raw = payload.relinquish() ? null : WriteConversion.toRaw(point, payload.value());
         } catch (CommandRejectedException e) {
             LOG.info("command for {} refused: {}", point.ref(), e.getMessage());
             respond(command, point, null, e.reason(), e.getMessage());
             return CompletableFuture.completedFuture(null);
         }
-        LOG.info("writing {} to {}", payload.value(), point.ref());
-        return target.poller.write(point, raw).handle((ok, error) -> {
+        CompletionStage<Void> done;
+        if (payload.relinquish()) {
+            LOG.info("relinquishing {}", point.ref());
+            done = target.poller.relinquish(point);
+        } else {
+            LOG.info("writing {} to {}", payload.value(), point.ref());
+            done = target.poller.write(point, raw);
+        }
+        return done.handle((ok, error) -> {
             if (error == null) {
                 respond(command, point, payload, null, null);
             } else {

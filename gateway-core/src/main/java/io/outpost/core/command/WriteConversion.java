@@ -73,8 +73,18 @@ public final class WriteConversion {
         return type == DataType.UINT64 ? new Value.UInt64(whole.longValue()) : Value.of(whole.longValueExact());
     }
 
-    /** No configured type: the adapter converts to the device's own type (OPC UA, BACnet). */
+    /** No configured type: the adapter converts to the device's own type (OPC UA, BACnet), arrays included. */
     private static Value untyped(PointConfig point, Object requested) throws CommandRejectedException {
+        if (requested instanceof List<?> list) {
+            List<Value> items = new ArrayList<>();
+            for (Object o : list) {
+                if (o instanceof List<?>) {
+                    throw conversion("an array of single values", requested);
+                }
+                items.add(untyped(point, o));
+            }
+            return new Value.Array(items);
+        }
         if (requested instanceof Boolean b) {
             return Value.of(b);
         }
@@ -88,7 +98,7 @@ public final class WriteConversion {
         if (requested instanceof Number) {
             return Value.of(unscale(point, toDouble(requested)));
         }
-        throw conversion("a number, boolean or string", requested);
+        throw conversion("a number, boolean, string or array", requested);
     }
 
     private static double unscale(PointConfig point, double engineering) throws CommandRejectedException {

@@ -104,7 +104,7 @@ public final class ConfigNode {
     }
 
     public boolean has(String key) {
-        knownKeys.add(key);
+        know(key);
         NodeTuple tuple = entries.get(key);
         return tuple != null && !isNull(tuple.getValueNode());
     }
@@ -116,7 +116,7 @@ public final class ConfigNode {
 
     /** The child node under {@code key}, whatever its kind; a missing node when absent. */
     public ConfigNode child(String key) {
-        knownKeys.add(key);
+        know(key);
         NodeTuple tuple = entries.get(key);
         Node value = tuple == null || isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
         return new ConfigNode(value, file, childPath(key), mark(), problems, interpolator);
@@ -329,7 +329,7 @@ public final class ConfigNode {
         });
     }
 
-    /** One of a fixed set of words; the message lists them. */
+    /** One of a fixed set of words; the message lists them in the map's order (pass an ordered map). */
     public <T> Optional<T> choice(String key, Map<String, T> choices) {
         return string(key).flatMap(text -> {
             T value = choices.get(text.toLowerCase(Locale.ROOT));
@@ -369,6 +369,12 @@ public final class ConfigNode {
     /** Marks keys as known without reading them, e.g. keys that another reader owns. */
     public void allowKeys(String... keys) {
         Collections.addAll(knownKeys, keys);
+    }
+
+    private void know(String key) {
+        if (knownKeys.add(key)) {
+            problems.known(childPath(key));
+        }
     }
 
     /** Reports every key of this mapping that no reader asked for, with a did-you-mean when one is close. */

@@ -2,11 +2,31 @@ package io.outpost.core.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
-/** Collects every problem found while loading one file, so that all of them are reported together. */
+/**
+ * Collects every problem found while loading one file, so that all of them are reported together; also records
+ * every key the readers asked for, as YAML paths with list indexes dropped ({@code devices[].points[].address}),
+ * from which the configuration reference is checked.
+ */
 public final class ConfigProblems {
 
+    private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
+
     private final List<ConfigProblem> problems = new ArrayList<>();
+    private final SortedSet<String> knownKeys = new TreeSet<>();
+
+    /** Records that a reader knows the key at {@code path}. */
+    void known(String path) {
+        knownKeys.add(INDEX.matcher(path).replaceAll("[]"));
+    }
+
+    /** Every key path the readers know, e.g. {@code devices[].poll-interval}. */
+    public SortedSet<String> knownKeys() {
+        return new TreeSet<>(knownKeys);
+    }
 
     public void add(SourceMark mark, String path, String message) {
         problems.add(new ConfigProblem(mark, path, message));

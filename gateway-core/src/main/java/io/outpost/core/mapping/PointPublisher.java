@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,20 @@ public final class PointPublisher implements DeviceOutput {
     private final Clock clock;
     private final long maxPending;
     private final AtomicLong pending = new AtomicLong();
+    private final LongSupplier nanoTime;
+    private volatile long lastAcceptedNanos;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final Counter handedOver;
 
-    public PointPublisher(MessageSink sink, PayloadFormats formats, Clock clock, long maxPending, MeterRegistry meters) {
+    /**
+     * @param nanoTime the monotonic clock of the core's scheduler, for {@link #lastAcceptedNanos()}
+     */
+    public PointPublisher(MessageSink sink, PayloadFormats formats, Clock clock, LongSupplier nanoTime,
+                          long maxPending, MeterRegistry meters) {
         this.sink = sink;
+        this.nanoTime = nanoTime;
+        this.lastAcceptedNanos = nanoTime.getAsLong();
         this.formats = formats;
         this.clock = clock;
         this.maxPending = maxPending;
@@ -80,12 +89,18 @@ public final class PointPublisher implements DeviceOutput {
         return pending.get();
     }
 
+    /** When the engine last completed a hand-over (accepted or refused), on the scheduler's monotonic clock. */
+    public long lastAcceptedNanos() {
+        return lastAcceptedNanos;
+    }
+
     /** Sends messages that are not point readings (command results); same accounting. */
     public void send(List<OutboundMessage> messages) {
         int n = messages.size();
         pending.addAndGet(n);
         sink.publish(messages).whenComplete((ok, error) -> {
             pending.addAndGet(-n);
+            lastAcceptedNanos = nanoTime.getAsLong();
             if (error == null) {
                 handedOver.increment(n);
                 return;

@@ -92,6 +92,11 @@ public final class DeviceContext implements AdapterContext {
     }
 
     @Override
+    public void describe(String pointId, Map<String, String> metadata) {
+        attached().describe(pointId, metadata);
+    }
+
+    @Override
     public void reportStatus(DeviceStatus status) {
         attached().reportStatus(status);
     }

@@ -14,6 +14,7 @@ import io.outpost.core.spi.DeviceException;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.time.Cancellable;
 import io.outpost.core.time.TaskScheduler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +63,11 @@ public final class DevicePoller {
     private int consecutiveFailures;
     private long retryAtNanos = Long.MIN_VALUE;
     private Cancellable wakeup = Cancellable.NONE;
-    private DeviceStatus status;
+    private volatile DeviceStatus status;
     private boolean stopped;
+    private volatile long lastAttemptNanos = Long.MIN_VALUE;
+    private volatile long lastSuccessNanos = Long.MIN_VALUE;
+    private volatile int failures;
 
     /** One read in progress. */
     private static final class Read {
@@ -134,6 +139,15 @@ public final class DevicePoller {
         return status;
     }
 
+    /** A snapshot for health checks; any thread. */
+    public DeviceActivity activity() {
+        Duration minInterval = device.points().stream().map(PointConfig::pollInterval)
+                .min(Duration::compareTo).orElse(device.pollInterval());
+        Duration slowest = minInterval.compareTo(device.backoff().max()) > 0 ? minInterval : device.backoff().max();
+        return new DeviceActivity(device.id(), status, lastAttemptNanos, lastSuccessNanos, failures,
+                !device.points().isEmpty(), slowest.plus(device.timeout()));
+    }
+
     // ------------------------------------------------------------------ adapter callbacks (any thread)
 
     /** A value the device pushed; batched with others that arrive before the serial executor gets to them. */
@@ -152,6 +166,14 @@ public final class DevicePoller {
         });
     }
 
+    /** What the adapter learned about a point (unit, name), kept with its live value; any thread. */
+    public void describe(String pointId, Map<String, String> metadata) {
+        PointConfig p = points.get(pointId);
+        if (p != null) {
+            live.describe(p.ref(), metadata);
+        }
+    }
+
     public void reportStatus(DeviceStatus newStatus) {
         serial.execute(() -> setStatus(newStatus));
     }
@@ -161,6 +183,15 @@ public final class DevicePoller {
      * at once so that its new value is published.
      */
     public CompletionStage<Void> write(PointConfig point, Value raw) {
+        return command(point, () -> adapter.write(point, raw));
+    }
+
+    /** Relinquishes a point ({@link DeviceAdapter#relinquish}), with the same timeout and read-back as a write. */
+    public CompletionStage<Void> relinquish(PointConfig point) {
+        return command(point, () -> adapter.relinquish(point));
+    }
+
+    private CompletionStage<Void> command(PointConfig point, Supplier<CompletionStage<Void>> send) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         serial.execute(() -> {
             if (stopped) {
@@ -169,7 +200,7 @@ public final class DevicePoller {
             }
             CompletionStage<Void> stage;
             try {
-                stage = adapter.write(point, raw);
+                stage = send.get();
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             }
@@ -232,6 +263,7 @@ public final class DevicePoller {
     }
 
     private void startRead(List<PointConfig> due, long now) {
+        lastAttemptNanos = now;
         Read read = new Read(due, now);
         inFlight = read;
         CompletionStage<List<Sample>> stage;
@@ -276,9 +308,11 @@ public final class DevicePoller {
 
     private void succeeded(Read read, List<Sample> samples) {
         long now = scheduler.nanoTime();
+        lastSuccessNanos = now;
         if (consecutiveFailures > 0) {
             LOG.info("device {}: reads succeed again after {} failure(s)", device.id(), consecutiveFailures);
             consecutiveFailures = 0;
+            failures = 0;
             schedule.restartFrom(read.startNanos);
         }
         metrics.readSucceeded(now - read.startNanos, read.points.size());
@@ -299,6 +333,7 @@ public final class DevicePoller {
     private void failed(Read read, String reason, String message, Throwable unexpected) {
         long now = scheduler.nanoTime();
         consecutiveFailures++;
+        failures = consecutiveFailures;
         metrics.readFailed(reason);
         long delay = backoff.delayNanos(consecutiveFailures);
         retryAtNanos = now + delay;
@@ -333,6 +368,8 @@ public final class DevicePoller {
             return;
         }
         long now = scheduler.nanoTime();
+        lastAttemptNanos = now;
+        lastSuccessNanos = now;
         List<Reported> reported = new ArrayList<>();
         Sample s;
         while ((s = pushedSamples.poll()) != null) {

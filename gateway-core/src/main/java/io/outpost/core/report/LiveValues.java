@@ -6,6 +6,7 @@ import io.outpost.core.point.Sample;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +21,7 @@ public final class LiveValues {
     }
 
     private final ConcurrentHashMap<PointRef, Live> values = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PointRef, Map<String, String>> metadata = new ConcurrentHashMap<>();
 
     public void update(PointConfig point, Sample sample, boolean reported) {
         values.compute(point.ref(), (ref, old) -> new Live(point, sample,
@@ -34,8 +36,19 @@ public final class LiveValues {
         return Collections.unmodifiableCollection(values.values());
     }
 
+    /** Records what the device says about a point (see {@code AdapterContext.describe}). */
+    public void describe(PointRef ref, Map<String, String> pointMetadata) {
+        metadata.put(ref, Map.copyOf(pointMetadata));
+    }
+
+    /** What the device said about a point: {@code unit} and protocol-specific keys; empty when nothing. */
+    public Map<String, String> metadata(PointRef ref) {
+        return metadata.getOrDefault(ref, Map.of());
+    }
+
     /** Forgets a removed device's points. */
     public void removeDevice(String deviceId) {
         values.keySet().removeIf(ref -> ref.device().equals(deviceId));
+        metadata.keySet().removeIf(ref -> ref.device().equals(deviceId));
     }
 }

@@ -8,6 +8,7 @@ import io.outpost.core.mapping.PayloadFormats;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.poll.DeviceContext;
+import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.report.LiveValues;
 import io.outpost.core.spi.AdapterCatalog;
@@ -48,6 +49,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Map<String, RunningDevice> devices = new LinkedHashMap<>();
     private final SharedResources shared = new SharedResources();
     private Map<String, Object> sections = Map.of();
+    private GatewayConfig current;
 
     private record RunningDevice(DevicePoller poller, ExecutorService io, DeviceContext context) {
     }
@@ -58,12 +60,14 @@ public final class GatewayRuntime implements AutoCloseable {
         this.adapters = adapters;
         this.services = services;
         this.maxStartStagger = maxStartStagger;
-        this.publisher = new PointPublisher(sink, formats, services.scheduler().clock(), maxPending, services.meters());
+        this.publisher = new PointPublisher(sink, formats, services.scheduler().clock(), services.scheduler()::nanoTime,
+                maxPending, services.meters());
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
 
     /** Starts every enabled device of {@code config}. */
     public synchronized void start(GatewayConfig config) {
+        current = config;
         sections = config.sections();
         for (DeviceConfig d : config.devices()) {
             if (d.enabled()) {
@@ -72,6 +76,52 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         LOG.info("gateway {}: {} device(s) started: {}", gateway.id(), devices.size(),
                 devices.keySet().stream().collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * Applies a new, already validated configuration: starts added devices, stops removed ones, restarts changed
+     * ones, and leaves devices with an equal configuration running untouched. The gateway's identity (id, site,
+     * data directory) cannot change while running; such a change is reported, not applied.
+     */
+    public synchronized ReloadReport apply(GatewayConfig next) {
+        List<String> added = new java.util.ArrayList<>();
+        List<String> removed = new java.util.ArrayList<>();
+        List<String> restarted = new java.util.ArrayList<>();
+        List<String> unchanged = new java.util.ArrayList<>();
+        List<String> restartRequired = new java.util.ArrayList<>();
+        if (!next.gateway().equals(gateway)) {
+            restartRequired.add("gateway identity or data-dir");
+        }
+        sections = next.sections();
+        Map<String, DeviceConfig> wanted = new LinkedHashMap<>();
+        next.devices().stream().filter(DeviceConfig::enabled).forEach(d -> wanted.put(d.id(), d));
+        for (String id : List.copyOf(devices.keySet())) {
+            if (!wanted.containsKey(id)) {
+                stopDevice(id);
+                removed.add(id);
+            }
+        }
+        for (DeviceConfig d : wanted.values()) {
+            RunningDevice running = devices.get(d.id());
+            if (running == null) {
+                startDevice(d);
+                added.add(d.id());
+            } else if (!running.poller.device().equals(d)) {
+                startDevice(d);
+                restarted.add(d.id());
+            } else {
+                unchanged.add(d.id());
+            }
+        }
+        current = next;
+        ReloadReport report = new ReloadReport(added, removed, restarted, unchanged, restartRequired);
+        LOG.info("configuration reloaded: {}", report);
+        return report;
+    }
+
+    /** The configuration last started or applied. */
+    public synchronized GatewayConfig config() {
+        return current;
     }
 
     /** Starts a device; a running device of the same id is stopped first. */
@@ -126,6 +176,10 @@ public final class GatewayRuntime implements AutoCloseable {
         Map<String, DeviceStatus> out = new LinkedHashMap<>();
         devices.forEach((id, d) -> out.put(id, d.poller.status()));
         return out;
+    }
+
+    public synchronized List<DeviceActivity> activity() {
+        return devices.values().stream().map(d -> d.poller.activity()).toList();
     }
 
     public synchronized List<String> deviceIds() {

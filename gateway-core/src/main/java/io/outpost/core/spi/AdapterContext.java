@@ -5,6 +5,7 @@ import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.point.Sample;
 import io.outpost.core.time.TaskScheduler;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -39,6 +40,15 @@ public interface AdapterContext {
      * core should poll it ({@code false}: the default, and the fallback when a subscription fails). Any thread.
      */
     void setPushed(String pointId, boolean pushed);
+
+    /**
+     * Tells the core what the device says about a point: engineering unit, the device's own name for it, state
+     * texts, ... as {@code key -> text} (keys in lower-case-hyphen form, {@code unit} for the engineering unit).
+     * Kept with the point's live value for the API and the console; a later call replaces the earlier map. Any
+     * thread. The default does nothing, for contexts outside the core (test doubles).
+     */
+    default void describe(String pointId, Map<String, String> metadata) {
+    }
 
     /** Reports the connection state (online, offline with a reason); any thread. */
     void reportStatus(DeviceStatus status);

@@ -4,6 +4,7 @@ import io.outpost.core.config.PointConfig;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,6 +45,17 @@ public interface DeviceAdapter extends AutoCloseable {
      * Fails with a {@link DeviceException} whose reason is published in the command result.
      */
     CompletionStage<Void> write(PointConfig point, Value value);
+
+    /**
+     * Gives up this gateway's command of a point: BACnet writes NULL at the point's priority so that a lower
+     * priority or the relinquish default takes over. Commands ask for it with a {@code null} value. Protocols
+     * without the notion refuse with reason {@code relinquish-not-supported} (the default). Same threading and
+     * failure rules as {@link #write}.
+     */
+    default CompletionStage<Void> relinquish(PointConfig point) {
+        return CompletableFuture.failedFuture(new DeviceException("relinquish-not-supported",
+                "point " + point.ref() + " cannot be relinquished: its protocol has no command priorities; send a value"));
+    }
 
     /** Disconnects and releases everything; called once, on a core thread; may block briefly. */
     @Override

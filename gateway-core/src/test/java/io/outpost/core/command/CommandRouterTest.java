@@ -1,6 +1,7 @@
 package io.outpost.core.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.OutboundMessage;
@@ -28,6 +29,7 @@ class CommandRouterTest {
                   - {id: pump, address: 2, type: bool, writable: true}
                   - {id: label, address: 3, type: string, writable: true}
                   - {id: level, address: 4, type: float32}
+                  - {id: learned, address: 5, writable: true}
             """;
 
     private CoreHarness core;
@@ -53,7 +55,8 @@ class CommandRouterTest {
     @Test
     void only_writable_points_have_command_topics() {
         assertThat(core.runtime.commands().topics())
-                .containsExactlyInAnyOrder("site/dev/setpoint/set", "site/dev/pump/set", "site/dev/label/set");
+                .containsExactlyInAnyOrder("site/dev/setpoint/set", "site/dev/pump/set", "site/dev/label/set",
+                        "site/dev/learned/set");
     }
 
     @Test
@@ -87,6 +90,17 @@ class CommandRouterTest {
 
         assertThat(dev.writes()).containsExactly(Map.entry("pump", Value.of(true)), Map.entry("label", Value.of("AUTO")),
                 Map.entry("pump", Value.of(false)));
+    }
+
+    @Test
+    void point_without_type_takes_an_array_for_the_adapter_to_convert() {
+        command("site/dev/learned/set", "[1, 2.5, true]");
+        command("site/dev/learned/set", "[[1]]");
+
+        assertThat(dev.writes()).containsExactly(Map.entry("learned",
+                new Value.Array(java.util.List.of(Value.of(1), Value.of(2.5), Value.of(true)))));
+        assertThat(core.sink.payloads("site/dev/learned/set/result")).last().asString()
+                .contains("\"error\":\"conversion-error\"");
     }
 
     @Test
@@ -126,5 +140,28 @@ class CommandRouterTest {
 
         assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
                 .contains("\"error\":\"bad-payload\"");
+    }
+
+    @Test
+    void null_asks_to_relinquish_and_a_protocol_without_priorities_refuses_it_with_a_reason() {
+        command("site/dev/setpoint/set", "null");
+
+        assertThat(dev.writes()).isEmpty();
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).singleElement().asString()
+                .contains("\"ok\":false").contains("\"error\":\"relinquish-not-supported\"");
+    }
+
+    @Test
+    void relinquish_is_asked_for_by_null_value_or_relinquish_key_and_an_empty_object_stays_an_error() throws Exception {
+        assertThat(CommandPayload.parse("null".getBytes(StandardCharsets.UTF_8)).relinquish()).isTrue();
+        assertThat(CommandPayload.parse("{\"value\": null, \"id\": \"r1\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new CommandPayload(null, "r1", true));
+        assertThat(CommandPayload.parse("{\"relinquish\": true}".getBytes(StandardCharsets.UTF_8)).relinquish()).isTrue();
+        assertThat(CommandPayload.parse("{\"value\": 3}".getBytes(StandardCharsets.UTF_8)).relinquish()).isFalse();
+        assertThatThrownBy(() -> CommandPayload.parse("{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CommandRejectedException.class).hasMessageContaining("no value");
+        assertThatThrownBy(
+                () -> CommandPayload.parse("{\"relinquish\": true, \"value\": 1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CommandRejectedException.class).hasMessageContaining("not both");
     }
 }

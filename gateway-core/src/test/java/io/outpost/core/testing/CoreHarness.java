@@ -1,5 +1,6 @@
 package io.outpost.core.testing;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.GatewayConfig;
@@ -25,15 +26,20 @@ public final class CoreHarness implements AutoCloseable {
     public final ManualScheduler scheduler = new ManualScheduler();
     public final RecordingSink sink = new RecordingSink();
     public final TestAdapterFactory adapters = new TestAdapterFactory();
-    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final MeterRegistry meters;
     public final GatewayConfig config;
     public final GatewayRuntime runtime;
 
     public CoreHarness(String yaml) throws ConfigException {
-        this(yaml, RandomGenerator.of("L64X128MixRandom"), GatewayRuntime.DEFAULT_MAX_PENDING);
+        this(yaml, seededRandom(), GatewayRuntime.DEFAULT_MAX_PENDING);
     }
 
     public CoreHarness(String yaml, RandomGenerator random, long maxPending) throws ConfigException {
+        this(yaml, random, maxPending, new SimpleMeterRegistry());
+    }
+
+    public CoreHarness(String yaml, RandomGenerator random, long maxPending, MeterRegistry meters) throws ConfigException {
+        this.meters = meters;
         AdapterCatalog catalog = new AdapterCatalog(List.of(adapters));
         config = new ConfigLoader(catalog, List.of(), PayloadFormats.standard().names(), new Interpolator(name -> null))
                 .parse(yaml, Path.of("test.yaml"));
@@ -47,6 +53,11 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     /** Starts the devices; their first poll runs on the first {@link #advance}. */
+    /** The same jitter on every run, so that a test's timings are repeatable. */
+    public static RandomGenerator seededRandom() {
+        return java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(42L);
+    }
+
     public CoreHarness start() {
         runtime.start(config);
         return this;

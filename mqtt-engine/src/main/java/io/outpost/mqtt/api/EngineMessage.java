@@ -41,4 +41,30 @@ public record EngineMessage(
         }
         userProperties = userProperties == null ? List.of() : List.copyOf(userProperties);
     }
+
+    /** True when the MQTT 5 message expiry interval has passed at {@code nowMillis}. */
+    public boolean isExpired(long nowMillis) {
+        return messageExpirySeconds != null && nowMillis - receivedAtMillis >= messageExpirySeconds * 1000L;
+    }
+
+    /**
+     * The expiry interval left at {@code nowMillis}, in whole seconds rounded up (what a forwarded PUBLISH
+     * carries, MQTT-3.3.2-6), or null when the message does not expire.
+     */
+    public Long remainingExpirySeconds(long nowMillis) {
+        if (messageExpirySeconds == null) {
+            return null;
+        }
+        long leftMillis = messageExpirySeconds * 1000L - (nowMillis - receivedAtMillis);
+        return Math.max(0, (leftMillis + 999) / 1000);
+    }
+
+    /** The same message with another QoS and RETAIN flag (the payload is shared, not copied). */
+    public EngineMessage withQosAndRetain(int newQos, boolean newRetain) {
+        if (newQos == qos && newRetain == retain) {
+            return this;
+        }
+        return new EngineMessage(topic, payload, newQos, newRetain, userProperties, messageExpirySeconds, contentType,
+                responseTopic, correlationData, payloadFormatUtf8, origin, receivedAtMillis, pointUpdates);
+    }
 }

@@ -111,6 +111,38 @@ public final class TopicFilter {
         return start == topic.length() + 1;
     }
 
+    /**
+     * True when every topic {@code other} matches is also matched by this filter ({@code site/#} covers
+     * {@code site/+/level}; {@code +/x} does not cover {@code $SYS/x}). Used to grant subscriptions by ACL.
+     */
+    public boolean covers(TopicFilter other) {
+        String[] mine = levels;
+        String[] theirs = other.levels;
+        boolean dollar = theirs[0].startsWith("$");
+        for (int i = 0; i < mine.length; i++) {
+            String level = mine[i];
+            if (level.equals("#")) {
+                return i <= theirs.length && !(i == 0 && dollar);
+            }
+            if (i >= theirs.length || theirs[i].equals("#")) {
+                return false;
+            }
+            if (level.equals("+")) {
+                if (i == 0 && dollar) {
+                    return false;
+                }
+            } else if (!level.equals(theirs[i])) {
+                return false;
+            }
+        }
+        return mine.length == theirs.length;
+    }
+
+    /** The filter's levels (split at {@code /}); a copy. */
+    public String[] levels() {
+        return levels.clone();
+    }
+
     public boolean hasWildcards() {
         return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
     }

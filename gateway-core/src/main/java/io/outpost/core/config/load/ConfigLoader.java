@@ -78,8 +78,26 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig parse(String yaml, Path file) throws ConfigException {
-        String label = file.toString();
+        return parse(yaml, file, new ConfigProblems());
+    }
+
+    /**
+     * Every key path the readers know when reading {@code yaml} (whether or not it is valid): the core's, the
+     * sections' and those of the adapters of the protocols it uses. The configuration reference is checked
+     * against this.
+     */
+    public java.util.SortedSet<String> knownKeys(String yaml, Path file) {
         ConfigProblems problems = new ConfigProblems();
+        try {
+            parse(yaml, file, problems);
+        } catch (ConfigException e) {
+            // Only the keys are wanted here; mistakes in the sample do not matter.
+        }
+        return problems.knownKeys();
+    }
+
+    private GatewayConfig parse(String yaml, Path file, ConfigProblems problems) throws ConfigException {
+        String label = file.toString();
         Node document = compose(yaml, label);
         ConfigNode root = ConfigNode.root(document, label, problems, interpolator);
 

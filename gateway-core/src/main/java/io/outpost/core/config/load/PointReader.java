@@ -102,7 +102,10 @@ final class PointReader {
     private ReportPolicy readReport(ConfigNode node) {
         Deadband deadband = readDeadband(node);
         Duration heartbeat = node.has("heartbeat") ? PublishReader.heartbeat(node).orElse(null) : defaults.heartbeat();
-        boolean everyRead = node.choice("report", Map.of("change", false, "every-read", true)).orElse(false);
+        Map<String, Boolean> reportChoices = new LinkedHashMap<>();
+        reportChoices.put("change", false);
+        reportChoices.put("every-read", true);
+        boolean everyRead = node.choice("report", reportChoices).orElse(false);
         if (deadband == null && heartbeat == null && !everyRead) {
             return ReportPolicy.ON_CHANGE;
         }

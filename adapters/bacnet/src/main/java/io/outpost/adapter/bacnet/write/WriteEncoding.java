@@ -1,0 +1,156 @@
+package io.outpost.adapter.bacnet.write;
+
+import com.serotonin.bacnet4j.obj.ObjectProperties;
+import com.serotonin.bacnet4j.obj.ObjectPropertyTypeDefinition;
+import com.serotonin.bacnet4j.type.Encodable;
+import com.serotonin.bacnet4j.type.enumerated.BinaryPV;
+import com.serotonin.bacnet4j.type.enumerated.ObjectType;
+import com.serotonin.bacnet4j.type.enumerated.PropertyIdentifier;
+import com.serotonin.bacnet4j.type.primitive.Boolean;
+import com.serotonin.bacnet4j.type.primitive.CharacterString;
+import com.serotonin.bacnet4j.type.primitive.Double;
+import com.serotonin.bacnet4j.type.primitive.Enumerated;
+import com.serotonin.bacnet4j.type.primitive.Real;
+import com.serotonin.bacnet4j.type.primitive.SignedInteger;
+import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
+import io.outpost.adapter.bacnet.config.BacnetPointSettings;
+import io.outpost.core.point.Quality;
+import io.outpost.core.point.Value;
+import io.outpost.core.spi.DeviceException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.math.BigInteger;
+import java.util.Locale;
+
+/**
+ * Encodes a commanded value as the BACnet datatype the property has (from the standard's property tables): REAL
+ * for analog present values, BinaryPV for binary ones (true, 1, "active", "on"), Unsigned for multi-state states
+ * (1-based), and so on. Properties the tables do not know (proprietary ones) take the value's own kind: REAL for
+ * numbers with a fraction, Unsigned or Signed for whole numbers, BOOLEAN, CharacterString.
+ */
+public final class WriteEncoding {
+
+    private WriteEncoding() {
+    }
+
+    public static Encodable encode(BacnetPointSettings point, Value value) throws DeviceException {
+        Class<? extends Encodable> target = targetType(point);
+        try {
+            if (target == null) {
+                return byValue(value);
+            }
+            if (target == Real.class) {
+                return new Real((float) number(value));
+            }
+            if (target == Double.class) {
+                return new Double(number(value));
+            }
+            if (target == UnsignedInteger.class) {
+                long n = whole(value);
+                if (n < 0) {
+                    throw conversion(value, "an unsigned number");
+                }
+                return new UnsignedInteger(BigInteger.valueOf(n));
+            }
+            if (target == SignedInteger.class) {
+                return new SignedInteger(BigInteger.valueOf(whole(value)));
+            }
+            if (target == Boolean.class) {
+                return Boolean.valueOf(bool(value));
+            }
+            if (target == BinaryPV.class) {
+                return bool(value) ? BinaryPV.active : BinaryPV.inactive;
+            }
+            if (target == CharacterString.class) {
+                return new CharacterString(value.toString());
+            }
+            if (Enumerated.class.isAssignableFrom(target)) {
+                return enumerated(target, (int) whole(value));
+            }
+        } catch (IllegalArgumentException e) {
+            throw conversion(value, e.getMessage());
+        }
+        throw new DeviceException(Quality.CONVERSION_ERROR, "writing " + point.describe() + " needs a "
+                + target.getSimpleName() + ", which commands cannot give");
+    }
+
+    private static Class<? extends Encodable> targetType(BacnetPointSettings point) {
+        ObjectType type = ObjectType.forId(point.object().type());
+        ObjectPropertyTypeDefinition def = ObjectProperties.getObjectPropertyTypeDefinition(type,
+                PropertyIdentifier.forId(point.property()));
+        return def == null ? null : def.getPropertyTypeDefinition().getClazz();
+    }
+
+    private static Encodable byValue(Value value) {
+        if (value instanceof Value.Bool b) {
+            return Boolean.valueOf(b.value());
+        }
+        if (value instanceof Value.Text t) {
+            return new CharacterString(t.value());
+        }
+        if (value instanceof Value.Int i) {
+            return i.value() >= 0 ? new UnsignedInteger(BigInteger.valueOf(i.value())) : new SignedInteger(BigInteger.valueOf(i.value()));
+        }
+        double d = value.asDouble();
+        if (d == Math.rint(d) && Math.abs(d) < 4.0e9) {
+            return d >= 0 ? new UnsignedInteger((long) d) : new SignedInteger((int) d);
+        }
+        return new Real((float) d);
+    }
+
+    private static double number(Value value) {
+        if (value instanceof Value.Text t) {
+            try {
+                return java.lang.Double.parseDouble(t.value().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a number");
+            }
+        }
+        if (!value.isNumeric()) {
+            throw new IllegalArgumentException("a number");
+        }
+        return value.asDouble();
+    }
+
+    private static long whole(Value value) {
+        double d = number(value);
+        if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
+            throw new IllegalArgumentException("a whole number");
+        }
+        return (long) d;
+    }
+
+    private static boolean bool(Value value) {
+        if (value instanceof Value.Bool b) {
+            return b.value();
+        }
+        if (value instanceof Value.Text t) {
+            switch (t.value().trim().toLowerCase(Locale.ROOT)) {
+                case "active", "on", "true", "1":
+                    return true;
+                case "inactive", "off", "false", "0":
+                    return false;
+                default:
+                    throw new IllegalArgumentException("active/inactive, on/off, true/false or 1/0");
+            }
+        }
+        double d = number(value);
+        if (d != 0 && d != 1) {
+            throw new IllegalArgumentException("active/inactive, on/off, true/false or 1/0");
+        }
+        return d == 1;
+    }
+
+    private static Encodable enumerated(Class<? extends Encodable> type, int id) {
+        try {
+            Method forId = type.getMethod("forId", int.class);
+            return (Encodable) forId.invoke(null, id);
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            return new Enumerated(id);
+        }
+    }
+
+    private static DeviceException conversion(Value value, String expected) {
+        return new DeviceException(Quality.CONVERSION_ERROR, "expected " + expected + ", found " + value);
+    }
+}

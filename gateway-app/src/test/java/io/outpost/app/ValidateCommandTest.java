@@ -1,0 +1,102 @@
+package io.outpost.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The validate command as a user runs it: exit status and what it prints. Uses the core's "test" protocol. */
+class ValidateCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("site.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void valid_config_exits_0_and_says_what_it_holds() throws Exception {
+        Path file = write("""
+                gateway: {id: gw, data-dir: ./data}
+                devices:
+                  - id: d1
+                    protocol: test
+                    points: [{id: p1, address: 1}, {id: p2, address: 2}]
+                """);
+
+        int status = Main.run("validate", file.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("is valid: gateway gw, 1 device(s), 2 point(s)");
+    }
+
+    @Test
+    void config_with_mistakes_exits_2_and_lists_every_one_with_file_line_and_path() throws Exception {
+        Path file = write("""
+                gateway: {id: gw, data-dir: ./data}
+                devices:
+                  - id: d1
+                    protocol: test
+                    pol-interval: 1s
+                    connection: {port: 99999}
+                    points:
+                      - {id: p1}
+                      - {id: p1, address: 2}
+                """);
+
+        int status = Main.run("validate", file.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.INVALID);
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("has 4 problem(s)")
+                .contains(file + ":5:5: devices[0].pol-interval: unknown key 'pol-interval'; did you mean 'poll-interval'?")
+                .contains(file + ":6:24: devices[0].connection.port: must be between 1 and 65535, found 99999")
+                .contains(file + ":8:9: devices[0].points[0].address: required key 'address' is missing")
+                .contains(file + ":9:14: devices[0].points[1].id: point id 'p1' is used twice");
+    }
+
+    @Test
+    void missing_file_exits_2() {
+        int status = Main.run("validate", dir.resolve("nope.yaml").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read the file");
+    }
+
+    @Test
+    void version_is_printed() {
+        int status = Main.run("--version");
+
+        assertThat(status).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("outpost 0.1.0-SNAPSHOT");
+    }
+}

@@ -1,0 +1,129 @@
+package io.outpost.mqtt;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.outpost.core.command.CommandRouter;
+import io.outpost.core.message.CommandMessage;
+import io.outpost.core.message.MessageSink;
+import io.outpost.core.message.OutboundMessage;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.api.LocalBroker;
+import io.outpost.mqtt.broker.Broker;
+import io.outpost.mqtt.broker.config.BrokerConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The gateway's MQTT engine: the built-in broker with its listeners, the {@link MessageSink} the core publishes
+ * into, and the route from command topics back to the core. The bridge registers its forwarders and reverse-rule
+ * subscriptions through {@link #localBroker()}.
+ *
+ * <p>Life cycle: construct, {@link #start()} (blocking; binds listeners), then {@link #routeCommands} once the
+ * core runs, {@link #close()} last (after the core stopped publishing). {@link #publish} may be called from any
+ * thread and never blocks.
+ */
+public final class MqttEngine implements MessageSink, AutoCloseable {
+
+    private final Broker broker;
+    private final Clock clock;
+    private final Map<String, LocalBroker.LocalSubscription> commandSubscriptions = new HashMap<>();
+    private CommandRouter commands;
+
+    public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock) {
+        this.broker = new Broker(config, meters, clock, 0);
+        this.clock = clock;
+    }
+
+    /** Loads the broker's saved state and binds its listeners; throws naming the listener that cannot bind. */
+    public void start() throws IOException {
+        broker.start();
+    }
+
+    /** The in-process broker (same routing, retained messages and forwarders as network clients). */
+    public LocalBroker localBroker() {
+        return broker;
+    }
+
+    /** The broker itself, for its listeners' ports and statistics. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /**
+     * Publishes the core's messages (origin {@code $gateway}) in order. The stage completes when the broker
+     * accepted every message and every forwarder's stage completed, whatever the QoS, so that the core's pending
+     * count reflects the bridge's durable stores.
+     */
+    @Override
+    public CompletionStage<Void> publish(List<OutboundMessage> messages) {
+        if (messages.size() == 1) {
+            return broker.submit(toEngine(messages.get(0)));
+        }
+        CompletableFuture<?>[] stages = new CompletableFuture<?>[messages.size()];
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] = broker.submit(toEngine(messages.get(i)));
+        }
+        return CompletableFuture.allOf(stages);
+    }
+
+    private EngineMessage toEngine(OutboundMessage m) {
+        Long expiry = m.messageExpiry() == null ? null : Math.max(1, m.messageExpiry().toSeconds());
+        return new EngineMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.userProperties(), expiry,
+                m.contentType(), m.responseTopic(), m.correlationData(), isText(m.contentType()),
+                EngineMessage.ORIGIN_GATEWAY, clock.millis(), m.pointUpdates());
+    }
+
+    private static boolean isText(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String t = contentType.toLowerCase(Locale.ROOT);
+        return t.startsWith("text/") || t.startsWith("application/json");
+    }
+
+    /**
+     * Routes messages on the core's command topics to {@code router}, with their MQTT 5 response topic,
+     * correlation data and user properties. Retained messages already on a command topic are not acted on.
+     * Call again after devices were added or removed ({@link #refreshCommands()}).
+     */
+    public synchronized void routeCommands(CommandRouter router) {
+        this.commands = router;
+        refreshCommands();
+    }
+
+    /** Subscribes to command topics that appeared and drops those that went away since the last call. */
+    public synchronized void refreshCommands() {
+        if (commands == null) {
+            return;
+        }
+        CommandRouter router = commands;
+        Set<String> wanted = new HashSet<>(router.topics());
+        commandSubscriptions.entrySet().removeIf(e -> {
+            if (!wanted.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        for (String topic : wanted) {
+            commandSubscriptions.computeIfAbsent(topic, t -> broker.subscribe(t, 2, false, m ->
+                    router.handle(new CommandMessage(m.topic(), m.payload(), m.responseTopic(), m.correlationData(),
+                            m.userProperties()))));
+        }
+    }
+
+    /** Stops the broker: MQTT 5 clients are told, connections closed, state saved. */
+    @Override
+    public synchronized void close() {
+        commandSubscriptions.values().forEach(LocalBroker.LocalSubscription::close);
+        commandSubscriptions.clear();
+        broker.close();
+    }
+}

@@ -1,0 +1,354 @@
+package io.outpost.mqtt.broker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.outpost.core.runtime.CoreServices;
+import io.outpost.mqtt.api.DurableForwarder;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.api.LocalBroker;
+import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.broker.auth.AccessControl;
+import io.outpost.mqtt.broker.auth.Authenticator;
+import io.outpost.mqtt.broker.config.BrokerConfig;
+import io.outpost.mqtt.broker.config.ListenerConfig;
+import io.outpost.mqtt.broker.listener.ListenerServer;
+import io.outpost.mqtt.broker.local.LocalSubscriber;
+import io.outpost.mqtt.broker.persist.BrokerSnapshot;
+import io.outpost.mqtt.broker.persist.SnapshotStore;
+import io.outpost.mqtt.broker.protocol.ProtocolContext;
+import io.outpost.mqtt.broker.protocol.RateLimitedLog;
+import io.outpost.mqtt.broker.retain.RetainedStore;
+import io.outpost.mqtt.broker.routing.Router;
+import io.outpost.mqtt.broker.routing.Subscription;
+import io.outpost.mqtt.broker.routing.TopicTree;
+import io.outpost.mqtt.broker.session.MessageAcceptor;
+import io.outpost.mqtt.broker.session.SessionRegistry;
+import io.outpost.mqtt.broker.session.SessionServices;
+import io.outpost.mqtt.broker.stats.BrokerStats;
+import io.outpost.mqtt.broker.sys.SysTopics;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in MQTT broker: listeners, sessions, routing, retained messages, forwarders, persistence and
+ * {@code $SYS}. It is also the in-process {@link LocalBroker}: the same routing without sockets.
+ *
+ * <p><b>Threads.</b> One Netty event loop group (as many loops as CPU cores unless configured) carries network IO
+ * and owns the sessions: each client id maps to one loop. Password checks run on one authentication thread;
+ * saving runs on one persistence thread. Nothing blocks an event loop.
+ *
+ * <p><b>Life cycle.</b> {@link #start()} once (loads saved state, binds listeners; throws when a listener cannot
+ * bind), {@link #close()} once (tells MQTT 5 clients, closes connections, saves, stops threads).
+ */
+public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final BrokerConfig config;
+    private final Clock clock;
+    private final EventLoopGroup group;
+    private final BrokerStats stats;
+    private final TopicTree tree = new TopicTree();
+    private final Router router = new Router(tree);
+    private final RetainedStore retained = new RetainedStore();
+    private final SessionRegistry sessions;
+    private final Authenticator authenticator;
+    private final ProtocolContext protocol;
+    private final List<DurableForwarder> forwarders = new CopyOnWriteArrayList<>();
+    private final LongAdder sessionChanges = new LongAdder();
+    private final ChannelGroup connections = new DefaultChannelGroup("outpost-broker", GlobalEventExecutor.INSTANCE);
+    private final List<ListenerServer> listeners = new ArrayList<>();
+    private final SnapshotStore store;
+    private final ExecutorService persistence;
+    private final AtomicInteger localSubscribers = new AtomicInteger();
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private long savedSessionChanges = -1;
+    private int savedRetainedChanges = -1;
+    private volatile boolean closed;
+    /** Set once saved state was read: before that, saving at close would overwrite it with nothing. */
+    private volatile boolean stateLoaded;
+
+    /**
+     * @param ioThreads event loops; 0 for one per CPU core
+     */
+    public Broker(BrokerConfig config, MeterRegistry meters, Clock clock, int ioThreads) {
+        this.config = config;
+        this.clock = clock;
+        this.group = new NioEventLoopGroup(ioThreads, CoreServices.named("outpost-broker-io-", true));
+        this.stats = new BrokerStats(meters);
+        SessionServices services = new SessionServices(this, tree, retained, config.limits(), stats, clock, sessionChanges);
+        this.sessions = new SessionRegistry(group, services);
+        this.authenticator = new Authenticator(config.passwordFile());
+        this.protocol = new ProtocolContext(sessions, authenticator, new AccessControl(config.acl()), config.limits(),
+                stats, clock, new RateLimitedLog(LoggerFactory.getLogger("outpost.broker.violations"),
+                TimeUnit.SECONDS.toNanos(10), System::nanoTime));
+        this.store = config.persistence().enabled() ? new SnapshotStore(config.persistence().directory()) : null;
+        this.persistence = Executors.newSingleThreadExecutor(CoreServices.named("outpost-broker-persist-", true));
+        stats.gauge("outpost.broker.sessions", "sessions, connected or not", sessions::size);
+        stats.gauge("outpost.broker.subscriptions", "subscriptions", tree::size);
+        stats.gauge("outpost.broker.retained", "retained messages", retained::size);
+    }
+
+    /**
+     * Loads saved state and binds every listener. Blocking; call once from the starting thread. On failure
+     * everything started so far is stopped again and the exception names what failed (a port in use, a missing
+     * certificate or password file).
+     */
+    public void start() throws IOException {
+        try {
+            doStart();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void doStart() throws IOException {
+        authenticator.load();
+        if (store != null) {
+            BrokerSnapshot saved = store.load();
+            saved.retained().forEach(retained::put);
+            sessions.restore(saved.sessions()).join();
+            savedRetainedChanges = retained.changeCount();
+            savedSessionChanges = sessionChanges.sum();
+            stateLoaded = true;
+            if (!saved.sessions().isEmpty() || !saved.retained().isEmpty()) {
+                LOG.info("broker state restored from {}: {} session(s), {} retained message(s)", store.file(),
+                        saved.sessions().size(), saved.retained().size());
+            }
+        }
+        for (ListenerConfig l : config.listeners()) {
+            ListenerServer server = ListenerServer.bind(l, group, protocol, connections);
+            listeners.add(server);
+            LOG.info("MQTT listener {} ({}) on {}:{}{}{}", l.name(), l.type().name().toLowerCase(java.util.Locale.ROOT),
+                    l.bind(), server.port(), l.type().webSocket() ? l.path() : "",
+                    l.allowAnonymous() ? ", anonymous clients allowed" : "");
+        }
+        EventLoop timerLoop = group.next();
+        if (store != null) {
+            long every = config.persistence().interval().toMillis();
+            timers.add(timerLoop.scheduleAtFixedRate(() -> persistence.execute(this::saveIfChanged), every, every,
+                    TimeUnit.MILLISECONDS));
+        }
+        if (config.sysInterval() != null) {
+            SysTopics sys = new SysTopics(stats, sessions::size, tree::size, retained::size, clock::millis, version());
+            long every = config.sysInterval().toMillis();
+            EventLoop sysLoop = sessions.loopFor(SysTopics.ORIGIN);
+            // $SYS describes this broker only: routed and retained locally, never handed to forwarders.
+            timers.add(sysLoop.scheduleAtFixedRate(() -> sys.round().forEach(this::retainAndRoute), 0, every,
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /** The bound listeners (with their actual ports). */
+    public List<ListenerServer> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    // ------------------------------------------------------------------ accepting messages
+
+    @Override
+    public CompletableFuture<Void> accept(EngineMessage message, String publisherClientId) {
+        retainAndRoute(message, publisherClientId);
+        return forward(message);
+    }
+
+    private void retainAndRoute(EngineMessage message) {
+        retainAndRoute(message, null);
+    }
+
+    private void retainAndRoute(EngineMessage message, String publisherClientId) {
+        if (message.retain()) {
+            retained.put(message);
+        }
+        router.route(message, publisherClientId);
+    }
+
+    private CompletableFuture<Void> forward(EngineMessage message) {
+        if (forwarders.isEmpty()) {
+            return DONE;
+        }
+        Object[] all = forwarders.toArray();
+        if (all.length == 1) {
+            return stage((DurableForwarder) all[0], message);
+        }
+        CompletableFuture<?>[] stages = new CompletableFuture<?>[all.length];
+        for (int i = 0; i < all.length; i++) {
+            stages[i] = stage((DurableForwarder) all[i], message);
+        }
+        return CompletableFuture.allOf(stages);
+    }
+
+    private static CompletableFuture<Void> stage(DurableForwarder f, EngineMessage message) {
+        try {
+            return f.accept(message).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ LocalBroker
+
+    @Override
+    public CompletionStage<Void> publish(EngineMessage message) {
+        CompletableFuture<Void> forwarded = submit(message);
+        return message.qos() == 0 ? DONE : forwarded;
+    }
+
+    /**
+     * Publishes in-process and returns the forwarders' stage whatever the QoS (what the core's hand-over needs).
+     * Messages of one origin are accepted in the order of the calls, on that origin's event loop.
+     */
+    public CompletableFuture<Void> submit(EngineMessage message) {
+        if (!TopicFilter.isValidTopicName(message.topic())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("invalid topic name '" + message.topic() + "'"));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new io.outpost.core.message.MessageRejectedException(
+                    "shutting-down", "the broker is shutting down"));
+        }
+        stats.received(1);
+        EventLoop loop = sessions.loopFor(message.origin());
+        if (loop.inEventLoop()) {
+            return accept(message, null);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> accept(message, null).whenComplete((ok, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(null);
+            }
+        }));
+        return result;
+    }
+
+    @Override
+    public LocalSubscription subscribe(String topicFilter, int qos, Consumer<EngineMessage> handler) {
+        return subscribe(topicFilter, qos, true, handler);
+    }
+
+    /**
+     * An in-process subscription; with {@code sendRetained} false the retained messages present at subscribe are
+     * not delivered (for topics that carry events, such as commands, where a retained message must not be acted
+     * on again).
+     */
+    public LocalSubscription subscribe(String topicFilter, int qos, boolean sendRetained, Consumer<EngineMessage> handler) {
+        TopicFilter.Subscription parsed = TopicFilter.parseSubscription(topicFilter);
+        int n = localSubscribers.incrementAndGet();
+        EventLoop loop = sessions.loopFor("$local/" + n + "/" + topicFilter);
+        LocalSubscriber subscriber = new LocalSubscriber(loop, handler, topicFilter);
+        Subscription s = new Subscription(subscriber, parsed.shareGroup(), parsed.filter(), qos, false, true, 0, 0);
+        List<EngineMessage> current = new ArrayList<>();
+        // The subscriber waits for its retained messages before taking live ones (see LocalSubscriber).
+        tree.add(s);
+        if (parsed.shareGroup() == null && sendRetained) {
+            retained.match(parsed.filter(), clock.millis(), current::add);
+        }
+        loop.execute(() -> subscriber.start(current, qos));
+        return () -> {
+            subscriber.close();
+            tree.remove(subscriber, parsed.shareGroup(), parsed.filter());
+        };
+    }
+
+    @Override
+    public void addForwarder(DurableForwarder forwarder) {
+        forwarders.add(forwarder);
+    }
+
+    @Override
+    public void removeForwarder(DurableForwarder forwarder) {
+        forwarders.remove(forwarder);
+    }
+
+    // ------------------------------------------------------------------ saving
+
+    private void saveIfChanged() {
+        long s = sessionChanges.sum();
+        int r = retained.changeCount();
+        if (s == savedSessionChanges && r == savedRetainedChanges) {
+            return;
+        }
+        try {
+            save();
+            savedSessionChanges = s;
+            savedRetainedChanges = r;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot save the broker state to {}; will try again", store.file(), e);
+        }
+    }
+
+    private void save() throws IOException {
+        BrokerSnapshot snapshot = new BrokerSnapshot(retained.all(), sessions.save().join());
+        store.save(snapshot);
+        LOG.debug("broker state saved: {} session(s), {} retained", snapshot.sessions().size(), snapshot.retained().size());
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timers.forEach(t -> t.cancel(false));
+        listeners.forEach(ListenerServer::close);
+        try {
+            sessions.shutdown().get(5, TimeUnit.SECONDS);
+            connections.close().await(5, TimeUnit.SECONDS);
+            if (store != null && stateLoaded) {
+                persistence.submit(() -> {
+                    save();
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while stopping the broker; state may not be saved");
+        } catch (Exception e) {
+            LOG.error("the broker did not stop cleanly; its state may not be saved", e);
+        }
+        persistence.shutdown();
+        authenticator.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    private static String version() {
+        String v = Broker.class.getPackage().getImplementationVersion();
+        return "outpost " + (v == null ? "dev" : v);
+    }
+}

@@ -1,0 +1,39 @@
+package io.outpost.mqtt.broker.persist;
+
+import io.outpost.mqtt.api.EngineMessage;
+import java.util.List;
+
+/**
+ * What survives a restart of one persistent session: its subscriptions, the QoS 1/2 messages it has in flight and
+ * queued, and the QoS 2 packet ids it received but was not yet released. Immutable.
+ *
+ * @param expirySeconds        the session expiry interval in force
+ * @param disconnectedAtMillis when its client went away (the save time for a client connected at save)
+ * @param awaitingRelease      inbound QoS 2 packet ids answered with PUBREC, waiting for PUBREL
+ */
+public record SessionState(String clientId, long expirySeconds, long disconnectedAtMillis,
+                           List<SubscriptionState> subscriptions, List<MessageState> inflight,
+                           List<MessageState> queued, List<Integer> awaitingRelease) {
+
+    public SessionState {
+        subscriptions = List.copyOf(subscriptions);
+        inflight = List.copyOf(inflight);
+        queued = List.copyOf(queued);
+        awaitingRelease = List.copyOf(awaitingRelease);
+    }
+
+    /** One subscription as the client made it ({@code text} includes {@code $share/group/}). */
+    public record SubscriptionState(String text, int qos, boolean noLocal, boolean retainAsPublished,
+                                    int retainHandling, int identifier) {
+    }
+
+    /**
+     * A message on its way to the client.
+     *
+     * @param packetId 0 while queued; the packet id once sent
+     * @param released for QoS 2 in flight: PUBREC received and PUBREL sent
+     */
+    public record MessageState(EngineMessage message, int qos, boolean retain, int[] subscriptionIds, int packetId,
+                               boolean released) {
+    }
+}

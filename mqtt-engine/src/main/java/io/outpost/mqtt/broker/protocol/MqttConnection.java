@@ -1,0 +1,485 @@
+package io.outpost.mqtt.broker.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.broker.auth.AuthResult;
+import io.outpost.mqtt.broker.auth.ClientAccess;
+import io.outpost.mqtt.broker.config.ListenerConfig;
+import io.outpost.mqtt.broker.session.ClientLink;
+import io.outpost.mqtt.broker.session.ClientSettings;
+import io.outpost.mqtt.broker.session.ConnectRequest;
+import io.outpost.mqtt.broker.session.InboundPublish;
+import io.outpost.mqtt.broker.session.Session;
+import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
+import io.outpost.mqtt.broker.wire.Packets;
+import io.outpost.mqtt.broker.wire.ReasonCode;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's network connection: checks CONNECT and authenticates it, then checks every packet (topic aliases,
+ * ACL, protocol rules) and hands it to the client's session on the session's thread. A malformed, oversized or
+ * out-of-protocol packet closes only this connection (MQTT 5 clients first get a DISCONNECT with the reason) and
+ * is logged, rate-limited.
+ *
+ * <p>Handler methods run on the channel's event loop; the {@link ClientLink} methods may be called from the
+ * session's loop. One instance per channel.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** The attribute netty's MQTT decoder and encoder keep the protocol version in. */
+    private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+    private static final int MAX_EARLY_PACKETS = 1_000;
+
+    /** AUTHENTICATING: password check running; CONNECTING: session being set up; CONNECTED: bound to it. */
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSING }
+
+    private final ProtocolContext context;
+    private final ListenerConfig listener;
+    private final ConnectReader connectReader;
+    private final PublishReader publishReader;
+    private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+
+    private Channel channel;
+    private State state = State.AWAIT_CONNECT;
+    private boolean overLimit;
+    private volatile ClientSettings settings;
+    private volatile String clientId;
+    private volatile String username;
+    private ClientAccess access = ClientAccess.ALL;
+    /** The session and its loop, known on this connection's loop once the session bound it. */
+    private EventLoop sessionLoop;
+    private Session session;
+    private long expiryAtConnect;
+
+    public MqttConnection(ProtocolContext context, ListenerConfig listener) {
+        this.context = context;
+        this.listener = listener;
+        this.connectReader = new ConnectReader(context.limits());
+        this.publishReader = new PublishReader(context.limits().maxTopicAliases());
+    }
+
+    // ------------------------------------------------------------------ channel events
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        context.stats().connectionOpened();
+        if (context.stats().connections() > context.limits().maxConnections()) {
+            // Answered at CONNECT, so that the client learns why instead of seeing a bare close.
+            overLimit = true;
+            context.stats().connectionRefused();
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        context.stats().connectionClosed();
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (session != null) {
+            toSession(s -> s.onLinkClosed(this));
+        }
+        state = State.CLOSING;
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage m)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (m.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(m);
+            malformed(m.decoderResult().cause());
+            return;
+        }
+        switch (state) {
+            case AWAIT_CONNECT -> {
+                if (m instanceof MqttConnectMessage connect) {
+                    onConnect(connect);
+                } else {
+                    ReferenceCountUtil.release(m);
+                    violation(ReasonCode.PROTOCOL_ERROR, "the first packet must be CONNECT, found " + m.fixedHeader().messageType());
+                }
+            }
+            case AUTHENTICATING, CONNECTING -> {
+                if (early.size() >= MAX_EARLY_PACKETS) {
+                    ReferenceCountUtil.release(m);
+                    violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets before CONNACK");
+                } else {
+                    early.add(m);
+                }
+            }
+            case CONNECTED -> dispatch(m);
+            default -> ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && state == State.CONNECTED) {
+            toSession(s -> s.onWritable(this));
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (state == State.CONNECTED) {
+                LOG.info("{}: no packet within 1.5 x keep-alive; disconnecting", describe());
+                disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
+            } else {
+                LOG.debug("connection from {} sent no CONNECT in time; closing", channel.remoteAddress());
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // Resets and broken pipes are how clients on bad links go away; the close tells the session.
+            LOG.debug("{}: {}", describe(), cause.toString());
+        } else {
+            context.violations().warn("{}: closing the connection after an error: {}", describe(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void onConnect(MqttConnectMessage msg) {
+        ConnectReader.Connect c;
+        try {
+            c = connectReader.read(msg, context.clock().millis());
+        } catch (ProtocolException e) {
+            MqttVersion v = channel.attr(VERSION).get();
+            refuse(v == null ? MqttVersion.MQTT_3_1_1 : v, e.reason(), e.getMessage());
+            return;
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+        settings = c.settings();
+        clientId = c.clientId();
+        if (overLimit) {
+            refuse(c.version(), c.settings().isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+                    "max-connections (" + context.limits().maxConnections() + ") reached");
+            return;
+        }
+        state = State.AUTHENTICATING;
+        channel.config().setAutoRead(false);
+        context.authenticator().authenticate(listener, c.username(), c.password(), CertificateIdentity.of(channel))
+                .whenComplete((result, error) -> channel.eventLoop().execute(() -> authenticated(c, result, error)));
+    }
+
+    private void authenticated(ConnectReader.Connect c, AuthResult result, Throwable error) {
+        if (!channel.isActive() || state != State.AUTHENTICATING) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("{}: authentication failed with an error", describe(), error);
+            refuse(c.version(), ReasonCode.SERVER_UNAVAILABLE, "authentication error");
+            return;
+        }
+        if (result.outcome() != AuthResult.Outcome.ACCEPTED) {
+            context.stats().authFailure();
+            byte code = switch (result.outcome()) {
+                case BAD_CREDENTIALS -> ReasonCode.BAD_USER_NAME_OR_PASSWORD;
+                case BUSY -> ReasonCode.SERVER_BUSY;
+                default -> ReasonCode.NOT_AUTHORIZED;
+            };
+            context.violations().warn("refused client {} (user {}) from {} on listener {}: {}", c.clientId(),
+                    c.username(), channel.remoteAddress(), listener.name(), result.outcome());
+            refuse(c.version(), code, null);
+            return;
+        }
+        username = result.username();
+        access = context.accessControl().forClient(username, c.clientId());
+        if (c.will() != null && !access.mayPublish(c.will().message().topic())) {
+            context.stats().authFailure();
+            context.violations().warn("refused {}: the ACL does not allow its will topic {}", describe(),
+                    c.will().message().topic());
+            refuse(c.version(), ReasonCode.NOT_AUTHORIZED, "will topic not allowed");
+            return;
+        }
+        if (c.keepAliveSeconds() > 0) {
+            long millis = c.keepAliveSeconds() * 1500L;
+            channel.pipeline().replace("idle", "idle", new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
+        } else {
+            channel.pipeline().remove("idle");
+        }
+        expiryAtConnect = c.expirySeconds();
+        state = State.CONNECTING;
+        context.sessions().connect(new ConnectRequest(this, c.clientId(), c.cleanStart(), c.expirySeconds(), c.will(),
+                c.connAckProperties(), channel.eventLoop()), c.settings());
+        LOG.debug("{} connecting (MQTT {}, keep-alive {} s)", describe(), c.version(), c.keepAliveSeconds());
+    }
+
+    /** The session sent CONNACK: packets that arrived meanwhile go to it now, in order, and reading resumes. */
+    private void bound(Session s) {
+        session = s;
+        sessionLoop = s.executor();
+        if (state != State.CONNECTING || !channel.isActive()) {
+            toSession(x -> x.onLinkClosed(this));
+            return;
+        }
+        state = State.CONNECTED;
+        while (!early.isEmpty() && state == State.CONNECTED) {
+            dispatch(early.poll());
+        }
+        channel.config().setAutoRead(true);
+    }
+
+    private void refuse(MqttVersion version, byte code, String why) {
+        state = State.CLOSING;
+        if (version != MqttVersion.MQTT_5 && !Packets.hasV3ReturnCode(code)) {
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(Packets.connAck(version, code, false, reasonProperties(version, why)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static MqttProperties reasonProperties(MqttVersion version, String why) {
+        if (version != MqttVersion.MQTT_5 || why == null) {
+            return MqttProperties.NO_PROPERTIES;
+        }
+        MqttProperties p = new MqttProperties();
+        Props.add(p, MqttPropertyType.REASON_STRING, why);
+        return p;
+    }
+
+    // ------------------------------------------------------------------ after CONNECT
+
+    private void dispatch(MqttMessage m) {
+        try {
+            switch (m.fixedHeader().messageType()) {
+                case PUBLISH -> onPublish((MqttPublishMessage) m);
+                case PUBACK -> {
+                    int id = packetId(m);
+                    toSession(s -> s.onPubAck(this, id));
+                }
+                case PUBREC -> {
+                    int id = packetId(m);
+                    byte reason = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() : 0;
+                    toSession(s -> s.onPubRec(this, id, reason));
+                }
+                case PUBREL -> {
+                    int id = packetId(m);
+                    toSession(s -> s.onPubRel(this, id));
+                }
+                case PUBCOMP -> {
+                    int id = packetId(m);
+                    toSession(s -> s.onPubComp(this, id));
+                }
+                case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) m);
+                case UNSUBSCRIBE -> {
+                    MqttUnsubscribeMessage u = (MqttUnsubscribeMessage) m;
+                    int id = u.variableHeader().messageId();
+                    List<String> topics = List.copyOf(u.payload().topics());
+                    toSession(s -> s.onUnsubscribe(this, id, topics));
+                }
+                case PINGREQ -> toSession(s -> {
+                    send(Packets.PINGRESP);
+                    flush();
+                });
+                case DISCONNECT -> onDisconnect(m);
+                case CONNECT -> violation(ReasonCode.PROTOCOL_ERROR, "a second CONNECT");
+                case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method");
+                default -> violation(ReasonCode.PROTOCOL_ERROR, "a client must not send " + m.fixedHeader().messageType());
+            }
+        } catch (ProtocolException e) {
+            violation(e.reason(), e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    private void onPublish(MqttPublishMessage m) throws ProtocolException {
+        boolean v5 = settings.isV5();
+        EngineMessage message = publishReader.read(m, clientId, v5, context.clock().millis());
+        int packetId = m.variableHeader().packetId();
+        byte refusal = 0;
+        String why = null;
+        if (message.topic().startsWith("$") || !access.mayPublish(message.topic())) {
+            context.stats().dropped(Drop.NOT_AUTHORIZED);
+            if (!v5) {
+                // MQTT 3.1.1 cannot refuse a PUBLISH; the connection is closed so that the client notices.
+                context.violations().warn("{}: not allowed to publish to {}; closing the MQTT 3.1.1 connection",
+                        describe(), message.topic());
+                close();
+                return;
+            }
+            context.violations().warn("{}: not allowed to publish to {}", describe(), message.topic());
+            refusal = ReasonCode.NOT_AUTHORIZED;
+            why = "not allowed to publish to " + message.topic();
+        } else if (!PublishReader.payloadFormatValid(message)) {
+            refusal = ReasonCode.PAYLOAD_FORMAT_INVALID;
+            why = "the payload is not valid UTF-8";
+        }
+        InboundPublish p = new InboundPublish(packetId, message, refusal, why);
+        toSession(s -> s.onPublish(this, p));
+    }
+
+    private void onSubscribe(MqttSubscribeMessage m) throws ProtocolException {
+        int packetId = m.idAndPropertiesVariableHeader().messageId();
+        SubscribeReader.Subscribe sub = SubscribeReader.read(m, settings.isV5(), access,
+                filter -> context.violations().warn("{}: not allowed to subscribe to {}", describe(), filter));
+        toSession(s -> s.onSubscribe(this, packetId, sub.requests(), sub.subscriptionId()));
+    }
+
+    private void onDisconnect(MqttMessage m) throws ProtocolException {
+        byte reason = 0;
+        Long expiry = null;
+        if (settings.isV5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            reason = h.reasonCode();
+            expiry = Props.number(h.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null && expiry > 0 && expiryAtConnect == 0) {
+                throw new ProtocolException(ReasonCode.PROTOCOL_ERROR,
+                        "a session expiry set at DISCONNECT when CONNECT had none (MQTT-3.14.2-2)");
+            }
+        }
+        byte r = reason;
+        Long e = expiry;
+        state = State.CLOSING;
+        toSession(s -> s.onDisconnect(this, r, e));
+        channel.close();
+    }
+
+    /** Runs {@code action} on the session's loop (at once when that is this connection's loop). */
+    private void toSession(Consumer<Session> action) {
+        Session s = session;
+        if (sessionLoop.inEventLoop()) {
+            action.accept(s);
+        } else {
+            sessionLoop.execute(() -> action.accept(s));
+        }
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    private void malformed(Throwable cause) {
+        context.stats().malformed();
+        MqttVersion version = channel.attr(VERSION).get();
+        context.violations().warn("closing the connection from {} ({}): malformed packet: {}",
+                channel.remoteAddress(), clientId == null ? "before CONNECT" : clientId, cause.getMessage());
+        if (state == State.AWAIT_CONNECT) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                refuse(MqttVersion.MQTT_3_1_1, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
+            } else if (cause instanceof MqttIdentifierRejectedException) {
+                refuse(version == null ? MqttVersion.MQTT_3_1_1 : version, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, null);
+            } else if (version == MqttVersion.MQTT_5) {
+                refuse(version, ReasonCode.MALFORMED_PACKET, cause.getMessage());
+            } else {
+                close();
+            }
+            return;
+        }
+        disconnect(cause instanceof TooLongFrameException ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET,
+                cause.getMessage());
+    }
+
+    private void violation(byte reason, String what) {
+        context.stats().malformed();
+        context.violations().warn("closing the connection from {} ({}): {}", channel.remoteAddress(),
+                clientId == null ? "before CONNECT" : clientId, what);
+        if (state == State.AWAIT_CONNECT) {
+            close();
+        } else {
+            disconnect(reason, what);
+        }
+    }
+
+    private void close() {
+        state = State.CLOSING;
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------ ClientLink
+
+    @Override
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void send(MqttMessage message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean writable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void disconnect(byte reason, String reasonString) {
+        if (channel.eventLoop().inEventLoop()) {
+            state = State.CLOSING;
+        }
+        ClientSettings s = settings;
+        if (s != null && s.isV5() && channel.isActive()) {
+            channel.writeAndFlush(Packets.disconnect(reason, s.requestProblemInformation() ? reasonString : null))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void bind(Session s) {
+        // Always a task, also on this loop: it must run after the session's CONNACK was written.
+        channel.eventLoop().execute(() -> bound(s));
+    }
+
+    @Override
+    public String describe() {
+        SocketAddress remote = channel == null ? null : channel.remoteAddress();
+        return "client " + clientId + (username == null ? "" : " (user " + username + ")") + " from " + remote
+                + " on " + listener.name();
+    }
+}

@@ -1,0 +1,185 @@
+package io.outpost.mqtt.broker.retain;
+
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.api.TopicFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The retained message of every topic, indexed by topic level so that a wildcard subscription visits only the
+ * topics it can match. Reads are lock-free from any thread; changes are serialized by a lock. Expired messages
+ * (MQTT 5 message expiry) are never handed out and are dropped when met.
+ */
+public final class RetainedStore {
+
+    private final Node root = new Node(null, null);
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger changes = new AtomicInteger();
+
+    private static final class Node {
+        final Node parent;
+        final String level;
+        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+        volatile EngineMessage message;
+
+        Node(Node parent, String level) {
+            this.parent = parent;
+            this.level = level;
+        }
+    }
+
+    /**
+     * Stores a retained message, replacing the topic's earlier one; an empty payload clears the topic
+     * (MQTT-3.3.1-6/7). Any thread.
+     */
+    public synchronized void put(EngineMessage message) {
+        String[] levels = levels(message.topic());
+        changes.incrementAndGet();
+        if (message.payload().length == 0) {
+            Node node = find(levels);
+            if (node != null && node.message != null) {
+                node.message = null;
+                size.decrementAndGet();
+                prune(node);
+            }
+            return;
+        }
+        Node node = root;
+        for (String level : levels) {
+            Node parent = node;
+            node = node.children.computeIfAbsent(level, l -> new Node(parent, l));
+        }
+        if (node.message == null) {
+            size.incrementAndGet();
+        }
+        node.message = message;
+    }
+
+    /** The retained message of a topic, or null. */
+    public EngineMessage get(String topic, long nowMillis) {
+        Node node = find(levels(topic));
+        EngineMessage m = node == null ? null : node.message;
+        return m == null || m.isExpired(nowMillis) ? null : m;
+    }
+
+    /** Hands every unexpired retained message matching {@code filter} to {@code sink}. Any thread. */
+    public void match(TopicFilter filter, long nowMillis, Consumer<EngineMessage> sink) {
+        List<EngineMessage> expired = new ArrayList<>();
+        match(root, filter.levels(), 0, nowMillis, sink, expired);
+        for (EngineMessage m : expired) {
+            removeIfSame(m);
+        }
+    }
+
+    private void match(Node node, String[] filter, int i, long now, Consumer<EngineMessage> sink,
+                       List<EngineMessage> expired) {
+        if (i == filter.length) {
+            offer(node, now, sink, expired);
+            return;
+        }
+        String level = filter[i];
+        if (level.equals("#")) {
+            // '#' also matches the parent level: "a/#" matches "a".
+            if (i > 0) {
+                offer(node, now, sink, expired);
+            }
+            all(node, i == 0, now, sink, expired);
+            return;
+        }
+        if (level.equals("+")) {
+            for (Node child : node.children.values()) {
+                if (!(i == 0 && child.level.startsWith("$"))) {
+                    match(child, filter, i + 1, now, sink, expired);
+                }
+            }
+            return;
+        }
+        Node child = node.children.get(level);
+        if (child != null) {
+            match(child, filter, i + 1, now, sink, expired);
+        }
+    }
+
+    private void all(Node node, boolean skipDollar, long now, Consumer<EngineMessage> sink, List<EngineMessage> expired) {
+        for (Node child : node.children.values()) {
+            if (skipDollar && child.level.startsWith("$")) {
+                continue;
+            }
+            offer(child, now, sink, expired);
+            all(child, false, now, sink, expired);
+        }
+    }
+
+    private static void offer(Node node, long now, Consumer<EngineMessage> sink, List<EngineMessage> expired) {
+        EngineMessage m = node.message;
+        if (m == null) {
+            return;
+        }
+        if (m.isExpired(now)) {
+            expired.add(m);
+        } else {
+            sink.accept(m);
+        }
+    }
+
+    /** Every retained message (for saving); any thread, a consistent-enough copy. */
+    public List<EngineMessage> all() {
+        List<EngineMessage> out = new ArrayList<>(size.get());
+        collect(root, out);
+        return out;
+    }
+
+    private static void collect(Node node, List<EngineMessage> out) {
+        EngineMessage m = node.message;
+        if (m != null) {
+            out.add(m);
+        }
+        for (Node child : node.children.values()) {
+            collect(child, out);
+        }
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    /** A counter that moves on every change, so that a saver can tell whether anything changed. */
+    public int changeCount() {
+        return changes.get();
+    }
+
+    private synchronized void removeIfSame(EngineMessage m) {
+        Node node = find(levels(m.topic()));
+        if (node != null && node.message == m) {
+            node.message = null;
+            size.decrementAndGet();
+            changes.incrementAndGet();
+            prune(node);
+        }
+    }
+
+    private Node find(String[] levels) {
+        Node node = root;
+        for (String level : levels) {
+            node = node.children.get(level);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    private static void prune(Node node) {
+        while (node.parent != null && node.message == null && node.children.isEmpty()) {
+            node.parent.children.remove(node.level, node);
+            node = node.parent;
+        }
+    }
+
+    private static String[] levels(String topic) {
+        return topic.split("/", -1);
+    }
+}

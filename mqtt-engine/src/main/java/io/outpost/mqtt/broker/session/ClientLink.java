@@ -1,0 +1,32 @@
+package io.outpost.mqtt.broker.session;
+
+import io.netty.handler.codec.mqtt.MqttMessage;
+
+/**
+ * A session's way to its client's network connection. Implemented by the protocol handler; all methods may be
+ * called from the session's thread (which need not be the connection's own IO thread).
+ */
+public interface ClientLink {
+
+    ClientSettings settings();
+
+    /** Queues a packet for writing; {@link #flush()} sends what was queued. */
+    void send(MqttMessage message);
+
+    void flush();
+
+    /** False while the connection's outgoing buffer is above its high-water mark; the session then holds messages back. */
+    boolean writable();
+
+    /**
+     * Ends the connection because of the broker: MQTT 5 clients first get a DISCONNECT with {@code reason}; the
+     * will message is published (this is not a normal disconnect).
+     */
+    void disconnect(byte reason, String reasonString);
+
+    /** Tells the connection which session it belongs to; called once, on the session's thread, before CONNACK. */
+    void bind(Session session);
+
+    /** For logs: client id, user, address. */
+    String describe();
+}

@@ -1,0 +1,24 @@
+package io.outpost.mqtt.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import java.util.Objects;
+
+/**
+ * An authenticated, validated CONNECT, handed to the session registry.
+ *
+ * @param expirySeconds      the session expiry interval to use (already capped by the broker's limit)
+ * @param will               the will, or null
+ * @param connAckProperties  MQTT 5 CONNACK properties (assigned client id, limits); NO_PROPERTIES for 3.1.1
+ * @param loop               the connection's event loop: a new session lives there, so that its packets need no
+ *                           hand-over between threads
+ */
+public record ConnectRequest(ClientLink link, String clientId, boolean cleanStart, long expirySeconds, Will will,
+                             MqttProperties connAckProperties, EventLoop loop) {
+
+    public ConnectRequest {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(loop, "loop");
+    }
+}

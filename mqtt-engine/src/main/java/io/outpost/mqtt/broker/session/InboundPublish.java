@@ -1,0 +1,16 @@
+package io.outpost.mqtt.broker.session;
+
+import io.outpost.mqtt.api.EngineMessage;
+
+/**
+ * A PUBLISH received from a client, already decoded, alias-resolved and checked against the ACL.
+ *
+ * @param refusal 0 when the message may be accepted; otherwise the MQTT 5 reason code to answer with
+ * @param reasonString why it was refused (sent when the client accepts problem information), or null
+ */
+public record InboundPublish(int packetId, EngineMessage message, byte refusal, String reasonString) {
+
+    public int qos() {
+        return message.qos();
+    }
+}

@@ -1,0 +1,190 @@
+package io.outpost.mqtt.broker.session;
+
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.broker.persist.SessionState.MessageState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A session's outgoing messages: those waiting to be sent (bounded in bytes) and those sent with QoS 1/2 and not
+ * yet acknowledged (in send order, for the DUP re-send on reconnect). Owned by the session's thread.
+ *
+ * <p>Overflow policy for slow subscribers: a QoS 0 message that does not fit is dropped; a QoS 1/2 message that
+ * does not fit first evicts queued QoS 0 messages, oldest first; if it still does not fit the caller is told
+ * ({@link Offer#OVERFLOW}) so that it can disconnect the client, and the message is dropped.
+ */
+final class Outbox {
+
+    /** Bytes a queued message is counted for beyond its topic and payload (object overhead, properties). */
+    static final int OVERHEAD = 64;
+
+    enum Offer {
+        QUEUED,
+        /** A QoS 0 message did not fit. */
+        DROPPED,
+        /** A QoS 1/2 message did not fit even after evicting QoS 0 messages. */
+        OVERFLOW
+    }
+
+    /** A message for the client; mutable only in its in-flight state. */
+    static final class Entry {
+        final EngineMessage message;
+        final int qos;
+        final boolean retain;
+        final int[] subscriptionIds;
+        final int size;
+        int packetId;
+        boolean released;
+
+        Entry(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
+            this.message = message;
+            this.qos = qos;
+            this.retain = retain;
+            this.subscriptionIds = subscriptionIds;
+            this.size = message.payload().length + message.topic().length() + OVERHEAD;
+        }
+    }
+
+    private final long maxQueuedBytes;
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final Map<Integer, Entry> inflight = new LinkedHashMap<>();
+    private long queuedBytes;
+    private int nextPacketId = 1;
+    private int droppedQos0;
+
+    Outbox(long maxQueuedBytes) {
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    Offer offer(Entry e) {
+        if (queuedBytes + e.size > maxQueuedBytes) {
+            if (e.qos == 0) {
+                return Offer.DROPPED;
+            }
+            evictQos0(queuedBytes + e.size - maxQueuedBytes);
+            if (queuedBytes + e.size > maxQueuedBytes) {
+                return Offer.OVERFLOW;
+            }
+        }
+        queue.addLast(e);
+        queuedBytes += e.size;
+        return Offer.QUEUED;
+    }
+
+    private void evictQos0(long needed) {
+        long freed = 0;
+        Iterator<Entry> it = queue.iterator();
+        while (it.hasNext() && freed < needed) {
+            Entry q = it.next();
+            if (q.qos == 0) {
+                it.remove();
+                freed += q.size;
+                queuedBytes -= q.size;
+                droppedQos0++;
+            }
+        }
+    }
+
+    /** QoS 0 messages evicted since the last call (for the drop counter). */
+    int takeEvicted() {
+        int n = droppedQos0;
+        droppedQos0 = 0;
+        return n;
+    }
+
+    Entry peek() {
+        return queue.peekFirst();
+    }
+
+    Entry poll() {
+        Entry e = queue.pollFirst();
+        if (e != null) {
+            queuedBytes -= e.size;
+        }
+        return e;
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    int inflightCount() {
+        return inflight.size();
+    }
+
+    /** Marks a polled QoS 1/2 entry as sent under a fresh packet id and returns the id. */
+    int startFlight(Entry e) {
+        int id = nextPacketId;
+        while (inflight.containsKey(id)) {
+            id = id == 65_535 ? 1 : id + 1;
+        }
+        nextPacketId = id == 65_535 ? 1 : id + 1;
+        e.packetId = id;
+        inflight.put(id, e);
+        return id;
+    }
+
+    /** PUBACK: true when it ended a QoS 1 flight. */
+    boolean acknowledged(int packetId) {
+        Entry e = inflight.get(packetId);
+        if (e != null && e.qos == 1) {
+            inflight.remove(packetId);
+            return true;
+        }
+        return false;
+    }
+
+    /** The in-flight entry with this id, or null. */
+    Entry inflight(int packetId) {
+        return inflight.get(packetId);
+    }
+
+    Entry endFlight(int packetId) {
+        return inflight.remove(packetId);
+    }
+
+    /** In-flight entries in the order they were first sent. */
+    List<Entry> inflightInOrder() {
+        return new ArrayList<>(inflight.values());
+    }
+
+    void clear() {
+        queue.clear();
+        inflight.clear();
+        queuedBytes = 0;
+    }
+
+    long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Saves QoS 1/2 messages; QoS 0 messages are not kept across a restart. */
+    void save(List<MessageState> inflightOut, List<MessageState> queuedOut) {
+        for (Entry e : inflight.values()) {
+            inflightOut.add(new MessageState(e.message, e.qos, e.retain, e.subscriptionIds, e.packetId, e.released));
+        }
+        for (Entry e : queue) {
+            if (e.qos > 0) {
+                queuedOut.add(new MessageState(e.message, e.qos, e.retain, e.subscriptionIds, 0, false));
+            }
+        }
+    }
+
+    void restore(List<MessageState> savedInflight, List<MessageState> savedQueued) {
+        for (MessageState s : savedInflight) {
+            Entry e = new Entry(s.message(), s.qos(), s.retain(), s.subscriptionIds());
+            e.packetId = s.packetId();
+            e.released = s.released();
+            inflight.put(s.packetId(), e);
+        }
+        for (MessageState s : savedQueued) {
+            Entry e = new Entry(s.message(), s.qos(), s.retain(), s.subscriptionIds());
+            queue.addLast(e);
+            queuedBytes += e.size;
+        }
+    }
+}

@@ -1,0 +1,514 @@
+package io.outpost.mqtt.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.broker.persist.SessionState;
+import io.outpost.mqtt.broker.persist.SessionState.MessageState;
+import io.outpost.mqtt.broker.persist.SessionState.SubscriptionState;
+import io.outpost.mqtt.broker.routing.Subscriber;
+import io.outpost.mqtt.broker.routing.Subscription;
+import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
+import io.outpost.mqtt.broker.wire.Packets;
+import io.outpost.mqtt.broker.wire.ReasonCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's state for one client identifier: subscriptions, messages on their way to the client (queued and in
+ * flight), QoS 2 messages received but not released, the will, and the expiry of the session once the client is
+ * gone. Lives across connections while the Session Expiry Interval allows.
+ *
+ * <p><b>Threading.</b> Every method except {@link #online()}, {@link #clientId()} and {@link #executor()} runs on
+ * the session's {@link #executor()} (an event loop chosen from the client id), so the state has one writer and no
+ * locks. Network connections hand their packets to that thread; the router hands it deliveries.
+ */
+public final class Session implements Subscriber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final int[] NO_IDS = new int[0];
+
+    private final String clientId;
+    private final EventLoop executor;
+    private final SessionServices services;
+    private final Consumer<Session> onEnd;
+    private final Outbox outbox;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final InboundFlow inbound;
+    private volatile boolean online;
+
+    private Attachment current;
+    private long expirySeconds;
+    private long disconnectedAtMillis;
+    private boolean ended;
+    private boolean flushScheduled;
+    private Will will;
+    private ScheduledFuture<?> willTimer;
+    private ScheduledFuture<?> expiryTimer;
+
+    Session(String clientId, EventLoop executor, SessionServices services, Consumer<Session> onEnd) {
+        this.clientId = clientId;
+        this.executor = executor;
+        this.services = services;
+        this.onEnd = onEnd;
+        this.outbox = new Outbox(services.limits().maxQueuedBytes());
+        this.inbound = new InboundFlow(clientId, services, new Owner());
+    }
+
+    /** What the inbound flow may do to its session; runs on the session's thread like everything else. */
+    private final class Owner implements InboundFlow.Owner {
+        @Override
+        public boolean isCurrent(Attachment a) {
+            return current == a;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executor.execute(task);
+        }
+
+        @Override
+        public void disconnect(byte reason, String why) {
+            Session.this.disconnect(reason, why);
+        }
+
+        @Override
+        public void flushSoon() {
+            scheduleFlush();
+        }
+
+        @Override
+        public void changed() {
+            Session.this.changed();
+        }
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public EventLoop executor() {
+        return executor;
+    }
+
+    @Override
+    public boolean online() {
+        return online;
+    }
+
+    boolean hasLink(ClientLink link) {
+        return current != null && current.link == link;
+    }
+
+    boolean isPersistent() {
+        return expirySeconds > 0;
+    }
+
+    // ------------------------------------------------------------------ connection life cycle
+
+    /** Takes a new connection: CONNACK, then the re-sends of what was in flight, then the queue. */
+    void attach(ConnectRequest request, ClientSettings settings, boolean sessionPresent) {
+        cancel(willTimer);
+        cancel(expiryTimer);
+        willTimer = null;
+        expiryTimer = null;
+        will = request.will();
+        expirySeconds = request.expirySeconds();
+        current = new Attachment(request.link(), settings);
+        online = true;
+        request.link().bind(this);
+        request.link().send(Packets.connAck(settings.version(), ReasonCode.SUCCESS, sessionPresent,
+                request.connAckProperties()));
+        long now = services.clock().millis();
+        for (Outbox.Entry e : outbox.inflightInOrder()) {
+            if (e.released) {
+                current.link.send(Packets.pubRel(e.packetId));
+            } else {
+                MqttPublishMessage p = PublishEncoder.encode(current, e, e.packetId, true, now);
+                if (p == null) {
+                    outbox.endFlight(e.packetId);
+                    services.stats().dropped(Drop.TOO_LARGE_FOR_CLIENT);
+                } else {
+                    current.link.send(p);
+                }
+            }
+        }
+        changed();
+        drain();
+        current.link.flush();
+    }
+
+    /** The current connection is being replaced by a new one for the same client id (session take-over). */
+    void takeOver() {
+        if (current == null) {
+            return;
+        }
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with client id " + clientId);
+    }
+
+    /** Ends the current connection from the broker's side; the session treats it as gone at once. */
+    private void disconnect(byte reason, String why) {
+        ClientLink link = current.link;
+        link.disconnect(reason, why);
+        lost(link);
+    }
+
+    /** DISCONNECT from the client; {@code newExpiry} is the MQTT 5 Session Expiry Interval it set, or null. */
+    public void onDisconnect(ClientLink link, byte reason, Long newExpiry) {
+        if (!hasLink(link)) {
+            return;
+        }
+        if (reason != ReasonCode.DISCONNECT_WITH_WILL) {
+            will = null;
+        }
+        if (newExpiry != null) {
+            expirySeconds = Math.min(newExpiry, services.limits().maxSessionExpirySeconds());
+        }
+    }
+
+    /** The connection closed (for whatever reason). */
+    public void onLinkClosed(ClientLink link) {
+        if (hasLink(link)) {
+            lost(link);
+        }
+    }
+
+    private void lost(ClientLink link) {
+        current = null;
+        online = false;
+        disconnectedAtMillis = services.clock().millis();
+        if (will != null) {
+            long delay = Math.min(will.delaySeconds(), expirySeconds);
+            if (delay == 0) {
+                publishWill();
+            } else {
+                willTimer = executor.schedule(this::publishWill, delay, TimeUnit.SECONDS);
+            }
+        }
+        if (expirySeconds == 0) {
+            end();
+        } else {
+            expiryTimer = executor.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
+            changed();
+        }
+        LOG.debug("{}: connection lost ({})", clientId, link.describe());
+    }
+
+    private void expire() {
+        LOG.info("session {} expired after {} s without its client", clientId, expirySeconds);
+        end();
+    }
+
+    private void publishWill() {
+        Will w = will;
+        will = null;
+        willTimer = null;
+        if (w != null) {
+            services.acceptor().accept(w.publishAt(services.clock().millis()), clientId);
+        }
+    }
+
+    /** Ends the session: pending will published, subscriptions removed, messages discarded. */
+    void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        online = false;
+        cancel(willTimer);
+        cancel(expiryTimer);
+        publishWill();
+        for (Subscription s : subscriptions.values()) {
+            services.tree().remove(this, s.shareGroup(), s.filter());
+        }
+        subscriptions.clear();
+        outbox.clear();
+        inbound.clear();
+        current = null;
+        changed();
+        onEnd.accept(this);
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ from the client
+
+    public void onPublish(ClientLink link, InboundPublish p) {
+        if (hasLink(link)) {
+            inbound.onPublish(current, p);
+        }
+    }
+
+    public void onPubRel(ClientLink link, int packetId) {
+        if (hasLink(link)) {
+            inbound.onPubRel(current, packetId);
+        }
+    }
+
+    public void onPubAck(ClientLink link, int packetId) {
+        if (hasLink(link) && outbox.acknowledged(packetId)) {
+            changed();
+            drain();
+        }
+    }
+
+    public void onPubRec(ClientLink link, int packetId, byte reason) {
+        if (!hasLink(link)) {
+            return;
+        }
+        Outbox.Entry e = outbox.inflight(packetId);
+        if (e == null || e.qos != 2) {
+            current.link.send(Packets.pubReply(MqttMessageType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, null));
+        } else if (ReasonCode.isFailure(reason)) {
+            outbox.endFlight(packetId);
+            drain();
+        } else {
+            e.released = true;
+            current.link.send(Packets.pubRel(packetId));
+        }
+        changed();
+        scheduleFlush();
+    }
+
+    public void onPubComp(ClientLink link, int packetId) {
+        if (!hasLink(link)) {
+            return;
+        }
+        Outbox.Entry e = outbox.inflight(packetId);
+        if (e != null && e.released) {
+            outbox.endFlight(packetId);
+            changed();
+            drain();
+        }
+    }
+
+    public void onWritable(ClientLink link) {
+        if (hasLink(link)) {
+            drain();
+        }
+    }
+
+    public void onSubscribe(ClientLink link, int packetId, List<SubscribeRequest> requests, int subscriptionId) {
+        if (!hasLink(link)) {
+            return;
+        }
+        List<Integer> codes = new ArrayList<>(requests.size());
+        List<Subscription> sendRetained = new ArrayList<>();
+        for (SubscribeRequest r : requests) {
+            if (r.refusal() != 0) {
+                codes.add(current.settings.isV5() ? r.refusal() & 0xFF : 0x80);
+                continue;
+            }
+            Subscription s = new Subscription(this, r.shareGroup(), r.filter(), r.qos(), r.noLocal(),
+                    r.retainAsPublished(), r.retainHandling(), subscriptionId);
+            Subscription previous = subscriptions.put(s.text(), s);
+            services.tree().add(s);
+            codes.add(r.qos());
+            if (s.shareGroup() == null && (r.retainHandling() == 0 || r.retainHandling() == 1 && previous == null)) {
+                sendRetained.add(s);
+            }
+        }
+        changed();
+        current.link.send(Packets.subAck(packetId, codes));
+        long now = services.clock().millis();
+        for (Subscription s : sendRetained) {
+            int[] ids = s.identifier() == 0 ? NO_IDS : new int[] {s.identifier()};
+            services.retained().match(s.filter(), now,
+                    m -> deliver(m, Math.min(m.qos(), s.qos()), true, ids));
+        }
+        scheduleFlush();
+    }
+
+    public void onUnsubscribe(ClientLink link, int packetId, List<String> filters) {
+        if (!hasLink(link)) {
+            return;
+        }
+        List<Short> codes = new ArrayList<>(filters.size());
+        for (String text : filters) {
+            Subscription s = subscriptions.remove(text);
+            if (s != null) {
+                services.tree().remove(this, s.shareGroup(), s.filter());
+                codes.add((short) ReasonCode.SUCCESS);
+            } else {
+                codes.add((short) ReasonCode.NO_SUBSCRIPTION_EXISTED);
+            }
+        }
+        changed();
+        current.link.send(Packets.unsubAck(current.settings.version(), packetId, codes));
+        scheduleFlush();
+    }
+
+    // ------------------------------------------------------------------ to the client
+
+    @Override
+    public void deliver(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
+        if (ended) {
+            return;
+        }
+        if (current == null && qos == 0) {
+            services.stats().dropped(Drop.OFFLINE_QOS0);
+            return;
+        }
+        Outbox.Entry e = new Outbox.Entry(message, qos, retain, subscriptionIds);
+        if (current != null && outbox.isEmpty() && (qos == 0 || outbox.inflightCount() < window(current))
+                && current.link.writable()) {
+            send(current, e);
+            scheduleFlush();
+            return;
+        }
+        switch (outbox.offer(e)) {
+            case QUEUED -> {
+                if (qos > 0) {
+                    changed();
+                }
+            }
+            case DROPPED -> services.stats().dropped(Drop.QUEUE_FULL);
+            case OVERFLOW -> {
+                services.stats().dropped(Drop.QUEUE_FULL);
+                if (current != null) {
+                    services.stats().slowDisconnect();
+                    LOG.warn("{}: disconnected as a slow subscriber: more than {} bytes of QoS 1/2 messages queued",
+                            current.link.describe(), services.limits().maxQueuedBytes());
+                    disconnect(ReasonCode.QUOTA_EXCEEDED, "too many messages queued for this client");
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        for (int i = outbox.takeEvicted(); i > 0; i--) {
+            services.stats().dropped(Drop.QUEUE_FULL);
+        }
+        drain();
+    }
+
+    private int window(Attachment a) {
+        return Math.min(a.settings.receiveMaximum(), services.limits().maxInflight());
+    }
+
+    /** Sends queued messages while the client's window and the connection's buffer allow. */
+    private void drain() {
+        Attachment a = current;
+        if (a == null) {
+            return;
+        }
+        int window = window(a);
+        boolean sent = false;
+        while (a.link.writable()) {
+            Outbox.Entry e = outbox.peek();
+            if (e == null || e.qos > 0 && outbox.inflightCount() >= window) {
+                break;
+            }
+            outbox.poll();
+            sent |= send(a, e);
+        }
+        if (sent) {
+            scheduleFlush();
+        }
+    }
+
+    private boolean send(Attachment a, Outbox.Entry e) {
+        long now = services.clock().millis();
+        if (e.message.isExpired(now)) {
+            services.stats().dropped(Drop.EXPIRED);
+            return false;
+        }
+        int id = e.qos == 0 ? 0 : outbox.startFlight(e);
+        MqttPublishMessage p = PublishEncoder.encode(a, e, id, false, now);
+        if (p == null) {
+            if (id != 0) {
+                outbox.endFlight(id);
+            }
+            services.stats().dropped(Drop.TOO_LARGE_FOR_CLIENT);
+            return false;
+        }
+        a.link.send(p);
+        services.stats().sent();
+        return true;
+    }
+
+    /** One flush per turn of the event loop, however many packets were written in it. */
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            executor.execute(() -> {
+                flushScheduled = false;
+                if (current != null) {
+                    current.link.flush();
+                }
+            });
+        }
+    }
+
+    private void changed() {
+        if (expirySeconds > 0) {
+            services.changes().increment();
+        }
+    }
+
+    // ------------------------------------------------------------------ persistence
+
+    /** The state to save, or null for a session that does not outlive its connection. */
+    SessionState save() {
+        if (ended || expirySeconds == 0) {
+            return null;
+        }
+        List<SubscriptionState> subs = new ArrayList<>();
+        for (Subscription s : subscriptions.values()) {
+            subs.add(new SubscriptionState(s.text(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                    s.identifier()));
+        }
+        List<MessageState> inflight = new ArrayList<>();
+        List<MessageState> queued = new ArrayList<>();
+        outbox.save(inflight, queued);
+        long at = current == null ? disconnectedAtMillis : services.clock().millis();
+        return new SessionState(clientId, expirySeconds, at, subs, inflight, queued,
+                inbound.awaitingRelease());
+    }
+
+    /** Rebuilds a saved session, offline, with its expiry counting from when its client went away. */
+    void restore(SessionState state) {
+        expirySeconds = state.expirySeconds();
+        disconnectedAtMillis = state.disconnectedAtMillis();
+        for (SubscriptionState s : state.subscriptions()) {
+            TopicFilter.Subscription parsed = TopicFilter.parseSubscription(s.text());
+            Subscription sub = new Subscription(this, parsed.shareGroup(), parsed.filter(), s.qos(), s.noLocal(),
+                    s.retainAsPublished(), s.retainHandling(), s.identifier());
+            subscriptions.put(sub.text(), sub);
+            services.tree().add(sub);
+        }
+        outbox.restore(state.inflight(), state.queued());
+        inbound.restore(state.awaitingRelease());
+        long left = expirySeconds * 1000 - (services.clock().millis() - disconnectedAtMillis);
+        expiryTimer = executor.schedule(this::expire, Math.max(0, left), TimeUnit.MILLISECONDS);
+    }
+
+    /** For the shutdown: tells an MQTT 5 client why it is disconnected. */
+    void shutdown() {
+        if (current != null) {
+            current.link.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "the broker is shutting down");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "session " + clientId;
+    }
+}

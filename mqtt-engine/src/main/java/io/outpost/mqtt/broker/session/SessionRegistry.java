@@ -1,0 +1,157 @@
+package io.outpost.mqtt.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.outpost.mqtt.broker.persist.SessionState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every session by client identifier. A new session lives on the event loop of the connection that created it, so
+ * that a client's packets and its session's work share one thread; a resumed session stays where it was created.
+ * Connects for one client id are serialized (each waits until the previous one has taken over, ended or resumed
+ * the session), so a take-over and a clean start never race. Thread-safe.
+ */
+public final class SessionRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final SessionServices services;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
+
+    public SessionRegistry(EventLoopGroup group, SessionServices services) {
+        for (EventExecutor e : group) {
+            loops.add((EventLoop) e);
+        }
+        this.services = services;
+    }
+
+    /** A loop chosen from a name, for work that needs a fixed thread (in-process publishers, restored sessions). */
+    public EventLoop loopFor(String name) {
+        return loops.get(Math.floorMod(name.hashCode(), loops.size()));
+    }
+
+    /**
+     * Connects a client: takes over a connection with the same id, starts a new session or resumes the old one,
+     * then sends CONNACK (on the session's loop, which then calls {@link ClientLink#bind}). Any thread.
+     */
+    public void connect(ConnectRequest request, ClientSettings settings) {
+        String id = request.clientId();
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous = connecting.put(id, mine);
+        mine.whenComplete((ok, error) -> connecting.remove(id, mine));
+        Runnable run = () -> {
+            try {
+                doConnect(request, settings, mine);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        };
+        if (previous == null || previous.isDone()) {
+            run.run();
+        } else {
+            previous.whenComplete((ok, error) -> run.run());
+        }
+    }
+
+    private void doConnect(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
+        Session existing = sessions.get(request.clientId());
+        if (existing == null) {
+            start(request, settings, done);
+            return;
+        }
+        existing.executor().execute(() -> {
+            try {
+                existing.takeOver();
+                if (request.cleanStart()) {
+                    existing.end();
+                }
+                if (existing.ended()) {
+                    start(request, settings, done);
+                } else {
+                    existing.attach(request, settings, true);
+                    done.complete(null);
+                    LOG.debug("client {} resumed its session ({})", request.clientId(), request.link().describe());
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
+        });
+    }
+
+    private void start(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
+        Session session = new Session(request.clientId(), request.loop(), services, this::ended);
+        sessions.put(request.clientId(), session);
+        session.executor().execute(() -> {
+            try {
+                session.attach(request, settings, false);
+            } finally {
+                done.complete(null);
+            }
+        });
+    }
+
+    private void ended(Session s) {
+        sessions.remove(s.clientId(), s);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** The session of a client id, for tests and diagnostics. */
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    /** Rebuilds saved sessions at start, each on its own loop. */
+    public CompletableFuture<Void> restore(List<SessionState> saved) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (SessionState state : saved) {
+            EventLoop loop = loopFor(state.clientId());
+            done.add(CompletableFuture.runAsync(() -> {
+                Session s = new Session(state.clientId(), loop, services, this::ended);
+                sessions.put(state.clientId(), s);
+                s.restore(state);
+            }, loop));
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** The state of every persistent session, each read on its own loop. */
+    public CompletableFuture<List<SessionState>> save() {
+        List<CompletableFuture<SessionState>> parts = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            parts.add(CompletableFuture.supplyAsync(s::save, s.executor()));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<SessionState> out = new ArrayList<>();
+            for (CompletableFuture<SessionState> p : parts) {
+                SessionState st = p.join();
+                if (st != null) {
+                    out.add(st);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Tells every connected client that the broker is going away (MQTT 5: DISCONNECT 0x8B). */
+    public CompletableFuture<Void> shutdown() {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            done.add(CompletableFuture.runAsync(s::shutdown, s.executor()));
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+}

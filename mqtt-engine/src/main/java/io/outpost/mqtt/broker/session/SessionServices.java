@@ -1,0 +1,17 @@
+package io.outpost.mqtt.broker.session;
+
+import io.outpost.mqtt.broker.config.BrokerLimits;
+import io.outpost.mqtt.broker.retain.RetainedStore;
+import io.outpost.mqtt.broker.routing.TopicTree;
+import io.outpost.mqtt.broker.stats.BrokerStats;
+import java.time.Clock;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What every session uses: where accepted messages go, the subscription tree, retained messages, limits, counters
+ * and the wall clock. {@code changes} moves whenever persistent session state changes, so that the saver can skip
+ * a save when nothing changed.
+ */
+public record SessionServices(MessageAcceptor acceptor, TopicTree tree, RetainedStore retained, BrokerLimits limits,
+                              BrokerStats stats, Clock clock, LongAdder changes) {
+}

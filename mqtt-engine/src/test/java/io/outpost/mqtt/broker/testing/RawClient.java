@@ -1,0 +1,152 @@
+package io.outpost.mqtt.broker.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bare MQTT client for protocol edge cases no well-behaved client library produces (a wrong packet, an alias
+ * without a topic, a withheld acknowledgement). It sends exactly what a test builds, with netty's MQTT codec,
+ * and records every packet the broker sends. Received PUBLISH payloads are copied, so nothing needs releasing.
+ */
+public final class RawClient implements AutoCloseable {
+
+    private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+    private final Channel channel;
+
+    private RawClient(int port) throws InterruptedException {
+        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new MqttDecoder(16 << 20), MqttEncoder.INSTANCE,
+                                new SimpleChannelInboundHandler<MqttMessage>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+                                        if (msg instanceof MqttPublishMessage p) {
+                                            received.add(p.copy());
+                                        } else {
+                                            received.add(msg);
+                                        }
+                                    }
+                                });
+                    }
+                }).connect("127.0.0.1", port).sync().channel();
+    }
+
+    public static RawClient open(int port) {
+        try {
+            return new RawClient(port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a connection and sends a CONNECT; returns the client without waiting for CONNACK. */
+    public static RawClient connecting(int port, MqttVersion version, String clientId, boolean clean, int keepAlive,
+                                       MqttProperties props) {
+        RawClient c = open(port);
+        c.version(version);
+        c.send(MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId).cleanSession(clean)
+                .keepAlive(keepAlive).properties(props == null ? MqttProperties.NO_PROPERTIES : props).build());
+        return c;
+    }
+
+    /** Connects and asserts the CONNACK accepted the client. */
+    public static RawClient connected(int port, MqttVersion version, String clientId, boolean clean,
+                                      MqttProperties props) {
+        RawClient c = connecting(port, version, clientId, clean, 60, props);
+        MqttConnAckMessage ack = (MqttConnAckMessage) c.expect(MqttMessageType.CONNACK);
+        assertThat(ack.variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0);
+        return c;
+    }
+
+    /** Tells the codec which protocol version to encode and decode (what a CONNECT does on a server). */
+    public void version(MqttVersion v) {
+        channel.attr(VERSION).set(v);
+    }
+
+    public void send(MqttMessage m) {
+        channel.writeAndFlush(m).syncUninterruptibly();
+    }
+
+    public void sendBytes(byte[] bytes) {
+        // Raw bytes bypass the encoder: it only encodes MqttMessage objects.
+        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
+    }
+
+    public void publish(String topic, int qos, int packetId, byte[] payload, MqttProperties props) {
+        send(MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.valueOf(qos)).messageId(packetId)
+                .payload(Unpooled.wrappedBuffer(payload)).properties(props == null ? MqttProperties.NO_PROPERTIES : props)
+                .retained(false).build());
+    }
+
+    /** The next packet from the broker, or null after {@code timeout}. */
+    public MqttMessage next(Duration timeout) {
+        try {
+            return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The next packet, which must be of {@code type}. */
+    public MqttMessage expect(MqttMessageType type) {
+        MqttMessage m = next(Duration.ofSeconds(10));
+        assertThat(m).as("a %s from the broker", type).isNotNull();
+        assertThat(m.fixedHeader().messageType()).as("packet type").isEqualTo(type);
+        return m;
+    }
+
+    /** Asserts that the broker sends nothing for a while. */
+    public void expectNothing(Duration d) {
+        MqttMessage m = next(d);
+        assertThat(m).as("no packet from the broker").isNull();
+    }
+
+    /** True when the broker closed the connection within {@code timeout}. */
+    public boolean closedWithin(Duration timeout) {
+        return channel.closeFuture().awaitUninterruptibly(timeout.toMillis());
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        received.forEach(ReferenceCountUtil::release);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
