@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +73,20 @@ public final class CloudClient implements AutoCloseable {
     public void publish(String topic, String payload, int qos) {
         client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .send().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Publishes with QoS 1 and returns the PUBACK's reason code (0 when accepted). */
+    public int publishQos1(String topic, String payload) {
+        try {
+            Mqtt5PublishResult r = client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send().orTimeout(10, TimeUnit.SECONDS).join();
+            return r instanceof Mqtt5PublishResult.Mqtt5Qos1Result q ? q.getPubAck().getReasonCode().getCode() : 0;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Mqtt5PubAckException refused) {
+                return refused.getMqttMessage().getReasonCode().getCode();
+            }
+            throw e;
+        }
     }
 
     public List<Received> received() {
