@@ -12,10 +12,8 @@ import java.util.Locale;
 /** Reads an upstream's {@code tls:} mapping and checks that the files it names are readable PEM files. */
 final class TlsReader {
 
+    /** Reads the mapping; a missing one gives {@link TlsConfig#DEFAULT} (every key is still asked for). */
     TlsConfig read(ConfigNode node) {
-        if (node.isMissing()) {
-            return TlsConfig.DEFAULT;
-        }
         Path ca = pemFile(node, "ca", "CERTIFICATE");
         Path cert = pemFile(node, "cert", "CERTIFICATE");
         Path key = pemFile(node, "key", "PRIVATE KEY");
