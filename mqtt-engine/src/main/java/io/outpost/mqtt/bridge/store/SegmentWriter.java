@@ -69,7 +69,8 @@ final class SegmentWriter implements Runnable {
     private final Map<Segment, List<Pending>> buffered = new LinkedHashMap<>();
     private final Set<Segment> dirty = new HashSet<>();
     private final Set<Path> dirtyDirs = new HashSet<>();
-    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    private final List<CompletableFuture<Void>> waitingAppends = new ArrayList<>();
+    private final List<CompletableFuture<Void>> waitingMarks = new ArrayList<>();
     private long lastSyncNanos = System.nanoTime();
     private long lastSweepNanos = System.nanoTime();
     private volatile boolean closed;
@@ -173,7 +174,7 @@ final class SegmentWriter implements Runnable {
     private long pollNanos() {
         long now = System.nanoTime();
         long next = lastSweepNanos + SWEEP_NANOS;
-        if (!waiting.isEmpty()) {
+        if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             next = Math.min(next, lastSyncNanos + groupCommitNanos);
         } else if (journal.hasPending() || !dirty.isEmpty()) {
             next = Math.min(next, lastSyncNanos + IDLE_SYNC_NANOS);
@@ -222,7 +223,7 @@ final class SegmentWriter implements Runnable {
             buffered.computeIfAbsent(s, k -> new ArrayList<>()).add(new Pending(record, m, op));
             s.bufferedBytes += record.length;
         }
-        waiting.add(op.done());
+        waitingAppends.add(op.done());
     }
 
     /** The class's segment to append {@code length} bytes to, rolling to a new file when the current one is full. */
@@ -326,7 +327,7 @@ final class SegmentWriter implements Runnable {
             journal.qos2(m);
         }
         index.putMarks(op.marks());
-        waiting.add(op.done());
+        waitingMarks.add(op.done());
     }
 
     private void writeJournal() {
@@ -344,7 +345,7 @@ final class SegmentWriter implements Runnable {
     private void maybeSync(boolean force) {
         long now = System.nanoTime();
         boolean due;
-        if (!waiting.isEmpty()) {
+        if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             due = force || sync == SyncPolicy.EVERY_MESSAGE || now - lastSyncNanos >= groupCommitNanos;
         } else {
             due = (journal.hasPending() || !dirty.isEmpty() || !dirtyDirs.isEmpty())
@@ -356,7 +357,8 @@ final class SegmentWriter implements Runnable {
     }
 
     private void syncNow() {
-        IOException failure = null;
+        IOException segmentFailure = null;
+        IOException journalFailure = null;
         try {
             for (Segment s : dirty) {
                 if (s.channel != null) {
@@ -366,41 +368,57 @@ final class SegmentWriter implements Runnable {
             for (Path dir : dirtyDirs) {
                 SegmentFiles.forceDirectory(dir);
             }
+        } catch (IOException e) {
+            segmentFailure = e;
+        }
+        try {
             if (journal.hasPending()) {
                 journal.write();
             }
             journal.force();
         } catch (IOException e) {
-            failure = e;
+            journalFailure = e;
         }
         lastSyncNanos = System.nanoTime();
-        if (failure != null) {
-            // What is not known to be on stable storage must not be acknowledged; the waiters are refused and
-            // their publishers retry. The dirty files stay dirty, so the next flush tries again.
-            LOG.error("store {}: flush failed: {}", name, failure.toString());
-            for (CompletableFuture<Void> f : waiting) {
-                f.completeExceptionally(new MessageRejectedException(isDiskFull(failure) ? "disk-full" : "store-error",
-                        "upstream " + name + ": cannot flush the queue: " + failure.getMessage()));
+        boolean readable = false;
+        if (segmentFailure == null) {
+            // Readable (by cursors) before acknowledged, so an acknowledged message can always be read back.
+            for (Segment s : dirty) {
+                s.durableEnd = s.size;
+                if (s.sealed && s.channel != null) {
+                    closeQuietly(s);
+                }
             }
-            waiting.clear();
-            return;
+            readable = !dirty.isEmpty();
+            dirty.clear();
+            dirtyDirs.clear();
         }
-        for (Segment s : dirty) {
-            s.durableEnd = s.size;
-            if (s.sealed && s.channel != null) {
-                closeQuietly(s);
-            }
-        }
-        boolean readable = !dirty.isEmpty();
-        dirty.clear();
-        dirtyDirs.clear();
-        for (CompletableFuture<Void> f : waiting) {
-            f.complete(null);
-        }
-        waiting.clear();
+        // What is not known to be on stable storage must not be acknowledged: those waiters are refused and their
+        // publishers retry; what failed stays dirty, so the next flush tries again. Appends need their segments,
+        // QoS 2 marks the journal.
+        settle(waitingAppends, segmentFailure);
+        settle(waitingMarks, journalFailure);
         if (readable) {
             listener.readable();
         }
+    }
+
+    private void settle(List<CompletableFuture<Void>> waiters, IOException failure) {
+        if (failure == null) {
+            waiters.forEach(f -> f.complete(null));
+        } else if (!waiters.isEmpty()) {
+            String reason = isDiskFull(failure) ? "disk-full" : "store-error";
+            long held = throttle.pass("flush-" + reason, System.nanoTime());
+            if (held >= 0) {
+                LOG.error("store {}: flush failed, refusing {} change(s) ({}): {}{}", name, waiters.size(), reason,
+                        failure, held > 0 ? " [" + held + " more failed flushes in the last minute]" : "");
+            }
+            for (CompletableFuture<Void> f : waiters) {
+                f.completeExceptionally(new MessageRejectedException(reason,
+                        "upstream " + name + ": cannot flush the queue: " + failure.getMessage()));
+            }
+        }
+        waiters.clear();
     }
 
     // ------------------------------------------------------------------ housekeeping
@@ -458,10 +476,14 @@ final class SegmentWriter implements Runnable {
                 m.done().completeExceptionally(closedEx);
             }
         }
-        for (CompletableFuture<Void> f : waiting) {
+        for (CompletableFuture<Void> f : waitingAppends) {
             f.completeExceptionally(new MessageRejectedException("closed", "upstream " + name + " is closed"));
         }
-        waiting.clear();
+        for (CompletableFuture<Void> f : waitingMarks) {
+            f.completeExceptionally(new MessageRejectedException("closed", "upstream " + name + " is closed"));
+        }
+        waitingAppends.clear();
+        waitingMarks.clear();
     }
 
     private void closeFiles() {
