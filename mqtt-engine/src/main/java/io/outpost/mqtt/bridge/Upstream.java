@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,11 +78,7 @@ final class Upstream {
         this.random = random;
         this.metrics = new UpstreamMetrics(config.name(), meters);
         this.origin = "$bridge/" + config.name();
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "outpost-bridge-" + config.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = new UpstreamLoop(config.name());
     }
 
     /** Opens (recovers) the store, registers the forwarder and starts connecting. Blocks for the recovery. */

@@ -303,16 +303,18 @@ final class SegmentWriter implements Runnable {
     }
 
     private void fail(AppendOp op, IOException e) {
-        boolean full = isDiskFull(e);
-        String reason = full ? "disk-full" : "store-error";
-        if (op.done().completeExceptionally(new MessageRejectedException(reason, "upstream " + name + ": cannot write "
-                + "the queue: " + e.getMessage()))) {
-            long held = throttle.pass(reason, System.nanoTime());
-            if (held >= 0) {
-                LOG.warn("store {}: refusing messages ({}): {}{}", name, reason, e.getMessage(),
-                        held > 0 ? " [" + held + " more refused in the last minute]" : "");
-            }
+        if (op.done().isDone()) {
+            return;
         }
+        String reason = isDiskFull(e) ? "disk-full" : "store-error";
+        // Logged before the publisher hears of it, so the log line is there by the time anyone looks.
+        long held = throttle.pass(reason, System.nanoTime());
+        if (held >= 0) {
+            LOG.warn("store {}: refusing messages ({}): {}{}", name, reason, e.getMessage(),
+                    held > 0 ? " [" + held + " more refused in the last minute]" : "");
+        }
+        op.done().completeExceptionally(new MessageRejectedException(reason, "upstream " + name
+                + ": cannot write the queue: " + e.getMessage()));
     }
 
     private boolean isDiskFull(IOException e) {
