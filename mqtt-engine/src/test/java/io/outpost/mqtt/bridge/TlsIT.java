@@ -25,6 +25,7 @@ import io.outpost.mqtt.bridge.testing.TestCertificates;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,7 +89,7 @@ class TlsIT {
         String[] config = Stream.concat(Stream.of(pki.mosquittoMutualTls()), Stream.of("listener " + plainPort + " 127.0.0.1"))
                 .toArray(String[]::new);
         try (Mosquitto cloud = BridgeHarness.cloud(dir.resolve("cloud"), config);
-             CloudClient sub = CloudClient.connect(plainPort).subscribe("sites/#", 1)) {
+             CloudClient sub = connectWhenListening(plainPort).subscribe("sites/#", 1)) {
             startBridge(cloud.port(), "{ca: \"%s\", cert: \"%s\", key: \"%s\"}".formatted(pki.file("ca.pem"),
                     pki.file("client.pem"), pki.file(key)));
             await().atMost(Duration.ofSeconds(20)).until(() -> state().equals("connected"));
@@ -97,6 +98,16 @@ class TlsIT {
 
             assertThat(sub.awaitCount(1, Duration.ofSeconds(10))).extracting(CloudClient.Received::payload).containsExactly("4.2");
         }
+    }
+
+    /** mosquitto answers on its first listener before its second one is open: wait for the second too. */
+    private static CloudClient connectWhenListening(int port) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return s.isConnected();
+            }
+        });
+        return CloudClient.connect(port);
     }
 
     @Test
