@@ -104,6 +104,19 @@ class BuiltInBrokerIT {
     }
 
     @Test
+    void the_upstream_status_is_retained_on_the_built_in_brokers_sys_topic() throws Exception {
+        startBridge(cloud.port(), "    status-interval: 1s");
+        await().atMost(Duration.ofSeconds(20)).until(() -> bridge.status("cloud").orElseThrow().state().equals("connected"));
+
+        try (CloudClient hmi = CloudClient.connect(site.port()).subscribe("$SYS/outpost/upstreams/#", 0)) {
+            List<CloudClient.Received> got = hmi.awaitCount(1, Duration.ofSeconds(20));
+            assertThat(got.get(0).topic()).isEqualTo("$SYS/outpost/upstreams/cloud");
+            assertThat(got.get(0).retain()).isTrue();
+            assertThat(got.get(0).payload()).contains("\"upstream\":\"cloud\"", "\"state\":\"connected\"");
+        }
+    }
+
+    @Test
     void a_cloud_command_reaches_a_site_subscriber() throws Exception {
         try (CloudClient hmi = CloudClient.connect(site.port()).subscribe("north-field/#", 1);
              CloudClient operator = CloudClient.connect(cloud.port())) {
