@@ -1,57 +1,167 @@
 package io.outpost.app;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outpost.app.ops.OpsConfig;
+import io.outpost.app.ops.OpsEndpoint;
+import io.outpost.app.ops.UpstreamHealth;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
+import io.outpost.core.runtime.ReloadReport;
 import io.outpost.mqtt.MqttEngine;
+import io.outpost.mqtt.bridge.Bridge;
+import io.outpost.mqtt.bridge.config.UpstreamsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamsSection;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running gateway: the MQTT engine (built-in broker) and the core's device pollers publishing into it. */
+/**
+ * One running gateway: the MQTT engine (built-in broker), the bridge to the upstreams, the core's device pollers
+ * publishing into the engine, the gateway's status topic and the operations endpoint. Started in that order and
+ * closed in reverse, so that nothing publishes into a part that is gone.
+ */
 final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    private final GatewayConfig initial;
     private final CoreServices services;
     private final MqttEngine engine;
     private final GatewayRuntime runtime;
+    private final PrometheusMeterRegistry meters;
+    private final GatewayStatus status;
+    private volatile Bridge bridge;
+    private OpsEndpoint ops;
 
-    private Gateway(CoreServices services, MqttEngine engine, GatewayRuntime runtime) {
+    private Gateway(GatewayConfig initial, CoreServices services, MqttEngine engine, Bridge bridge,
+                    GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status) {
+        this.initial = initial;
         this.services = services;
         this.engine = engine;
+        this.bridge = bridge;
         this.runtime = runtime;
+        this.meters = meters;
+        this.status = status;
     }
 
     /**
-     * Starts the engine (its listeners bind here, so a port in use fails the start), then the core with the engine
-     * as its sink, then routes command topics back to the core.
+     * Starts everything; a port in use or an unreadable queue fails the start and stops what was started.
      *
-     * @param meters where every part registers its metrics (the ops endpoint serves this registry)
+     * @param environment the process environment (systemd's notify socket and watchdog)
      */
-    static Gateway start(GatewayConfig config, ConfigFiles files, MeterRegistry meters) throws IOException {
+    static Gateway start(GatewayConfig config, ConfigFiles files, PrometheusMeterRegistry meters,
+                         Map<String, String> environment) throws Exception {
+        bindJvmMetrics(meters);
         BrokerConfig brokerConfig = config.section(BrokerSection.KEY, BrokerConfig.class)
                 .orElseGet(() -> BrokerConfig.defaults(config.gateway().dataDir()));
         MqttEngine engine = new MqttEngine(brokerConfig, meters, Clock.systemUTC());
         engine.start();
         CoreServices services = CoreServices.production(meters);
-        GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
-                services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
-        Gateway gateway = new Gateway(services, engine, runtime);
+        Bridge bridge = null;
+        Gateway gateway = null;
         try {
+            bridge = new Bridge(upstreams(config), config.gateway(), engine.localBroker(), meters);
+            bridge.start();
+            GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
+                    services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
+            GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
+            gateway = new Gateway(config, services, engine, bridge, runtime, meters, status);
+            status.online();
             runtime.start(config);
             engine.routeCommands(runtime.commands());
-        } catch (RuntimeException e) {
-            gateway.close();
+            gateway.startOps(config, environment);
+        } catch (Exception | Error e) {
+            if (gateway != null) {
+                gateway.close();
+            } else {
+                if (bridge != null) {
+                    bridge.close();
+                }
+                engine.close();
+                services.resources().close();
+            }
             throw e;
         }
         LOG.info("gateway {} running from {}", config.gateway().id(), config.file());
         return gateway;
+    }
+
+    private void startOps(GatewayConfig config, Map<String, String> environment) throws Exception {
+        OpsConfig http = config.section("http", OpsConfig.class)
+                .orElseThrow(() -> new IllegalStateException("the http section is not registered"));
+        ops = OpsEndpoint.start(http, runtime, meters, this::upstreamStatus,
+                List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment);
+    }
+
+    private static UpstreamsConfig upstreams(GatewayConfig config) {
+        return config.section(UpstreamsSection.KEY, UpstreamsConfig.class).orElse(UpstreamsConfig.NONE);
+    }
+
+    private static void bindJvmMetrics(PrometheusMeterRegistry meters) {
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+    }
+
+    List<UpstreamStatus> upstreamStatus() {
+        return bridge.status();
+    }
+
+    /**
+     * Applies a new, validated configuration: devices through the core (only what changed), the upstreams by
+     * restarting the bridge when they changed (their queues stay on disk and resume), the broker's listeners not
+     * at all (that needs a restart, which the log says).
+     */
+    synchronized ReloadReport reload(GatewayConfig next) {
+        if (!Objects.equals(next.section(BrokerSection.KEY, BrokerConfig.class), runtime.config().section(BrokerSection.KEY, BrokerConfig.class))) {
+            LOG.warn("broker settings changed: they take effect after a restart (systemctl restart outpost)");
+        }
+        if (!Objects.equals(next.section("http", OpsConfig.class), runtime.config().section("http", OpsConfig.class))) {
+            LOG.warn("http settings changed: they take effect after a restart (systemctl restart outpost)");
+        }
+        if (!upstreams(next).equals(upstreams(runtime.config()))) {
+            restartBridge(next);
+        }
+        ReloadReport report = runtime.apply(next);
+        engine.refreshCommands();
+        return report;
+    }
+
+    private void restartBridge(GatewayConfig next) {
+        LOG.info("upstreams changed: restarting the bridge (queues stay on disk and resume)");
+        bridge.close();
+        Bridge restarted = new Bridge(upstreams(next), next.gateway(), engine.localBroker(), meters);
+        try {
+            restarted.start();
+            bridge = restarted;
+        } catch (Exception e) {
+            LOG.error("the new upstreams could not start; going back to the previous ones", e);
+            Bridge previous = new Bridge(upstreams(runtime.config()), initial.gateway(), engine.localBroker(), meters);
+            try {
+                previous.start();
+            } catch (Exception again) {
+                LOG.error("the previous upstreams could not start again either; messages stay queued on disk", again);
+            }
+            bridge = previous;
+        }
     }
 
     GatewayRuntime runtime() {
@@ -62,10 +172,23 @@ final class Gateway implements AutoCloseable {
         return engine;
     }
 
-    /** Stops polling first, then the broker (which saves its state), then the core's threads. */
+    int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** Says offline, stops polling, then the bridge (queues flushed), then the broker, then the core's threads. */
     @Override
     public void close() {
+        try {
+            status.offline().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("the offline status could not be published: {}", e.toString());
+        }
+        if (ops != null) {
+            ops.close();
+        }
         runtime.close();
+        bridge.close();
         engine.close();
         try {
             services.resources().close();

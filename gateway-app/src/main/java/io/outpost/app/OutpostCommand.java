@@ -1,8 +1,5 @@
 package io.outpost.app;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
@@ -26,14 +23,8 @@ final class OutpostCommand implements Runnable {
 
     static final class Version implements IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = OutpostCommand.class.getResourceAsStream("/outpost-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"outpost " + p.getProperty("version", "unknown"), "Java " + System.getProperty("java.version")};
+        public String[] getVersion() {
+            return new String[] {"outpost " + BuildInfo.version(), "Java " + System.getProperty("java.version")};
         }
     }
 }

@@ -41,11 +41,13 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        // The registry the ops HTTP endpoint will serve; every part of the gateway registers its meters here.
+        // Every part of the gateway registers its meters here; the ops endpoint serves it as /metrics.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gateway gateway = Gateway.start(loaded, files, meters);
+        Gateway gateway = Gateway.start(loaded, files, meters, System.getenv());
+        ConfigReloader reloader = new ConfigReloader(config, files, gateway::reload).start(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping gateway {}", loaded.gateway().id());
+            reloader.close();
             gateway.close();
             stopped.countDown();
         }, "outpost-shutdown"));

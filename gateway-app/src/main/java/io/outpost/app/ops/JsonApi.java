@@ -8,6 +8,7 @@ import io.outpost.core.mapping.JsonPayloadFormat;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.report.LiveValues;
 import io.outpost.core.runtime.GatewayRuntime;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,22 +153,32 @@ public final class JsonApi {
             g.writeStartArray();
             for (UpstreamStatus u : upstreams.get()) {
                 g.writeStartObject();
-                g.writeStringField("name", u.name());
+                g.writeStringField("name", u.upstream());
                 g.writeStringField("state", u.state());
-                g.writeStringField("server", u.server());
+                g.writeStringField("server", u.server() == null ? "" : u.server());
                 g.writeNumberField("queuedMessages", u.queuedMessages());
                 g.writeNumberField("queuedBytes", u.queuedBytes());
                 g.writeNumberField("oldestQueuedSeconds", u.oldestQueuedSeconds());
                 g.writeNumberField("inflight", u.inflight());
                 g.writeNumberField("acked", u.acked());
+                g.writeNumberField("ackRate", finite(u.ackRate()));
                 g.writeNumberField("reconnects", u.reconnects());
-                g.writeNumberField("autonomyHours", u.autonomyHours());
-                g.writeNumberField("bytesPerPointUpdate", u.bytesPerPointUpdate());
-                g.writeBooleanField("storeAccepting", u.storeAccepting());
+                // Infinite autonomy (nothing flowing in) is -1: JSON has no infinity.
+                g.writeNumberField("autonomyHours", finite(u.autonomyHours()));
+                g.writeObjectFieldStart("dropped");
+                for (Map.Entry<String, Long> d : u.dropped().entrySet()) {
+                    g.writeNumberField(d.getKey(), d.getValue());
+                }
+                g.writeEndObject();
+                g.writeStringField("lastError", u.lastError() == null ? "" : u.lastError());
                 g.writeEndObject();
             }
             g.writeEndArray();
         });
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : -1;
     }
 
     public byte[] history() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
 
 /**
  * The last hour of the numbers the console draws: per upstream, queued messages and acknowledgements per second;
@@ -38,9 +39,9 @@ public final class MetricsHistory {
         lastReported = reported;
         Map<String, long[]> perUpstream = new LinkedHashMap<>();
         for (UpstreamStatus u : upstreams.get()) {
-            Long before = lastAcked.put(u.name(), u.acked());
+            Long before = lastAcked.put(u.upstream(), u.acked());
             long rate = before == null ? 0 : Math.max(0, u.acked() - before) / PERIOD_SECONDS;
-            perUpstream.put(u.name(), new long[] {u.queuedMessages(), rate});
+            perUpstream.put(u.upstream(), new long[] {u.queuedMessages(), rate});
         }
         samples.addLast(new Sample(nowMillis, pointRate, perUpstream));
         while (samples.size() > SAMPLES) {

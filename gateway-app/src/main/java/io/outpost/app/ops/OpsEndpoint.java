@@ -2,6 +2,7 @@ package io.outpost.app.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.core.runtime.GatewayRuntime;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param commandResultTopic template of where command results go when the command names no response topic
  * @param statusTopic        template of a device's status topic
  * @param heartbeat          default heartbeat, or null for none
+ * @param gatewayStatusTopic template of the gateway's own retained online/offline status
  */
 public record PublishDefaults(
         TopicTemplate topic,
@@ -19,5 +20,11 @@ public record PublishDefaults(
         Duration heartbeat,
         TopicTemplate commandTopic,
         TopicTemplate commandResultTopic,
-        TopicTemplate statusTopic) {
+        TopicTemplate statusTopic,
+        TopicTemplate gatewayStatusTopic) {
+
+    /** The expanded topic of the gateway's own retained online/offline status. */
+    public String gatewayStatusTopic(GatewayIdentity gateway) {
+        return gatewayStatusTopic.expand(java.util.Map.of("site", gateway.site(), "gateway", gateway.id()));
+    }
 }

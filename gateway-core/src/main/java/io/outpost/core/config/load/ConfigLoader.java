@@ -125,7 +125,7 @@ public final class ConfigLoader {
             deviceReader.read(deviceNode).ifPresent(devices::add);
         }
         root.rejectUnknownKeys();
-        checkUnique(devices, problems);
+        checkUnique(identity, publish, devices, problems);
 
         problems.throwIfAny();
         return new GatewayConfig(file, identity, publish, devices, sectionRecords);
@@ -147,9 +147,11 @@ public final class ConfigLoader {
     }
 
     /** Device ids are unique, and no two points (or a point and a status) share a topic. */
-    private static void checkUnique(List<DeviceConfig> devices, ConfigProblems problems) {
+    private static void checkUnique(GatewayIdentity identity, PublishDefaults publish, List<DeviceConfig> devices,
+                                    ConfigProblems problems) {
         Map<String, DeviceConfig> ids = new HashMap<>();
         Map<String, String> topics = new HashMap<>();
+        topics.put(publish.gatewayStatusTopic(identity), "the gateway's status");
         for (DeviceConfig d : devices) {
             DeviceConfig previous = ids.putIfAbsent(d.id(), d);
             if (previous != null) {

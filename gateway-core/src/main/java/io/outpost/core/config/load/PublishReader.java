@@ -13,11 +13,14 @@ final class PublishReader {
     static final Set<String> POINT_PLACEHOLDERS = Set.of("site", "gateway", "device", "protocol", "point");
     static final Set<String> COMMAND_PLACEHOLDERS = Set.of("site", "gateway", "device", "protocol", "point", "topic");
     static final Set<String> STATUS_PLACEHOLDERS = Set.of("site", "gateway", "device", "protocol");
+    static final Set<String> GATEWAY_PLACEHOLDERS = Set.of("site", "gateway");
 
     static final String DEFAULT_TOPIC = "{site}/{device}/{point}";
     static final String DEFAULT_COMMAND_TOPIC = "{topic}/set";
     static final String DEFAULT_COMMAND_RESULT_TOPIC = "{topic}/set/result";
     static final String DEFAULT_STATUS_TOPIC = "{site}/{device}/_status";
+    /** Device ids start with a letter or digit, so this never meets a device's topics. */
+    static final String DEFAULT_GATEWAY_STATUS_TOPIC = "{site}/_status";
 
     private final Set<String> formatNames;
 
@@ -34,7 +37,9 @@ final class PublishReader {
         TopicTemplate command = template(node, "command-topic", DEFAULT_COMMAND_TOPIC, COMMAND_PLACEHOLDERS);
         TopicTemplate result = template(node, "command-result-topic", DEFAULT_COMMAND_RESULT_TOPIC, COMMAND_PLACEHOLDERS);
         TopicTemplate status = template(node, "status-topic", DEFAULT_STATUS_TOPIC, STATUS_PLACEHOLDERS);
-        return new PublishDefaults(topic, qos, retain, format, heartbeat, command, result, status);
+        TopicTemplate gatewayStatus = template(node, "gateway-status-topic", DEFAULT_GATEWAY_STATUS_TOPIC,
+                GATEWAY_PLACEHOLDERS);
+        return new PublishDefaults(topic, qos, retain, format, heartbeat, command, result, status, gatewayStatus);
     }
 
     static TopicTemplate template(ConfigNode node, String key, String defaultText, Set<String> allowed) {
