@@ -16,7 +16,10 @@ import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.batch.BatchPacker;
+import io.outpost.mqtt.bridge.batch.Compressor;
 import io.outpost.mqtt.bridge.flow.Sender;
+import io.outpost.mqtt.bridge.health.LinkBytes;
 import io.outpost.mqtt.bridge.health.StatusJson;
 import io.outpost.mqtt.bridge.health.UpstreamMetrics;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
@@ -55,6 +58,8 @@ final class Upstream {
     private final Clock clock;
     private final RandomGenerator random;
     private final UpstreamMetrics metrics;
+    private final LinkBytes bytes = new LinkBytes();
+    private final Compressor compressor;
     private final String origin;
     private final ScheduledExecutorService loop;
     private SegmentStore store;
@@ -76,7 +81,8 @@ final class Upstream {
         this.group = group;
         this.clock = clock;
         this.random = random;
-        this.metrics = new UpstreamMetrics(config.name(), meters);
+        this.metrics = new UpstreamMetrics(config.name(), meters, bytes);
+        this.compressor = new Compressor(config.uplink().dictionaries());
         this.origin = "$bridge/" + config.name();
         this.loop = new UpstreamLoop(config.name());
     }
@@ -102,8 +108,8 @@ final class Upstream {
             onLoop(() -> {
                 sender = new Sender(config, store, clock, loop, new Sender.Events() {
                     @Override
-                    public void sent(boolean replay, long bytes) {
-                        metrics.sent(replay);
+                    public void sent(boolean replay, long size, int pointUpdates) {
+                        metrics.sent(replay, pointUpdates);
                     }
 
                     @Override
@@ -116,9 +122,9 @@ final class Upstream {
                         metrics.stalled();
                         link.drop("stalled: " + why);
                     }
-                });
+                }, new BatchPacker(compressor));
                 reverse = new ReverseRouter(config, broker, loop, clock, origin);
-                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random);
+                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes);
                 updateStatus(System.nanoTime());
                 link.start();
                 ticker = loop.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -156,6 +162,7 @@ final class Upstream {
         if (store != null) {
             store.close();
         }
+        compressor.close();
         metrics.close();
     }
 
@@ -212,7 +219,8 @@ final class Upstream {
                 link.connectedAtMillis(), stats.messages(), stats.bytes(), stats.diskBytes(), stats.maxBytes(),
                 oldestSeconds, sender.inflight(), sender.window(), metrics.ackRate(), metrics.replayRate(),
                 metrics.inflowRate(), inflowBytes, metrics.sentTotal(), metrics.ackedTotal(), metrics.reconnectsTotal(),
-                metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError());
+                metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError(), metrics.bytesSent(),
+                metrics.bytesReceived(), metrics.pointUpdatesTotal(), metrics.bytesPerPointUpdate());
         metrics.publish(s);
         lastStatusNanos = now;
         boolean stateChanged = !s.state().equals(lastPublishedState);

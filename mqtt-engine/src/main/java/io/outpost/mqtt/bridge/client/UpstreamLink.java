@@ -7,6 +7,7 @@ import io.outpost.core.poll.JitteredBackoff;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.health.LinkBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class UpstreamLink {
     private final Events events;
     private final SslContext ssl;
     private final JitteredBackoff backoff;
+    private final LinkBytes bytes;
 
     private LinkState state = LinkState.STOPPED;
     private UpstreamConnection current;
@@ -62,8 +64,9 @@ public final class UpstreamLink {
     private long pingSentNanos = -1;
 
     public UpstreamLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, Events events,
-                        SslContext ssl, RandomGenerator random) {
+                        SslContext ssl, RandomGenerator random, LinkBytes bytes) {
         this.config = config;
+        this.bytes = bytes;
         this.group = group;
         this.loop = loop;
         this.events = events;
@@ -112,7 +115,8 @@ public final class UpstreamLink {
         ServerUri server = config.servers().get(serverIndex);
         state = LinkState.CONNECTING;
         UpstreamConnection.connect(group, server, server.tls() ? ssl : null, config.tls().sni(), settings(),
-                config.connectTimeout(), loop, events).whenComplete((c, err) -> loop.execute(() -> {
+                config.connectTimeout(), loop, events, bytes.handler(), config.uplink().topicAliases())
+                .whenComplete((c, err) -> loop.execute(() -> {
                     if (err == null) {
                         onConnected(c);
                     } else {

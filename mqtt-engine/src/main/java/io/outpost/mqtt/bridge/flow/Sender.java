@@ -46,8 +46,11 @@ public final class Sender {
 
     /** What the sender tells the upstream's metrics; called on the upstream's thread. */
     public interface Events {
-        /** A message went out for the first time; {@code replay} when it was queued before the link came up. */
-        void sent(boolean replay, long bytes);
+        /**
+         * A message went out for the first time; {@code replay} when it was queued before the link came up;
+         * {@code pointUpdates} the point updates it carries (a batch carries many).
+         */
+        void sent(boolean replay, long bytes, int pointUpdates);
 
         void acknowledged();
 
@@ -69,6 +72,8 @@ public final class Sender {
     private final TokenBucket bucket;
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private final long maxAgeMillis;
+    private final Packer packer;
+    private final BatchAssembler batches = new BatchAssembler();
 
     private UpstreamConnection connection;
     private long generation;
@@ -83,8 +88,10 @@ public final class Sender {
     private long lastProgressNanos;
     private long unwritableSinceNanos = -1;
 
-    public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events) {
+    public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events,
+                  Packer packer) {
         this.name = config.name();
+        this.packer = packer;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -100,10 +107,25 @@ public final class Sender {
         }
         this.scheduler = new ClassScheduler(weights);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
-        this.outbox = new Outbox(name, store, inflight, loop, clock);
-        for (MessageStore.Handshake h : store.recoveredHandshakes()) {
-            Entry e = new Entry(h.record(), h.record().messageId(), h.mark().packetId(), 2, h.record().message().retain());
-            e.phase = h.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
+        this.outbox = new Outbox(name, store, inflight, loop, clock, packer);
+        recoverHandshakes(store.recoveredHandshakes());
+    }
+
+    /** Resumes the QoS 2 handshakes of the last run; records of one batch share a packet id and go out together again. */
+    private void recoverHandshakes(List<MessageStore.Handshake> handshakes) {
+        java.util.Map<Integer, List<MessageStore.Handshake>> byPacket = new java.util.LinkedHashMap<>();
+        for (MessageStore.Handshake h : handshakes) {
+            byPacket.computeIfAbsent(h.mark().packetId(), k -> new ArrayList<>()).add(h);
+        }
+        for (List<MessageStore.Handshake> group : byPacket.values()) {
+            MessageStore.Handshake first = group.get(0);
+            List<StoredRecord> records = group.stream().map(MessageStore.Handshake::record).toList();
+            QueuedMessage m = first.record().message();
+            boolean packed = m.packing() != null;
+            QueuedMessage wire = packed ? packer.pack(records, true) : m;
+            Entry e = new Entry(records, wire, packed ? null : first.record().messageId(), first.mark().packetId(), 2,
+                    wire.retain());
+            e.phase = first.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
             e.marked = true;
             e.sentBefore = true;
             inflight.put(e);
@@ -187,11 +209,11 @@ public final class Sender {
             unackedOnWire--;
         }
         if (reason >= 0x80) {
-            LOG.warn("upstream {}: {} refused the message on {} ({}); it is dropped", name, connection, e.record.message().topic(),
+            LOG.warn("upstream {}: {} refused the message on {} ({}); it is dropped", name, connection, e.message.topic(),
                     ReasonCodes.describe(reason));
-            store.remove(e.record.ref(), Removal.REFUSED);
-        } else {
-            store.remove(e.record.ref(), Removal.ACKED);
+        }
+        for (StoredRecord r : e.records) {
+            store.remove(r.ref(), reason >= 0x80 ? Removal.REFUSED : Removal.ACKED);
         }
         events.acknowledged();
         lastProgressNanos = System.nanoTime();
@@ -289,8 +311,19 @@ public final class Sender {
     private void takeNew(List<Entry> batch, List<Qos2Mark> marks) {
         long now = clock.millis();
         while (batch.size() < BATCH) {
+            if (!emitReady(batch, marks)) {
+                return;
+            }
             int ci = scheduler.next(i -> cursors[i].peek() != null);
             if (ci < 0) {
+                // Nothing more to read for now: batches whose delay is over go; the others wait for it.
+                batches.closeDue(now);
+                if (emitReady(batch, marks)) {
+                    long next = batches.nextDeadline();
+                    if (next != Long.MAX_VALUE) {
+                        scheduleWake(TimeUnit.MILLISECONDS.toNanos(Math.max(1, next - now)));
+                    }
+                }
                 return;
             }
             StoredRecord r = cursors[ci].peek();
@@ -304,11 +337,20 @@ public final class Sender {
                 continue;
             }
             int qos = Math.min(m.qos(), maxQos);
+            boolean replay = m.receivedAtMillis() < connectedAtMillis;
+            if (m.packing() != null && m.packing().format().batches()) {
+                cursors[ci].advance();
+                if (store.take(r.ref())) {
+                    batches.add(r, qos, replay, batchLimit(m));
+                }
+                continue;
+            }
             if (qos > 0 && unackedOnWire >= window) {
                 return;
             }
             String id = r.messageId();
-            long size = MqttPackets.publishSize(m, id, qos, v5);
+            QueuedMessage wire = m.packing() == null ? m : packer.pack(List.of(r), replay);
+            long size = MqttPackets.publishSize(wire, id, qos, v5);
             if (maxPacket > 0 && size > maxPacket) {
                 LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
                         + "({} bytes); it is dropped", name, size, m.topic(), maxPacket);
@@ -324,20 +366,82 @@ public final class Sender {
             if (!store.take(r.ref())) {
                 continue;
             }
-            Entry e = inflight.add(r, id, qos, m.retain() && retainAvailable);
+            Entry e = inflight.add(List.of(r), wire, id, qos, m.retain() && retainAvailable);
             if (qos > 0) {
                 e.connection = generation;
                 unackedOnWire++;
             }
-            events.sent(m.receivedAtMillis() < connectedAtMillis, size);
+            events.sent(replay, size, m.pointUpdates());
             add(e, batch, marks);
         }
+    }
+
+    /** A batch's size bound: its max-bytes, lowered to what the server accepts (with room for topic and header). */
+    private int batchLimit(QueuedMessage m) {
+        int limit = m.packing().maxBytes();
+        if (maxPacket > 0) {
+            limit = (int) Math.max(64, Math.min(limit, maxPacket - 256 - 3L * m.topic().length()));
+        }
+        return limit;
+    }
+
+    /**
+     * Sends ready batches while the window and the rate limit allow; false when one had to wait (then nothing more
+     * is taken from the store this round).
+     */
+    private boolean emitReady(List<Entry> out, List<Qos2Mark> marks) {
+        while (batches.hasReady() && out.size() < BATCH) {
+            BatchAssembler.Batch b = batches.peekReady();
+            int qos = b.key.qos();
+            if (qos > 0 && unackedOnWire >= window) {
+                return false;
+            }
+            QueuedMessage wire = packer.pack(b.records, b.key.history());
+            long size = MqttPackets.publishSize(wire, null, qos, v5);
+            if (maxPacket > 0 && size > maxPacket) {
+                batches.pollReady();
+                if (b.records.size() > 1) {
+                    batches.pushFront(split(b));
+                    continue;
+                }
+                LOG.warn("upstream {}: one reading packed on {} takes {} bytes, more than the server's maximum packet "
+                        + "size ({} bytes); it is dropped", name, wire.topic(), size, maxPacket);
+                store.remove(b.records.get(0).ref(), Removal.TOO_LARGE);
+                continue;
+            }
+            long wait = bucket.take(size, System.nanoTime());
+            if (wait > 0) {
+                scheduleWake(wait);
+                return false;
+            }
+            batches.pollReady();
+            Entry e = inflight.add(b.records, wire, null, qos, false);
+            if (qos > 0) {
+                e.connection = generation;
+                unackedOnWire++;
+            }
+            events.sent(b.key.history(), size, wire.pointUpdates());
+            add(e, out, marks);
+        }
+        return !batches.hasReady();
+    }
+
+    /** A batch too large for the server, as two halves. */
+    private static List<BatchAssembler.Batch> split(BatchAssembler.Batch b) {
+        int half = b.records.size() / 2;
+        BatchAssembler.Batch first = new BatchAssembler.Batch(b.key, b.deadlineMillis);
+        BatchAssembler.Batch second = new BatchAssembler.Batch(b.key, b.deadlineMillis);
+        first.records.addAll(b.records.subList(0, half));
+        second.records.addAll(b.records.subList(half, b.records.size()));
+        return List.of(first, second);
     }
 
     private static void add(Entry e, List<Entry> batch, List<Qos2Mark> marks) {
         batch.add(e);
         if (e.qos == 2 && !e.marked) {
-            marks.add(new Qos2Mark(e.record.ref(), e.packetId, e.phase == Phase.RELEASED));
+            for (StoredRecord r : e.records) {
+                marks.add(new Qos2Mark(r.ref(), e.packetId, e.phase == Phase.RELEASED));
+            }
         }
     }
 
@@ -391,7 +495,7 @@ public final class Sender {
 
     /** Receive time of the oldest message not yet delivered, or {@link Long#MAX_VALUE} when nothing waits. */
     public long oldestQueuedAt() {
-        long oldest = inflight.oldestReceivedAt();
+        long oldest = Math.min(inflight.oldestReceivedAt(), batches.oldestReceivedAt());
         try {
             for (StoreCursor cursor : cursors) {
                 StoredRecord head = cursor.peek();

@@ -1,6 +1,7 @@
 package io.outpost.mqtt.bridge.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,8 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.state{state}  1 for the current state     outpost.bridge.queued.messages / .bytes
  * outpost.bridge.store.bytes   outpost.bridge.queued.oldest.seconds   outpost.bridge.inflight
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
+ * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
+ * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
  * </pre>
  */
 public final class UpstreamMetrics {
@@ -38,6 +41,8 @@ public final class UpstreamMetrics {
     private final Counter acked;
     private final Counter reconnects;
     private final Counter stalls;
+    private final Counter pointUpdates;
+    private final LinkBytes bytes;
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
     private final RateMeter ackRate = new RateMeter(10);
@@ -46,8 +51,9 @@ public final class UpstreamMetrics {
     private final RateMeter inflowBytes = new RateMeter(300);
     private volatile UpstreamStatus status;
 
-    public UpstreamMetrics(String upstream, MeterRegistry registry) {
+    public UpstreamMetrics(String upstream, MeterRegistry registry, LinkBytes bytes) {
         this.upstream = upstream;
+        this.bytes = bytes;
         this.registry = registry;
         this.tags = Tags.of("upstream", upstream);
         this.accepted = counter("outpost.bridge.messages.accepted", "messages stored for this upstream", Tags.empty());
@@ -56,6 +62,16 @@ public final class UpstreamMetrics {
         this.acked = counter("outpost.bridge.messages.acked", "messages the upstream acknowledged", Tags.empty());
         this.reconnects = counter("outpost.bridge.reconnects", "connections lost", Tags.empty());
         this.stalls = counter("outpost.bridge.stalls", "links declared stalled", Tags.empty());
+        this.pointUpdates = counter("outpost.uplink.point.updates", "point updates in the messages sent", Tags.empty());
+        meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::sent).baseUnit("bytes")
+                .description("bytes written to the upstream's sockets (MQTT and TLS)").tags(tags.and("direction", "sent"))
+                .register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::received).baseUnit("bytes")
+                .description("bytes read from the upstream's sockets").tags(tags.and("direction", "received"))
+                .register(registry));
+        meters.add(Gauge.builder("outpost.uplink.bytes.per.point.update", this, UpstreamMetrics::bytesPerPointUpdate)
+                .description("link bytes (sent and received) per point update sent").tags(tags)
+                .strongReference(true).register(registry));
         for (LinkState s : LinkState.values()) {
             gauge("outpost.bridge.state", Tags.of("state", s.text()), st -> st.state().equals(s.text()) ? 1 : 0);
         }
@@ -86,8 +102,9 @@ public final class UpstreamMetrics {
         inflowBytes.mark(bytes);
     }
 
-    public void sent(boolean replay) {
+    public void sent(boolean replay, int updates) {
         (replay ? sentReplay : sentLive).increment();
+        pointUpdates.increment(updates);
         if (replay) {
             replayRate.mark(1);
         }
@@ -121,6 +138,23 @@ public final class UpstreamMetrics {
 
     public long sentTotal() {
         return (long) (sentLive.count() + sentReplay.count());
+    }
+
+    public long pointUpdatesTotal() {
+        return (long) pointUpdates.count();
+    }
+
+    public long bytesSent() {
+        return bytes.sent();
+    }
+
+    public long bytesReceived() {
+        return bytes.received();
+    }
+
+    /** Link bytes per point update sent so far; NaN before the first. */
+    public double bytesPerPointUpdate() {
+        return UpstreamStatus.bytesPerPointUpdate(bytes.sent(), bytes.received(), pointUpdatesTotal());
     }
 
     public long ackedTotal() {

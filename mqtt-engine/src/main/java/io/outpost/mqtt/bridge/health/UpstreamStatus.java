@@ -21,15 +21,39 @@ import java.util.Map;
  * @param autonomyHours       hours until the store (or the disk) is full at the current inflow, or
  *                            {@link Double#POSITIVE_INFINITY} when nothing flows in
  * @param freeDiskBytes       usable space on the store's file system
+ * @param bytesSent           bytes the upstream's connections wrote to their sockets since the gateway started
+ *                            (MQTT and TLS: headers, topics, payloads, acknowledgements, pings)
+ * @param bytesReceived       bytes they read from their sockets
+ * @param pointUpdatesSent    point updates in the messages sent (a batch carries many)
+ * @param bytesPerPointUpdate {@code (bytesSent + bytesReceived) / pointUpdatesSent}: what a reading costs on the
+ *                            link; {@link Double#NaN} before the first point update went out
  */
 public record UpstreamStatus(String upstream, String state, String server, long connectedSinceMillis,
                              long queuedMessages, long queuedBytes, long storeBytes, long maxBytes,
                              double oldestQueuedSeconds, int inflight, int window, double ackRate,
                              double replayRate, double inflowRate, double inflowBytesRate, long sent, long acked,
                              long reconnects, long stalls, Map<String, Long> dropped, double autonomyHours,
-                             long freeDiskBytes, String lastError) {
+                             long freeDiskBytes, String lastError, long bytesSent, long bytesReceived,
+                             long pointUpdatesSent, double bytesPerPointUpdate) {
 
     public UpstreamStatus {
         dropped = Map.copyOf(dropped);
+    }
+
+    /** A snapshot without the uplink's byte accounting (all zero, bytes per point update unknown). */
+    public UpstreamStatus(String upstream, String state, String server, long connectedSinceMillis,
+                          long queuedMessages, long queuedBytes, long storeBytes, long maxBytes,
+                          double oldestQueuedSeconds, int inflight, int window, double ackRate,
+                          double replayRate, double inflowRate, double inflowBytesRate, long sent, long acked,
+                          long reconnects, long stalls, Map<String, Long> dropped, double autonomyHours,
+                          long freeDiskBytes, String lastError) {
+        this(upstream, state, server, connectedSinceMillis, queuedMessages, queuedBytes, storeBytes, maxBytes,
+                oldestQueuedSeconds, inflight, window, ackRate, replayRate, inflowRate, inflowBytesRate, sent, acked,
+                reconnects, stalls, dropped, autonomyHours, freeDiskBytes, lastError, 0, 0, 0, Double.NaN);
+    }
+
+    /** What a point update costs on the link, in bytes (see {@link #bytesPerPointUpdate}). */
+    public static double bytesPerPointUpdate(long sent, long received, long pointUpdates) {
+        return pointUpdates == 0 ? Double.NaN : (double) (sent + received) / pointUpdates;
     }
 }
