@@ -43,6 +43,8 @@ public final class InflightTable {
         public boolean marked;
         /** A PUBLISH of it went out on some connection: sending it again sets DUP. */
         public boolean sentBefore;
+        /** It carries records queued before the link came up (a batch says so; Sparkplug: is_historical). */
+        public boolean history;
         /** The connection its last PUBLISH went out on (its send quota counts it until acknowledged). */
         public long connection = -1;
 

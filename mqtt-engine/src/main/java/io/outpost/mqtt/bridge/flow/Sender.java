@@ -82,7 +82,10 @@ public final class Sender {
     private long maxPacket;
     private int maxQos = 2;
     private boolean retainAvailable = true;
-    private long connectedAtMillis;
+    /** Records received before this are history (replayed); the connection time, or a Sparkplug birth's. */
+    private long liveFromMillis;
+    /** Nothing new goes out (a Sparkplug upstream before its birth, or while its primary host is offline). */
+    private boolean held;
     private int unackedOnWire;
     private ScheduledFuture<?> wakeup;
     private long lastProgressNanos;
@@ -126,6 +129,7 @@ public final class Sender {
             Entry e = new Entry(records, wire, packed ? null : first.record().messageId(), first.mark().packetId(), 2,
                     wire.retain());
             e.phase = first.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
+            e.history = true;
             e.marked = true;
             e.sentBefore = true;
             inflight.put(e);
@@ -143,7 +147,7 @@ public final class Sender {
         maxPacket = c.connAck().maximumPacketSize();
         maxQos = c.connAck().maximumQos();
         retainAvailable = c.connAck().retainAvailable();
-        connectedAtMillis = clock.millis();
+        liveFromMillis = clock.millis();
         lastProgressNanos = System.nanoTime();
         unwritableSinceNanos = -1;
         unackedOnWire = 0;
@@ -167,6 +171,18 @@ public final class Sender {
         if (maxQos < 2 && config.forward().stream().anyMatch(r -> r.qos() > maxQos)) {
             LOG.warn("upstream {}: {} accepts at most QoS {}; messages are sent with that QoS", name, c.server(), maxQos);
         }
+        pump();
+    }
+
+    /** Sends nothing until {@link #release}: messages stay queued (a Sparkplug upstream waiting to be born). */
+    public void hold() {
+        held = true;
+    }
+
+    /** Sends again; records received before {@code liveFromMillis} go as history. */
+    public void release(long liveFromMillis) {
+        this.liveFromMillis = liveFromMillis;
+        held = false;
         pump();
     }
 
@@ -261,7 +277,7 @@ public final class Sender {
     /** Sends what the window, the rate limit and the connection allow. */
     public void pump() {
         UpstreamConnection c = connection;
-        if (c == null || !c.isWritable()) {
+        if (c == null || !c.isWritable() || held) {
             return;
         }
         List<Entry> entries = new ArrayList<>();
@@ -337,7 +353,7 @@ public final class Sender {
                 continue;
             }
             int qos = Math.min(m.qos(), maxQos);
-            boolean replay = m.receivedAtMillis() < connectedAtMillis;
+            boolean replay = m.receivedAtMillis() < liveFromMillis;
             if (m.packing() != null && m.packing().format().batches()) {
                 cursors[ci].advance();
                 if (store.take(r.ref())) {
@@ -367,6 +383,7 @@ public final class Sender {
                 continue;
             }
             Entry e = inflight.add(List.of(r), wire, id, qos, m.retain() && retainAvailable);
+            e.history = replay;
             if (qos > 0) {
                 e.connection = generation;
                 unackedOnWire++;
@@ -416,6 +433,7 @@ public final class Sender {
             }
             batches.pollReady();
             Entry e = inflight.add(b.records, wire, null, qos, false);
+            e.history = b.key.history();
             if (qos > 0) {
                 e.connection = generation;
                 unackedOnWire++;
@@ -452,10 +470,18 @@ public final class Sender {
         }
     }
 
+    /** Pumps again in {@code nanos} at the latest (a wake-up already due sooner is kept). */
     private void scheduleWake(long nanos) {
-        if (wakeup == null || wakeup.isDone()) {
-            wakeup = loop.schedule(this::pump, nanos, TimeUnit.NANOSECONDS);
+        if (wakeup != null && !wakeup.isDone()) {
+            if (wakeup.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+                return;
+            }
+            wakeup.cancel(false);
         }
+        wakeup = loop.schedule(() -> {
+            wakeup = null;
+            pump();
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ health
