@@ -7,14 +7,10 @@ import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.testing.FreePorts;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The protocol helper commands (probe, browse, discover) as a user runs them, against the simulators. */
@@ -23,24 +19,8 @@ class ProtocolToolsIT {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     private Path config(String devices) throws Exception {
         Path file = dir.resolve("site.yaml");
@@ -49,7 +29,7 @@ class ProtocolToolsIT {
     }
 
     private String printed() {
-        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        return console.all();
     }
 
     @Test
@@ -98,11 +78,11 @@ class ProtocolToolsIT {
                     """.formatted(sim.port()));
 
             assertThat(Main.run("browse", file.toString(), "boiler")).as(printed()).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("NODE ID").contains("Variable").contains("Boiler");
+            assertThat(console.out()).contains("NODE ID").contains("Variable").contains("Boiler");
 
-            out.reset();
+            console.reset();
             assertThat(Main.run("browse", file.toString(), "boiler", "--yaml")).as(printed()).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("points:").contains("node:");
+            assertThat(console.out()).contains("points:").contains("node:");
         }
     }
 
@@ -119,7 +99,7 @@ class ProtocolToolsIT {
                     """.formatted(FreePorts.udp(), bbmd.port()));
 
             assertThat(Main.run("discover", file.toString(), "--objects", "--listen", "3s")).as(printed()).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("1001").containsIgnoringCase("analog-input");
+            assertThat(console.out()).contains("1001").containsIgnoringCase("analog-input");
         }
     }
 

@@ -2,40 +2,20 @@ package io.outpost.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The validate command as a user runs it: exit status and what it prints. Uses the core's "test" protocol. */
 class ValidateCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("site.yaml");
@@ -56,7 +36,7 @@ class ValidateCommandTest {
         int status = Main.run("validate", file.toString());
 
         assertThat(status).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("is valid: gateway gw, 1 device(s), 2 point(s)");
+        assertThat(console.out()).contains("is valid: gateway gw, 1 device(s), 2 point(s)");
     }
 
     @Test
@@ -76,7 +56,7 @@ class ValidateCommandTest {
         int status = Main.run("validate", file.toString());
 
         assertThat(status).isEqualTo(ExitCodes.INVALID);
-        String printed = err.toString(StandardCharsets.UTF_8);
+        String printed = console.err();
         assertThat(printed).contains("has 4 problem(s)")
                 .contains(file + ":5:5: devices[0].pol-interval: unknown key 'pol-interval'; did you mean 'poll-interval'?")
                 .contains(file + ":6:24: devices[0].connection.port: must be between 1 and 65535, found 99999")
@@ -89,7 +69,7 @@ class ValidateCommandTest {
         int status = Main.run("validate", dir.resolve("nope.yaml").toString());
 
         assertThat(status).isEqualTo(ExitCodes.INVALID);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read the file");
+        assertThat(console.err()).contains("cannot read the file");
     }
 
     @Test
@@ -97,6 +77,6 @@ class ValidateCommandTest {
         int status = Main.run("--version");
 
         assertThat(status).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("outpost 0.1.0-SNAPSHOT");
+        assertThat(console.out()).startsWith("outpost 0.1.0-SNAPSHOT");
     }
 }

@@ -2,6 +2,7 @@ package io.outpost.core.command;
 
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.config.Range;
+import io.outpost.core.point.BooleanWords;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
@@ -10,7 +11,7 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Converts a commanded engineering value into the raw value the device gets: type check, range check against the
@@ -122,13 +123,9 @@ public final class WriteConversion {
             return l == 1;
         }
         if (v instanceof String s) {
-            switch (s.toLowerCase(Locale.ROOT)) {
-                case "true", "on", "1":
-                    return true;
-                case "false", "off", "0":
-                    return false;
-                default:
-                    break;
+            Optional<Boolean> word = BooleanWords.parse(s);
+            if (word.isPresent()) {
+                return word.get();
             }
         }
         throw conversion("true or false (or 1/0, on/off)", v);

@@ -41,6 +41,7 @@ public final class ConfigNode {
     private final Interpolator interpolator;
     private final Map<String, NodeTuple> entries;
     private final Set<String> knownKeys = new LinkedHashSet<>();
+    private boolean unknownKeysIgnored;
 
     private ConfigNode(Node node, String file, String path, SourceMark fallbackMark, ConfigProblems problems,
                        Interpolator interpolator) {
@@ -368,7 +369,17 @@ public final class ConfigNode {
 
     /** Marks keys as known without reading them, e.g. keys that another reader owns. */
     public void allowKeys(String... keys) {
-        Collections.addAll(knownKeys, keys);
+        for (String key : keys) {
+            know(key);
+        }
+    }
+
+    /**
+     * Reports no unknown keys for this node: for a node whose reader is missing (a device of an unknown protocol,
+     * already reported), so that its keys are not reported as unknown too.
+     */
+    public void ignoreUnknownKeys() {
+        unknownKeysIgnored = true;
     }
 
     private void know(String key) {
@@ -379,6 +390,9 @@ public final class ConfigNode {
 
     /** Reports every key of this mapping that no reader asked for, with a did-you-mean when one is close. */
     public void rejectUnknownKeys() {
+        if (unknownKeysIgnored) {
+            return;
+        }
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             String key = entry.getKey();
             if (knownKeys.contains(key)) {

@@ -85,7 +85,7 @@ final class DeviceReader {
             // Without the adapter the protocol's keys are unknown; read the core keys only so their mistakes still show.
             PointReader reader = new PointReader(publish, formatNames, names, defaults);
             node.list("points").forEach(p -> reader.readCore(p, id));
-            node.allowKeys(node.keys().toArray(String[]::new));
+            node.ignoreUnknownKeys();
         }
         node.rejectUnknownKeys();
         return idOk ? device : Optional.empty();

@@ -1,5 +1,6 @@
 package io.outpost.adapter.opcua.data;
 
+import io.outpost.core.point.BooleanWords;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
 import java.lang.reflect.Array;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
@@ -118,13 +120,9 @@ public final class WriteVariants {
             return r.value() == 1;
         }
         if (value instanceof Value.Text t) {
-            switch (t.value().trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "on", "1":
-                    return true;
-                case "false", "off", "0":
-                    return false;
-                default:
-                    break;
+            Optional<Boolean> word = BooleanWords.parse(t.value());
+            if (word.isPresent()) {
+                return word.get();
             }
         }
         throw conversion("true or false", value);

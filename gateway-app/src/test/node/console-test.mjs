@@ -1,0 +1,67 @@
+// Drives the web console of a running demo in Debian's chromium (headless) and checks what a user sees:
+// the page loads, the demo's points update, and the upstream goes down and comes back up during the demo's
+// scheduled outage. Usage: node console-test.mjs URL SCREENSHOT.png
+import { chromium } from "playwright-core";
+
+const [url, screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+
+function step(text) { console.log("STEP " + text); }
+
+async function waitFor(what, fn, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error("timed out waiting for " + what + " (last: " + last + ")");
+}
+
+try {
+  const page = await browser.newPage();
+  await page.goto(url);
+  step("loaded " + await page.title());
+
+  const rows = page.locator("#points tbody tr");
+  await waitFor("points of all three devices", async () => {
+    const ids = await rows.evaluateAll(trs => trs.map(tr => tr.dataset.point));
+    return ["tank/level", "boiler/temperature", "ahu/zone-temp"].every(p => ids.includes(p)) && ids.length;
+  }, 60000);
+  step("points shown: " + await rows.count());
+
+  const value = (point) => page.locator(`#points tr[data-point="${point}"] td.value`).textContent();
+  const first = await value("tank/level");
+  await waitFor("tank/level to change", async () => (await value("tank/level")) !== first, 30000);
+  step("tank/level updates: " + first + " -> " + await value("tank/level"));
+
+  const state = () => page.locator('#upstreams .upstream[data-name="cloud"] .state').textContent();
+  await waitFor("upstream cloud connected", async () => (await state()) === "connected", 60000);
+  step("upstream cloud connected");
+  const down = await waitFor("upstream cloud down during the outage", async () => {
+    const s = await state();
+    return s !== "connected" ? s : false;
+  }, 90000);
+  step("upstream cloud down: " + down + ", queued " + await page.locator('#upstreams .upstream[data-name="cloud"] .queued').textContent());
+  await waitFor("upstream cloud back up", async () => (await state()) === "connected", 90000);
+  step("upstream cloud back up");
+
+  await page.locator("#filter").fill("boiler");
+  await waitFor("the filter to keep only the boiler", async () => {
+    const ids = await rows.evaluateAll(trs => trs.map(tr => tr.dataset.point));
+    return ids.length > 0 && ids.every(id => id.startsWith("boiler/"));
+  }, 10000);
+  step("filter works");
+  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  console.log("OK");
+} catch (e) {
+  console.log("FAILED " + e.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
