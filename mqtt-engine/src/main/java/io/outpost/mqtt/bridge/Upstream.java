@@ -11,6 +11,7 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.sparkplug.SparkplugSession;
 import io.outpost.mqtt.bridge.client.InboundPublish;
@@ -37,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +74,7 @@ final class Upstream {
     private final SparkplugSession sparkplug;
     private StatusWill statusWill;
     private SegmentStore store;
+    private ByteBudget budget;
     private Forwarder forwarder;
     private Sender sender;
     private ReverseRouter reverse;
@@ -123,6 +126,10 @@ final class Upstream {
                 metrics.dropped(reason, messages);
             }
         }, clock);
+        if (config.uplink().budget() != null) {
+            budget = new ByteBudget(config.name(), config.uplink().budget(), store.classes(), dir, clock.millis());
+            metrics.budget(budget);
+        }
         try {
             onLoop(() -> {
                 sender = new Sender(config, store, clock, loop, new Sender.Events() {
@@ -141,7 +148,7 @@ final class Upstream {
                         metrics.stalled();
                         link.drop("stalled: " + why);
                     }
-                }, sparkplug != null ? sparkplug : new BatchPacker(compressor));
+                }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
                 reverse = new ReverseRouter(config, broker, loop, clock, origin);
                 statusWill = sparkplug != null ? null
                         : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
@@ -175,6 +182,10 @@ final class Upstream {
                 }
                 link.stop(statusWill != null && statusWill.birthSent());
                 sender.close();
+                if (budget != null) {
+                    budget.update(bytes.sent() + bytes.received(), clock.millis());
+                    budget.save(clock.millis());
+                }
                 if (statusWill != null) {
                     statusWill.close();
                 }
@@ -220,6 +231,9 @@ final class Upstream {
         try {
             link.checkKeepAlive(now);
             sender.checkStall(now);
+            if (budget != null && budget.update(bytes.sent() + bytes.received(), clock.millis())) {
+                sender.requestPump();
+            }
             if (sparkplug != null && link.current() != null) {
                 sparkplug.tick();
             }
@@ -252,7 +266,9 @@ final class Upstream {
                 oldestSeconds, sender.inflight(), sender.window(), metrics.ackRate(), metrics.replayRate(),
                 metrics.inflowRate(), inflowBytes, metrics.sentTotal(), metrics.ackedTotal(), metrics.reconnectsTotal(),
                 metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError(), metrics.bytesSent(),
-                metrics.bytesReceived(), metrics.pointUpdatesTotal(), metrics.bytesPerPointUpdate());
+                metrics.bytesReceived(), metrics.pointUpdatesTotal(), metrics.bytesPerPointUpdate(),
+                budget == null ? null : new UpstreamStatus.Budget(budget.state().name().toLowerCase(Locale.ROOT),
+                        budget.used(), budget.limit(), budget.periodEnd()));
         metrics.publish(s);
         lastStatusNanos = now;
         boolean stateChanged = !s.state().equals(lastPublishedState);

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads an upstream's uplink economy keys: {@code mode}, {@code sparkplug}, {@code will}, {@code topic-aliases}, and
- * per forward rule {@code format}, {@code batch}, {@code compression}, {@code dictionary}. One per upstream item.
+ * Reads an upstream's uplink economy keys: {@code mode}, {@code sparkplug}, {@code will}, {@code topic-aliases},
+ * {@code replay-share}, {@code budget}, and per forward rule {@code format}, {@code batch}, {@code compression},
+ * {@code dictionary}. One per upstream item.
  */
 final class UplinkReader {
 
@@ -180,6 +181,62 @@ final class UplinkReader {
             rule.error("dictionary", "cannot read the dictionary " + path + ": " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** {@code replay-share: 30%}: the share of the link a backlog gets while live data waits. */
+    int readReplayShare(ConfigNode node) {
+        return percent(node, "replay-share", UplinkConfig.DEFAULT_REPLAY_SHARE);
+    }
+
+    /**
+     * {@code budget: {per: day|month, bytes: 50MB, start-day: 1, low-at: 80%, min-interval: 5m, keep: [alarms]}}, or
+     * null when there is none.
+     *
+     * @param classes the store's class names, which {@code keep} must name
+     */
+    BudgetConfig readBudget(ConfigNode node, List<String> classes) {
+        ConfigNode b = node.mapping("budget");
+        if (b.isMissing()) {
+            return null;
+        }
+        BudgetConfig.Period per = b.enumValue("per", BudgetConfig.Period.class, BudgetConfig.Period.MONTH);
+        Optional<Long> bytes = b.byteSize("bytes", 1024, Long.MAX_VALUE);
+        if (!b.has("bytes")) {
+            b.missing("bytes", "the bytes the upstream may move per period, e.g. 50MB");
+        }
+        int startDay = b.integer("start-day", 1, 1, 28);
+        if (b.has("start-day") && per != BudgetConfig.Period.MONTH) {
+            b.error("start-day", "start-day goes with per: month");
+        }
+        int lowAt = percent(b, "low-at", 80);
+        Duration minInterval = b.duration("min-interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+        List<String> keep = b.stringList("keep");
+        for (String name : keep) {
+            if (!classes.contains(name)) {
+                b.error("keep", "no store class is named '" + name + "'; the classes are " + classes);
+            }
+        }
+        b.rejectUnknownKeys();
+        return bytes.map(n -> new BudgetConfig(per, n, startDay, lowAt, minInterval, keep)).orElse(null);
+    }
+
+    /** A percentage 1..100, written {@code 30%} or {@code 30}. */
+    private static int percent(ConfigNode node, String key, int defaultValue) {
+        Optional<String> text = node.string(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        String t = text.get().trim();
+        try {
+            int value = Integer.parseInt(t.endsWith("%") ? t.substring(0, t.length() - 1).trim() : t);
+            if (value >= 1 && value <= 100) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the expected form, like a number out of range.
+        }
+        node.error(key, "expected a percentage from 1% to 100%, found '" + t + "'");
+        return defaultValue;
     }
 
     List<ZstdDictionary> dictionaries() {

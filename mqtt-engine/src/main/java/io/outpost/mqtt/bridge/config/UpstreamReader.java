@@ -101,7 +101,13 @@ final class UpstreamReader {
         Duration statusInterval = node.duration("status-interval", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofHours(1));
         WillConfig will = uplinkReader.readWill(node, sparkplugMode);
         boolean aliases = node.bool("topic-aliases", true);
-        UplinkConfig uplink = new UplinkConfig(sparkplug, uplinkReader.dictionaries(), will, aliases);
+        int replayShare = uplinkReader.readReplayShare(node);
+        List<String> classNames = new ArrayList<>(store.classes().stream().map(PriorityClass::name).toList());
+        if (!classNames.contains(PriorityClass.DEFAULT_NAME)) {
+            classNames.add(PriorityClass.DEFAULT_NAME);
+        }
+        BudgetConfig budget = uplinkReader.readBudget(node, classNames);
+        UplinkConfig uplink = new UplinkConfig(sparkplug, uplinkReader.dictionaries(), will, aliases, replayShare, budget);
         node.rejectUnknownKeys();
         if (node.problems().size() > problemsBefore || servers.isEmpty()) {
             return Optional.empty();

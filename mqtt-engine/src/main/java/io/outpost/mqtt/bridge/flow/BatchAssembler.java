@@ -49,6 +49,13 @@ final class BatchAssembler {
     void add(StoredRecord r, int qos, boolean history, int limit) {
         QueuedMessage m = r.message();
         Key key = new Key(m.topic(), m.packing(), qos, history);
+        if (!history) {
+            // A live record of a topic whose backlog batch is still filling: the backlog goes first (topic order).
+            Batch backlog = open.remove(new Key(m.topic(), m.packing(), qos, true));
+            if (backlog != null) {
+                ready.add(backlog);
+            }
+        }
         Batch b = open.get(key);
         int size = BatchEncoder.estimate(m);
         if (b != null && b.estimate + size > limit && !b.records.isEmpty()) {

@@ -3,6 +3,7 @@ package io.outpost.mqtt.bridge.flow;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves queued messages from the store to the upstream: in-flight handshakes first (in the order they were sent),
  * then new messages class by class (weighted by priority, oldest first within a class, so per-topic order holds).
+ * While a class replays a backlog, live records of topics without backlog overtake it (a {@link LiveLane}); when
+ * both wait, the backlog gets {@code replay-share} of the bytes sent. A byte budget running low thins telemetry and,
+ * used up, holds every class it does not keep.
  * Honours the upstream's Receive Maximum, Maximum Packet Size, Maximum QoS and Retain Available, the configured
  * window and rate limit; writes a QoS 2 message's handshake state to the store before the packet that depends on
  * it; removes a message from the store only on PUBACK / PUBCOMP (or once a QoS 0 message is written). Declares the
@@ -74,6 +78,12 @@ public final class Sender {
     private final long maxAgeMillis;
     private final Packer packer;
     private final BatchAssembler batches = new BatchAssembler();
+    private final LiveLane[] lanes;
+    private final int replayShare;
+    private final ByteBudget budget;
+    /** Bytes taken for each kind while both had something to send, for the replay share. */
+    private long historyBytes;
+    private long liveBytes;
 
     private UpstreamConnection connection;
     private long generation;
@@ -91,9 +101,12 @@ public final class Sender {
     private long lastProgressNanos;
     private long unwritableSinceNanos = -1;
 
+    /** @param budget the upstream's byte budget, or null for none */
     public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events,
-                  Packer packer) {
+                  Packer packer, ByteBudget budget) {
         this.name = config.name();
+        this.budget = budget;
+        this.replayShare = config.uplink().replayShare();
         this.packer = packer;
         this.config = config;
         this.store = store;
@@ -103,6 +116,7 @@ public final class Sender {
         this.maxAgeMillis = config.store().maxAge() == null ? 0 : config.store().maxAge().toMillis();
         List<StoreClass> classes = store.classes();
         this.cursors = new StoreCursor[classes.size()];
+        this.lanes = new LiveLane[classes.size()];
         int[] weights = new int[classes.size()];
         for (int i = 0; i < cursors.length; i++) {
             cursors[i] = store.cursor(i);
@@ -147,7 +161,7 @@ public final class Sender {
         maxPacket = c.connAck().maximumPacketSize();
         maxQos = c.connAck().maximumQos();
         retainAvailable = c.connAck().retainAvailable();
-        liveFromMillis = clock.millis();
+        setLiveFrom(clock.millis());
         lastProgressNanos = System.nanoTime();
         unwritableSinceNanos = -1;
         unackedOnWire = 0;
@@ -181,13 +195,31 @@ public final class Sender {
 
     /** Sends again; records received before {@code liveFromMillis} go as history. */
     public void release(long liveFromMillis) {
-        this.liveFromMillis = liveFromMillis;
+        setLiveFrom(liveFromMillis);
         held = false;
         pump();
     }
 
+    /** A new live/backlog boundary: lanes built for the old one are closed, and the share starts even. */
+    private void setLiveFrom(long millis) {
+        liveFromMillis = millis;
+        closeLanes();
+        historyBytes = 0;
+        liveBytes = 0;
+    }
+
+    private void closeLanes() {
+        for (int i = 0; i < lanes.length; i++) {
+            if (lanes[i] != null) {
+                lanes[i].close();
+                lanes[i] = null;
+            }
+        }
+    }
+
     public void disconnected() {
         connection = null;
+        closeLanes();
         outbox.clear();
         if (wakeup != null) {
             wakeup.cancel(false);
@@ -330,7 +362,16 @@ public final class Sender {
             if (!emitReady(batch, marks)) {
                 return;
             }
-            int ci = scheduler.next(i -> cursors[i].peek() != null);
+            boolean historyTurn = historyBytes * (100 - replayShare) <= liveBytes * replayShare;
+            int ci = -1;
+            boolean history = historyTurn;
+            boolean contested = true;
+            for (int pass = 0; pass < 2 && ci < 0; pass++) {
+                history = (pass == 0) == historyTurn;
+                boolean wantHistory = history;
+                ci = scheduler.next(i -> head(i, wantHistory) != null);
+                contested = pass == 0 && ci >= 0 && scheduler.hasAny(i -> head(i, !wantHistory) != null);
+            }
             if (ci < 0) {
                 // Nothing more to read for now: batches whose delay is over go; the others wait for it.
                 batches.closeDue(now);
@@ -340,23 +381,32 @@ public final class Sender {
                         scheduleWake(TimeUnit.MILLISECONDS.toNanos(Math.max(1, next - now)));
                     }
                 }
+                if (anyLaneScanning()) {
+                    requestPump();
+                }
                 return;
             }
-            StoredRecord r = cursors[ci].peek();
+            StoreCursor src = !history && lanes[ci] != null ? lanes[ci] : cursors[ci];
+            StoredRecord r = src.peek();
             QueuedMessage m = r.message();
             if (m.expiresAtMillis() <= now) {
-                drop(ci, r, Removal.EXPIRED);
+                drop(src, r, Removal.EXPIRED);
                 continue;
             }
             if (maxAgeMillis > 0 && m.receivedAtMillis() < now - maxAgeMillis) {
-                drop(ci, r, Removal.MAX_AGE);
+                drop(src, r, Removal.MAX_AGE);
+                continue;
+            }
+            if (budget != null && budget.thins(m)) {
+                drop(src, r, Removal.THINNED);
                 continue;
             }
             int qos = Math.min(m.qos(), maxQos);
             boolean replay = m.receivedAtMillis() < liveFromMillis;
             if (m.packing() != null && m.packing().format().batches()) {
-                cursors[ci].advance();
+                src.advance();
                 if (store.take(r.ref())) {
+                    taken(m, history, contested);
                     batches.add(r, qos, replay, batchLimit(m));
                 }
                 continue;
@@ -370,7 +420,7 @@ public final class Sender {
             if (maxPacket > 0 && size > maxPacket) {
                 LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
                         + "({} bytes); it is dropped", name, size, m.topic(), maxPacket);
-                drop(ci, r, Removal.TOO_LARGE);
+                drop(src, r, Removal.TOO_LARGE);
                 continue;
             }
             long wait = bucket.take(size, System.nanoTime());
@@ -378,10 +428,11 @@ public final class Sender {
                 scheduleWake(wait);
                 return;
             }
-            cursors[ci].advance();
+            src.advance();
             if (!store.take(r.ref())) {
                 continue;
             }
+            taken(m, history, contested);
             Entry e = inflight.add(List.of(r), wire, id, qos, m.retain() && retainAvailable);
             e.history = replay;
             if (qos > 0) {
@@ -463,8 +514,57 @@ public final class Sender {
         }
     }
 
-    private void drop(int classIndex, StoredRecord r, Removal why) {
-        cursors[classIndex].advance();
+    /**
+     * The next record of class {@code i} of one kind: {@code history}, the head of a backlog being replayed, or
+     * live. Opens a class's live lane when its head is backlog, closes it when the backlog is through.
+     */
+    private StoredRecord head(int i, boolean history) {
+        if (budget != null && budget.holds(i)) {
+            return null;
+        }
+        StoredRecord h = cursors[i].peek();
+        if (h != null) {
+            boolean backlog = h.message().receivedAtMillis() < liveFromMillis;
+            if (!backlog && lanes[i] != null) {
+                lanes[i].close();
+                lanes[i] = null;
+            } else if (backlog && lanes[i] == null && replayShare < 100) {
+                lanes[i] = new LiveLane(store.cursor(i), liveFromMillis);
+            }
+        }
+        if (lanes[i] != null) {
+            return history ? h : lanes[i].peek();
+        }
+        boolean backlog = h != null && h.message().receivedAtMillis() < liveFromMillis;
+        return h != null && backlog == history ? h : null;
+    }
+
+    private boolean anyLaneScanning() {
+        for (LiveLane lane : lanes) {
+            if (lane != null && lane.scanning()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A record taken for sending: counted for the replay share (when both kinds waited) and the budget's thinning. */
+    private void taken(QueuedMessage m, boolean history, boolean contested) {
+        if (contested) {
+            long bytes = m.payload().length + m.topic().length();
+            if (history) {
+                historyBytes += bytes;
+            } else {
+                liveBytes += bytes;
+            }
+        }
+        if (budget != null) {
+            budget.sending(m);
+        }
+    }
+
+    private void drop(StoreCursor cursor, StoredRecord r, Removal why) {
+        cursor.advance();
         if (store.take(r.ref())) {
             store.remove(r.ref(), why);
         }
@@ -541,6 +641,7 @@ public final class Sender {
     }
 
     public void close() {
+        closeLanes();
         for (StoreCursor c : cursors) {
             c.close();
         }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.LinkState;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
  * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
  * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
+ * outpost.uplink.budget.used.bytes / .budget.limit.bytes / .budget.state (0 normal, 1 low, 2 exhausted)  gauges
  * </pre>
  */
 public final class UpstreamMetrics {
@@ -83,6 +85,17 @@ public final class UpstreamMetrics {
         gauge("outpost.bridge.ack.rate", Tags.empty(), UpstreamStatus::ackRate);
         gauge("outpost.bridge.replay.rate", Tags.empty(), UpstreamStatus::replayRate);
         gauge("outpost.bridge.autonomy.hours", Tags.empty(), UpstreamStatus::autonomyHours);
+    }
+
+    /** Registers the byte budget's gauges (an upstream with a budget). */
+    public void budget(ByteBudget budget) {
+        meters.add(Gauge.builder("outpost.uplink.budget.used.bytes", budget, ByteBudget::used).baseUnit("bytes")
+                .description("bytes moved this budget period (sent and received)").tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.uplink.budget.limit.bytes", budget, ByteBudget::limit).baseUnit("bytes")
+                .description("the byte budget per period").tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.uplink.budget.state", budget, b -> b.state().level())
+                .description("0 normal, 1 low (telemetry thinned), 2 exhausted (only kept classes sent)").tags(tags)
+                .register(registry));
     }
 
     private Counter counter(String name, String description, Tags extra) {

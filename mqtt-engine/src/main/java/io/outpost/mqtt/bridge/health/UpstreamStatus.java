@@ -27,6 +27,7 @@ import java.util.Map;
  * @param pointUpdatesSent    point updates in the messages sent (a batch carries many)
  * @param bytesPerPointUpdate {@code (bytesSent + bytesReceived) / pointUpdatesSent}: what a reading costs on the
  *                            link; {@link Double#NaN} before the first point update went out
+ * @param budget              the byte budget's state, or null when the upstream has none
  */
 public record UpstreamStatus(String upstream, String state, String server, long connectedSinceMillis,
                              long queuedMessages, long queuedBytes, long storeBytes, long maxBytes,
@@ -34,22 +35,21 @@ public record UpstreamStatus(String upstream, String state, String server, long 
                              double replayRate, double inflowRate, double inflowBytesRate, long sent, long acked,
                              long reconnects, long stalls, Map<String, Long> dropped, double autonomyHours,
                              long freeDiskBytes, String lastError, long bytesSent, long bytesReceived,
-                             long pointUpdatesSent, double bytesPerPointUpdate) {
+                             long pointUpdatesSent, double bytesPerPointUpdate, Budget budget) {
+
+    /**
+     * Where the byte budget stands.
+     *
+     * @param state          {@code normal}, {@code low} (telemetry thinned) or {@code exhausted} (only kept classes)
+     * @param usedBytes      bytes moved this period (both directions, at the socket)
+     * @param limitBytes     the budget per period
+     * @param periodEndMillis when the period ends and the count starts again
+     */
+    public record Budget(String state, long usedBytes, long limitBytes, long periodEndMillis) {
+    }
 
     public UpstreamStatus {
         dropped = Map.copyOf(dropped);
-    }
-
-    /** A snapshot without the uplink's byte accounting (all zero, bytes per point update unknown). */
-    public UpstreamStatus(String upstream, String state, String server, long connectedSinceMillis,
-                          long queuedMessages, long queuedBytes, long storeBytes, long maxBytes,
-                          double oldestQueuedSeconds, int inflight, int window, double ackRate,
-                          double replayRate, double inflowRate, double inflowBytesRate, long sent, long acked,
-                          long reconnects, long stalls, Map<String, Long> dropped, double autonomyHours,
-                          long freeDiskBytes, String lastError) {
-        this(upstream, state, server, connectedSinceMillis, queuedMessages, queuedBytes, storeBytes, maxBytes,
-                oldestQueuedSeconds, inflight, window, ackRate, replayRate, inflowRate, inflowBytesRate, sent, acked,
-                reconnects, stalls, dropped, autonomyHours, freeDiskBytes, lastError, 0, 0, 0, Double.NaN);
     }
 
     /** What a point update costs on the link, in bytes (see {@link #bytesPerPointUpdate}). */

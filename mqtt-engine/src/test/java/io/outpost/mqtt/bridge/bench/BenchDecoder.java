@@ -26,7 +26,8 @@ final class BenchDecoder {
     private BenchDecoder() {
     }
 
-    static List<Long> timestamps(String topic, byte[] payload) throws IOException {
+    /** @param dictionary the zstd dictionary frames with a dictionary id were compressed with, or null */
+    static List<Long> timestamps(String topic, byte[] payload, byte[] dictionary) throws IOException {
         if (topic.startsWith("spBv1.0/")) {
             List<Long> out = new ArrayList<>();
             if (topic.contains("/DDATA/")) {
@@ -36,7 +37,7 @@ final class BenchDecoder {
             }
             return out;
         }
-        byte[] data = decompress(payload);
+        byte[] data = decompress(payload, dictionary);
         if (data[0] == '{') {
             JsonNode n = JSON.readTree(data);
             if (n.has("ts")) {
@@ -60,9 +61,10 @@ final class BenchDecoder {
         return out;
     }
 
-    private static byte[] decompress(byte[] p) throws IOException {
+    private static byte[] decompress(byte[] p, byte[] dictionary) throws IOException {
         if (p.length > 4 && (p[0] & 0xFF) == 0x28 && (p[1] & 0xFF) == 0xB5) {
-            return Zstd.decompress(p, (int) Zstd.getFrameContentSize(p));
+            int size = (int) Zstd.getFrameContentSize(p);
+            return Zstd.getDictIdFromFrame(p) != 0 ? Zstd.decompress(p, dictionary, size) : Zstd.decompress(p, size);
         }
         if ((p[0] & 0xFF) == 0x78) {
             Inflater inflater = new Inflater();

@@ -51,6 +51,7 @@ public final class UplinkBenchmark {
 
     private final Path dir;
     private int run;
+    private byte[] dictionary;
 
     private UplinkBenchmark(Path dir) {
         this.dir = dir;
@@ -155,7 +156,7 @@ public final class UplinkBenchmark {
         Path runDir = dir.resolve("run-" + (++run));
         try (Mosquitto cloud = Mosquitto.start(runDir.resolve("cloud"));
              LinkEmulator relay = LinkEmulator.start("127.0.0.1", cloud.port());
-             Cloud sub = Cloud.connect(cloud.port());
+             Cloud sub = Cloud.connect(cloud.port(), dictionary);
              BridgeHarness h = new BridgeHarness(runDir.resolve("data"))) {
             h.start("""
                     upstreams:
@@ -199,7 +200,7 @@ public final class UplinkBenchmark {
              Mosquitto edge = Mosquitto.start(runDir.resolve("edge"), "connection cloud",
                      "address 127.0.0.1:" + relay.port(), "topic north-field/# out 1 \"\" sites/", "cleansession false",
                      "bridge_protocol_version mqttv311", "max_queued_messages 0");
-             Cloud sub = Cloud.connect(cloud.port())) {
+             Cloud sub = Cloud.connect(cloud.port(), dictionary)) {
             Mqtt3AsyncClient local = MqttClient.builder().useMqttVersion3().identifier("bench-publisher")
                     .serverHost("127.0.0.1").serverPort(edge.port()).buildAsync();
             local.connect().orTimeout(10, TimeUnit.SECONDS).join();
@@ -290,7 +291,8 @@ public final class UplinkBenchmark {
             }
         }
         Path file = dir.resolve("plant.zdict");
-        Files.write(file, trainer.trainSamples());
+        dictionary = trainer.trainSamples();
+        Files.write(file, dictionary);
         return file;
     }
 
@@ -305,7 +307,7 @@ public final class UplinkBenchmark {
             this.client = client;
         }
 
-        static Cloud connect(int port) {
+        static Cloud connect(int port, byte[] dictionary) {
             Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier("bench-cloud")
                     .serverHost("127.0.0.1").serverPort(port).buildAsync();
             c.connectWith().cleanStart(true).send().orTimeout(10, TimeUnit.SECONDS).join();
@@ -314,7 +316,7 @@ public final class UplinkBenchmark {
                 long now = System.currentTimeMillis();
                 cloud.messages.incrementAndGet();
                 try {
-                    for (long ts : BenchDecoder.timestamps(p.getTopic().toString(), p.getPayloadAsBytes())) {
+                    for (long ts : BenchDecoder.timestamps(p.getTopic().toString(), p.getPayloadAsBytes(), dictionary)) {
                         cloud.latencies.add(now - ts);
                         cloud.readings.incrementAndGet();
                     }
