@@ -15,13 +15,14 @@ import java.util.Set;
  */
 final class LiveLane implements StoreCursor {
 
-    /** Records looked at per {@link #peek()}, so that a long backlog is read across several pumps. */
-    private static final int SCAN_PER_PEEK = 4096;
+    /** Backlog records read per round of the sender, so that a long backlog is read across several rounds. */
+    private static final int SCAN_PER_ROUND = 4096;
 
     private final StoreCursor cursor;
     private final long liveFromMillis;
     private final Set<String> backlogTopics = new HashSet<>();
     private boolean scanning;
+    private int scanLeft = SCAN_PER_ROUND;
 
     LiveLane(StoreCursor cursor, long liveFromMillis) {
         this.cursor = cursor;
@@ -29,13 +30,13 @@ final class LiveLane implements StoreCursor {
     }
 
     /**
-     * The next live record that may go before the backlog, or null when there is none now, or when this call read
-     * its share of the backlog and found none yet ({@link #scanning()} tells).
+     * The next live record that may go before the backlog, or null when there is none now, or when this round's
+     * share of the backlog was read and none found yet ({@link #scanning()} tells).
      */
     @Override
     public StoredRecord peek() {
         scanning = false;
-        for (int i = 0; i < SCAN_PER_PEEK; i++) {
+        while (true) {
             StoredRecord r = cursor.peek();
             if (r == null) {
                 return null;
@@ -44,13 +45,21 @@ final class LiveLane implements StoreCursor {
             if (m.receivedAtMillis() >= liveFromMillis && !backlogTopics.contains(m.topic())) {
                 return r;
             }
+            if (scanLeft == 0) {
+                scanning = true;
+                return null;
+            }
+            scanLeft--;
             if (m.receivedAtMillis() < liveFromMillis) {
                 backlogTopics.add(m.topic());
             }
             cursor.advance();
         }
-        scanning = true;
-        return null;
+    }
+
+    /** A new round of the sender: another share of the backlog may be read. */
+    void newRound() {
+        scanLeft = SCAN_PER_ROUND;
     }
 
     /** The last {@link #peek()} stopped in the middle of the backlog: there may be more to find. */

@@ -312,6 +312,11 @@ public final class Sender {
         if (c == null || !c.isWritable() || held) {
             return;
         }
+        for (LiveLane lane : lanes) {
+            if (lane != null) {
+                lane.newRound();
+            }
+        }
         List<Entry> entries = new ArrayList<>();
         List<Qos2Mark> marks = new ArrayList<>();
         boolean wasWaiting = unackedOnWire > 0;
