@@ -67,6 +67,7 @@ class StatusWillIT {
                       - name: cloud
                         servers: ["mqtt://127.0.0.1:%d"]
                         keep-alive: 2s
+                        connect-timeout: 2s
                         backoff: {initial: 100ms, max: 500ms}
                         forward:
                           - {from: "north-field/#", to: "sites/{topic}", qos: 1}
