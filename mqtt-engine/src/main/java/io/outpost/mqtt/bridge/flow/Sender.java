@@ -78,12 +78,8 @@ public final class Sender {
     private final long maxAgeMillis;
     private final Packer packer;
     private final BatchAssembler batches = new BatchAssembler();
-    private final LiveLane[] lanes;
-    private final int replayShare;
+    private final ReplayLanes lanes;
     private final ByteBudget budget;
-    /** Bytes taken for each kind while both had something to send, for the replay share. */
-    private long historyBytes;
-    private long liveBytes;
 
     private UpstreamConnection connection;
     private long generation;
@@ -92,8 +88,6 @@ public final class Sender {
     private long maxPacket;
     private int maxQos = 2;
     private boolean retainAvailable = true;
-    /** Records received before this are history (replayed); the connection time, or a Sparkplug birth's. */
-    private long liveFromMillis;
     /** Nothing new goes out (a Sparkplug upstream before its birth, or while its primary host is offline). */
     private boolean held;
     private int unackedOnWire;
@@ -106,7 +100,6 @@ public final class Sender {
                   Packer packer, ByteBudget budget) {
         this.name = config.name();
         this.budget = budget;
-        this.replayShare = config.uplink().replayShare();
         this.packer = packer;
         this.config = config;
         this.store = store;
@@ -116,13 +109,13 @@ public final class Sender {
         this.maxAgeMillis = config.store().maxAge() == null ? 0 : config.store().maxAge().toMillis();
         List<StoreClass> classes = store.classes();
         this.cursors = new StoreCursor[classes.size()];
-        this.lanes = new LiveLane[classes.size()];
         int[] weights = new int[classes.size()];
         for (int i = 0; i < cursors.length; i++) {
             cursors[i] = store.cursor(i);
             weights[i] = classes.get(i).adopted() ? 1 : classes.get(i).priority();
         }
         this.scheduler = new ClassScheduler(weights);
+        this.lanes = new ReplayLanes(store, cursors, config.uplink().replayShare(), budget);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
         this.outbox = new Outbox(name, store, inflight, loop, clock, packer);
         recoverHandshakes(store.recoveredHandshakes());
@@ -161,7 +154,7 @@ public final class Sender {
         maxPacket = c.connAck().maximumPacketSize();
         maxQos = c.connAck().maximumQos();
         retainAvailable = c.connAck().retainAvailable();
-        setLiveFrom(clock.millis());
+        lanes.liveFrom(clock.millis());
         lastProgressNanos = System.nanoTime();
         unwritableSinceNanos = -1;
         unackedOnWire = 0;
@@ -195,31 +188,14 @@ public final class Sender {
 
     /** Sends again; records received before {@code liveFromMillis} go as history. */
     public void release(long liveFromMillis) {
-        setLiveFrom(liveFromMillis);
+        lanes.liveFrom(liveFromMillis);
         held = false;
         pump();
     }
 
-    /** A new live/backlog boundary: lanes built for the old one are closed, and the share starts even. */
-    private void setLiveFrom(long millis) {
-        liveFromMillis = millis;
-        closeLanes();
-        historyBytes = 0;
-        liveBytes = 0;
-    }
-
-    private void closeLanes() {
-        for (int i = 0; i < lanes.length; i++) {
-            if (lanes[i] != null) {
-                lanes[i].close();
-                lanes[i] = null;
-            }
-        }
-    }
-
     public void disconnected() {
         connection = null;
-        closeLanes();
+        lanes.close();
         outbox.clear();
         if (wakeup != null) {
             wakeup.cancel(false);
@@ -312,11 +288,7 @@ public final class Sender {
         if (c == null || !c.isWritable() || held) {
             return;
         }
-        for (LiveLane lane : lanes) {
-            if (lane != null) {
-                lane.newRound();
-            }
-        }
+        lanes.newRound();
         List<Entry> entries = new ArrayList<>();
         List<Qos2Mark> marks = new ArrayList<>();
         boolean wasWaiting = unackedOnWire > 0;
@@ -367,15 +339,16 @@ public final class Sender {
             if (!emitReady(batch, marks)) {
                 return;
             }
-            boolean historyTurn = historyBytes * (100 - replayShare) <= liveBytes * replayShare;
+            // Records received after the link came up are live, the others history (see ReplayLanes).
+            boolean historyTurn = lanes.historyTurn();
             int ci = -1;
             boolean history = historyTurn;
             boolean contested = true;
             for (int pass = 0; pass < 2 && ci < 0; pass++) {
                 history = (pass == 0) == historyTurn;
                 boolean wantHistory = history;
-                ci = scheduler.next(i -> head(i, wantHistory) != null);
-                contested = pass == 0 && ci >= 0 && scheduler.hasAny(i -> head(i, !wantHistory) != null);
+                ci = scheduler.next(i -> lanes.head(i, wantHistory) != null);
+                contested = pass == 0 && ci >= 0 && scheduler.hasAny(i -> lanes.head(i, !wantHistory) != null);
             }
             if (ci < 0) {
                 // Nothing more to read for now: batches whose delay is over go; the others wait for it.
@@ -386,12 +359,12 @@ public final class Sender {
                         scheduleWake(TimeUnit.MILLISECONDS.toNanos(Math.max(1, next - now)));
                     }
                 }
-                if (anyLaneScanning()) {
+                if (lanes.scanning()) {
                     requestPump();
                 }
                 return;
             }
-            StoreCursor src = !history && lanes[ci] != null ? lanes[ci] : cursors[ci];
+            StoreCursor src = lanes.source(ci, history);
             StoredRecord r = src.peek();
             QueuedMessage m = r.message();
             if (m.expiresAtMillis() <= now) {
@@ -407,7 +380,7 @@ public final class Sender {
                 continue;
             }
             int qos = Math.min(m.qos(), maxQos);
-            boolean replay = m.receivedAtMillis() < liveFromMillis;
+            boolean replay = m.receivedAtMillis() < lanes.liveFromMillis();
             if (m.packing() != null && m.packing().format().batches()) {
                 src.advance();
                 if (store.take(r.ref())) {
@@ -519,49 +492,10 @@ public final class Sender {
         }
     }
 
-    /**
-     * The next record of class {@code i} of one kind: {@code history}, the head of a backlog being replayed, or
-     * live. Opens a class's live lane when its head is backlog, closes it when the backlog is through.
-     */
-    private StoredRecord head(int i, boolean history) {
-        if (budget != null && budget.holds(i)) {
-            return null;
-        }
-        StoredRecord h = cursors[i].peek();
-        if (h != null) {
-            boolean backlog = h.message().receivedAtMillis() < liveFromMillis;
-            if (!backlog && lanes[i] != null) {
-                lanes[i].close();
-                lanes[i] = null;
-            } else if (backlog && lanes[i] == null && replayShare < 100) {
-                lanes[i] = new LiveLane(store.cursor(i), liveFromMillis);
-            }
-        }
-        if (lanes[i] != null) {
-            return history ? h : lanes[i].peek();
-        }
-        boolean backlog = h != null && h.message().receivedAtMillis() < liveFromMillis;
-        return h != null && backlog == history ? h : null;
-    }
-
-    private boolean anyLaneScanning() {
-        for (LiveLane lane : lanes) {
-            if (lane != null && lane.scanning()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A record taken for sending: counted for the replay share (when both kinds waited) and the budget's thinning. */
     private void taken(QueuedMessage m, boolean history, boolean contested) {
         if (contested) {
-            long bytes = m.payload().length + m.topic().length();
-            if (history) {
-                historyBytes += bytes;
-            } else {
-                liveBytes += bytes;
-            }
+            lanes.account(m, history);
         }
         if (budget != null) {
             budget.sending(m);
@@ -646,7 +580,7 @@ public final class Sender {
     }
 
     public void close() {
-        closeLanes();
+        lanes.close();
         for (StoreCursor c : cursors) {
             c.close();
         }
