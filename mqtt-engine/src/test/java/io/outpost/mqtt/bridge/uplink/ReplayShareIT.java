@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live data during a backlog replay: with a replay share below 100%, live readings of topics without backlog
- * overtake the backlog (a 16 KB/s link drains it in about ten seconds), live readings of a topic with backlog stay
+ * overtake the backlog (a 32 KB/s link drains it in about eight seconds), live readings of a topic with backlog stay
  * behind that topic's history, and everything arrives in order per topic. With {@code replay-share: 100%} the
  * backlog goes first, as before.
  */
@@ -63,7 +63,7 @@ class ReplayShareIT {
                       - name: cloud
                         servers: ["mqtt://127.0.0.1:%d"]
                         backoff: {initial: 100ms, max: 500ms}
-                        rate-limit: 16KB/s
+                        rate-limit: 32KB/s
                         replay-share: %s
                         will: off
                         forward:
