@@ -50,6 +50,11 @@ try {
   step("upstream cloud down: " + down + ", queued " + await page.locator('#upstreams .upstream[data-name="cloud"] .queued').textContent());
   await waitFor("upstream cloud back up", async () => (await state()) === "connected", 90000);
   step("upstream cloud back up");
+  const perReading = await waitFor("bytes per reading of the cloud upstream", async () => {
+    const t = await page.locator('#upstreams .upstream[data-name="cloud"] .bytes-per-update').textContent();
+    return Number(t) > 0 ? t : false;
+  }, 30000);
+  step("bytes per reading shown: " + perReading);
 
   await page.locator("#filter").fill("boiler");
   await waitFor("the filter to keep only the boiler", async () => {

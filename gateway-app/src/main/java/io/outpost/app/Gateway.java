@@ -15,6 +15,7 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.runtime.ReloadReport;
 import io.outpost.mqtt.MqttEngine;
+import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
@@ -39,7 +40,6 @@ final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayConfig initial;
     private final CoreServices services;
     private final MqttEngine engine;
     private final GatewayRuntime runtime;
@@ -48,9 +48,8 @@ final class Gateway implements AutoCloseable {
     private volatile Bridge bridge;
     private OpsEndpoint ops;
 
-    private Gateway(GatewayConfig initial, CoreServices services, MqttEngine engine, Bridge bridge,
+    private Gateway(CoreServices services, MqttEngine engine, Bridge bridge,
                     GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status) {
-        this.initial = initial;
         this.services = services;
         this.engine = engine;
         this.bridge = bridge;
@@ -75,12 +74,13 @@ final class Gateway implements AutoCloseable {
         Bridge bridge = null;
         Gateway gateway = null;
         try {
-            bridge = new Bridge(upstreams(config), config.gateway(), engine.localBroker(), meters);
+            bridge = newBridge(config, engine, meters);
             bridge.start();
             GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
+            bridge.attach(PointCatalog.of(runtime));
             GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
-            gateway = new Gateway(config, services, engine, bridge, runtime, meters, status);
+            gateway = new Gateway(services, engine, bridge, runtime, meters, status);
             status.online();
             runtime.start(config);
             engine.routeCommands(runtime.commands());
@@ -106,6 +106,12 @@ final class Gateway implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the http section is not registered"));
         ops = OpsEndpoint.start(http, runtime, meters, this::upstreamStatus,
                 List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment);
+    }
+
+    /** A bridge for {@code config}'s upstreams; their wills and births go on the gateway status topic's remote name. */
+    private static Bridge newBridge(GatewayConfig config, MqttEngine engine, PrometheusMeterRegistry meters) {
+        return new Bridge(upstreams(config), config.gateway(), config.publish().gatewayStatusTopic(config.gateway()),
+                engine.localBroker(), meters);
     }
 
     private static UpstreamsConfig upstreams(GatewayConfig config) {
@@ -148,15 +154,17 @@ final class Gateway implements AutoCloseable {
     private void restartBridge(GatewayConfig next) {
         LOG.info("upstreams changed: restarting the bridge (queues stay on disk and resume)");
         bridge.close();
-        Bridge restarted = new Bridge(upstreams(next), next.gateway(), engine.localBroker(), meters);
+        Bridge restarted = newBridge(next, engine, meters);
         try {
             restarted.start();
+            restarted.attach(PointCatalog.of(runtime));
             bridge = restarted;
         } catch (Exception e) {
             LOG.error("the new upstreams could not start; going back to the previous ones", e);
-            Bridge previous = new Bridge(upstreams(runtime.config()), initial.gateway(), engine.localBroker(), meters);
+            Bridge previous = newBridge(runtime.config(), engine, meters);
             try {
                 previous.start();
+                previous.attach(PointCatalog.of(runtime));
             } catch (Exception again) {
                 LOG.error("the previous upstreams could not start again either; messages stay queued on disk", again);
             }

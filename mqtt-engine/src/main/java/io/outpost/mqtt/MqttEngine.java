@@ -77,7 +77,7 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
         Long expiry = m.messageExpiry() == null ? null : Math.max(1, m.messageExpiry().toSeconds());
         return new EngineMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.userProperties(), expiry,
                 m.contentType(), m.responseTopic(), m.correlationData(), isText(m.contentType()),
-                EngineMessage.ORIGIN_GATEWAY, clock.millis(), m.pointUpdates());
+                EngineMessage.ORIGIN_GATEWAY, clock.millis(), m.pointUpdates(), m.reading());
     }
 
     private static boolean isText(String contentType) {

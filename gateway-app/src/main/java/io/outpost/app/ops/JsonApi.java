@@ -165,6 +165,8 @@ public final class JsonApi {
                 g.writeNumberField("reconnects", u.reconnects());
                 // Infinite autonomy (nothing flowing in) is -1: JSON has no infinity.
                 g.writeNumberField("autonomyHours", finite(u.autonomyHours()));
+                // What a reading costs on the link; -1 until the first point update went out.
+                g.writeNumberField("bytesPerPointUpdate", finite(u.bytesPerPointUpdate()));
                 g.writeObjectFieldStart("dropped");
                 for (Map.Entry<String, Long> d : u.dropped().entrySet()) {
                     g.writeNumberField(d.getKey(), d.getValue());

@@ -10,6 +10,7 @@ import io.outpost.core.config.PointConfig;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.PointReading;
 import io.outpost.core.message.UserProperty;
 import io.outpost.core.poll.DeviceOutput;
 import io.outpost.core.report.Reported;
@@ -122,7 +123,7 @@ public final class PointPublisher implements DeviceOutput {
         byte[] payload = format.encode(point, r.sample());
         return new OutboundMessage(point.publication().topic(), payload, point.publication().qos(),
                 point.publication().retain(), List.<UserProperty>of(), null, null, null, format.contentType(),
-                point.ref(), 1, clock.instant());
+                point.ref(), 1, clock.instant(), new PointReading(r.sample(), point.type()));
     }
 
     /** {"state":"online","reason":"","since":1763700000123}, retained, QoS 1. */

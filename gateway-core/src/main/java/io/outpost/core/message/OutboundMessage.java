@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param origin         the point the message is about, or null (status messages, batches)
  * @param pointUpdates   how many point updates the message carries (1 for one point, n for a batch, 0 for status)
  * @param createdAt      when the core made it, for queue age and latency
+ * @param reading        the typed reading of a point message, or null (status messages, command results)
  */
 public record OutboundMessage(
         String topic,
@@ -30,7 +31,8 @@ public record OutboundMessage(
         String contentType,
         PointRef origin,
         int pointUpdates,
-        Instant createdAt) {
+        Instant createdAt,
+        PointReading reading) {
 
     public OutboundMessage {
         Objects.requireNonNull(topic, "topic");
@@ -40,6 +42,14 @@ public record OutboundMessage(
             throw new IllegalArgumentException("qos must be 0, 1 or 2, found " + qos);
         }
         userProperties = userProperties == null ? List.of() : List.copyOf(userProperties);
+    }
+
+    /** A message without a typed reading. */
+    public OutboundMessage(String topic, byte[] payload, int qos, boolean retain, List<UserProperty> userProperties,
+                           Duration messageExpiry, String responseTopic, byte[] correlationData, String contentType,
+                           PointRef origin, int pointUpdates, Instant createdAt) {
+        this(topic, payload, qos, retain, userProperties, messageExpiry, responseTopic, correlationData, contentType,
+                origin, pointUpdates, createdAt, null);
     }
 
     /** A plain message with no MQTT 5 extras. */

@@ -1,5 +1,6 @@
 package io.outpost.mqtt.api;
 
+import io.outpost.core.message.PointReading;
 import io.outpost.core.message.UserProperty;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param origin               who published it: a client id, or {@link #ORIGIN_GATEWAY} for the core
  * @param receivedAtMillis     when the engine accepted it (for expiry and queue age)
  * @param pointUpdates         point updates the message carries (0 when not from the core)
+ * @param reading              the core's typed reading of a point message (in-process only), or null
  */
 public record EngineMessage(
         String topic,
@@ -27,7 +29,8 @@ public record EngineMessage(
         boolean payloadFormatUtf8,
         String origin,
         long receivedAtMillis,
-        int pointUpdates) {
+        int pointUpdates,
+        PointReading reading) {
 
     /** The origin of messages the gateway's own core publishes. */
     public static final String ORIGIN_GATEWAY = "$gateway";
@@ -40,6 +43,14 @@ public record EngineMessage(
             throw new IllegalArgumentException("qos must be 0, 1 or 2, found " + qos);
         }
         userProperties = userProperties == null ? List.of() : List.copyOf(userProperties);
+    }
+
+    /** A message without a typed reading (from clients, wills, the bridge). */
+    public EngineMessage(String topic, byte[] payload, int qos, boolean retain, List<UserProperty> userProperties,
+                         Long messageExpirySeconds, String contentType, String responseTopic, byte[] correlationData,
+                         boolean payloadFormatUtf8, String origin, long receivedAtMillis, int pointUpdates) {
+        this(topic, payload, qos, retain, userProperties, messageExpirySeconds, contentType, responseTopic,
+                correlationData, payloadFormatUtf8, origin, receivedAtMillis, pointUpdates, null);
     }
 
     /** True when the MQTT 5 message expiry interval has passed at {@code nowMillis}. */
@@ -65,6 +76,6 @@ public record EngineMessage(
             return this;
         }
         return new EngineMessage(topic, payload, newQos, newRetain, userProperties, messageExpirySeconds, contentType,
-                responseTopic, correlationData, payloadFormatUtf8, origin, receivedAtMillis, pointUpdates);
+                responseTopic, correlationData, payloadFormatUtf8, origin, receivedAtMillis, pointUpdates, reading);
     }
 }

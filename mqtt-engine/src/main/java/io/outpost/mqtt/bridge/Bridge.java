@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.mqtt.api.LocalBroker;
+import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
@@ -46,13 +47,28 @@ public final class Bridge implements AutoCloseable {
         this(config, gateway, broker, meters, Clock.systemUTC(), RandomGenerator.getDefault());
     }
 
+    /** As above, with the gateway status topic whose remote name carries each upstream's will and birth. */
+    public Bridge(UpstreamsConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
+                  MeterRegistry meters) {
+        this(config, gateway, gatewayStatusTopic, broker, meters, Clock.systemUTC(), RandomGenerator.getDefault());
+    }
+
     /** As above, with the wall clock (queue age, expiry) and the backoff's random source given. */
     public Bridge(UpstreamsConfig config, GatewayIdentity gateway, LocalBroker broker, MeterRegistry meters,
                   Clock clock, RandomGenerator random) {
+        this(config, gateway, gateway.site() + "/_status", broker, meters, clock, random);
+    }
+
+    /**
+     * As above, with the gateway status topic ({@code publish.gateway-status-topic}, expanded): its remote name is
+     * where each upstream's will and birth go.
+     */
+    public Bridge(UpstreamsConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
+                  MeterRegistry meters, Clock clock, RandomGenerator random) {
         this.group = new NioEventLoopGroup(Math.min(2, Math.max(1, config.upstreams().size())),
                 new DefaultThreadFactory("outpost-bridge-io", true));
         for (UpstreamConfig u : config.upstreams()) {
-            upstreams.add(new Upstream(u, gateway, broker, meters, group, clock, random));
+            upstreams.add(new Upstream(u, gateway, gatewayStatusTopic, broker, meters, group, clock, random));
         }
     }
 
@@ -74,6 +90,14 @@ public final class Bridge implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Gives the upstreams the core's devices and points, once the core runs: Sparkplug upstreams describe them in
+     * their births (and wait for this to be born). Any thread.
+     */
+    public void attach(PointCatalog catalog) {
+        upstreams.forEach(u -> u.attach(catalog));
     }
 
     /** A snapshot per upstream, in configuration order (refreshed every second). */

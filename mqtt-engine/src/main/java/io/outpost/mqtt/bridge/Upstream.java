@@ -3,12 +3,17 @@ package io.outpost.mqtt.bridge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.ssl.SslContext;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
+import io.outpost.mqtt.api.PointCatalog;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
+import io.outpost.mqtt.bridge.client.MqttPackets;
+import io.outpost.mqtt.bridge.sparkplug.SparkplugSession;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
 import io.outpost.mqtt.bridge.client.TlsContexts;
@@ -16,7 +21,10 @@ import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.batch.BatchPacker;
+import io.outpost.mqtt.bridge.batch.Compressor;
 import io.outpost.mqtt.bridge.flow.Sender;
+import io.outpost.mqtt.bridge.health.LinkBytes;
 import io.outpost.mqtt.bridge.health.StatusJson;
 import io.outpost.mqtt.bridge.health.UpstreamMetrics;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
@@ -30,10 +38,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +65,16 @@ final class Upstream {
     private final Clock clock;
     private final RandomGenerator random;
     private final UpstreamMetrics metrics;
+    private final LinkBytes bytes = new LinkBytes();
+    private final Compressor compressor;
     private final String origin;
     private final ScheduledExecutorService loop;
+    private final GatewayIdentity gateway;
+    private final String gatewayStatusTopic;
+    private final SparkplugSession sparkplug;
+    private StatusWill statusWill;
     private SegmentStore store;
+    private ByteBudget budget;
     private Forwarder forwarder;
     private Sender sender;
     private ReverseRouter reverse;
@@ -68,17 +85,28 @@ final class Upstream {
     private long lastPublishedNanos;
     private volatile long freeDisk;
 
-    Upstream(UpstreamConfig config, GatewayIdentity gateway, LocalBroker broker, MeterRegistry meters,
-             EventLoopGroup group, Clock clock, RandomGenerator random) {
+    Upstream(UpstreamConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
+             MeterRegistry meters, EventLoopGroup group, Clock clock, RandomGenerator random) {
         this.config = config;
+        this.gateway = gateway;
+        this.gatewayStatusTopic = gatewayStatusTopic;
         this.dir = gateway.dataDir().resolve("bridge").resolve(config.name());
         this.broker = broker;
         this.group = group;
         this.clock = clock;
         this.random = random;
-        this.metrics = new UpstreamMetrics(config.name(), meters);
+        this.metrics = new UpstreamMetrics(config.name(), meters, bytes);
+        this.compressor = new Compressor(config.uplink().dictionaries());
         this.origin = "$bridge/" + config.name();
         this.loop = new UpstreamLoop(config.name());
+        this.sparkplug = config.uplink().sparkplugMode() ? new SparkplugSession(config, dir, broker, clock, origin) : null;
+    }
+
+    /** Gives a Sparkplug upstream the core's devices and points (its births wait for them). Any thread. */
+    void attach(PointCatalog catalog) {
+        if (sparkplug != null) {
+            sparkplug.attach(catalog);
+        }
     }
 
     /** Opens (recovers) the store, registers the forwarder and starts connecting. Blocks for the recovery. */
@@ -98,12 +126,16 @@ final class Upstream {
                 metrics.dropped(reason, messages);
             }
         }, clock);
+        if (config.uplink().budget() != null) {
+            budget = new ByteBudget(config.name(), config.uplink().budget(), store.classes(), dir, clock.millis());
+            metrics.budget(budget);
+        }
         try {
             onLoop(() -> {
                 sender = new Sender(config, store, clock, loop, new Sender.Events() {
                     @Override
-                    public void sent(boolean replay, long bytes) {
-                        metrics.sent(replay);
+                    public void sent(boolean replay, long size, int pointUpdates) {
+                        metrics.sent(replay, pointUpdates);
                     }
 
                     @Override
@@ -116,9 +148,13 @@ final class Upstream {
                         metrics.stalled();
                         link.drop("stalled: " + why);
                     }
-                });
+                }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
                 reverse = new ReverseRouter(config, broker, loop, clock, origin);
-                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random);
+                statusWill = sparkplug != null ? null
+                        : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
+                Supplier<MqttPackets.Will> will = sparkplug != null ? sparkplug::will
+                        : statusWill != null ? statusWill::will : null;
+                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes, will);
                 updateStatus(System.nanoTime());
                 link.start();
                 ticker = loop.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -141,8 +177,18 @@ final class Upstream {
         if (link != null) {
             onLoop(() -> {
                 ticker.cancel(false);
-                link.stop();
+                if (sparkplug != null) {
+                    sparkplug.closing();
+                }
+                link.stop(statusWill != null && statusWill.birthSent());
                 sender.close();
+                if (budget != null) {
+                    budget.update(bytes.sent() + bytes.received(), clock.millis());
+                    budget.save(clock.millis());
+                }
+                if (statusWill != null) {
+                    statusWill.close();
+                }
             });
         }
         loop.shutdown();
@@ -156,6 +202,7 @@ final class Upstream {
         if (store != null) {
             store.close();
         }
+        compressor.close();
         metrics.close();
     }
 
@@ -184,6 +231,12 @@ final class Upstream {
         try {
             link.checkKeepAlive(now);
             sender.checkStall(now);
+            if (budget != null && budget.update(bytes.sent() + bytes.received(), clock.millis())) {
+                sender.requestPump();
+            }
+            if (sparkplug != null && link.current() != null) {
+                sparkplug.tick();
+            }
             if (now - lastStatusNanos >= TimeUnit.SECONDS.toNanos(1)) {
                 updateStatus(now);
             }
@@ -212,7 +265,10 @@ final class Upstream {
                 link.connectedAtMillis(), stats.messages(), stats.bytes(), stats.diskBytes(), stats.maxBytes(),
                 oldestSeconds, sender.inflight(), sender.window(), metrics.ackRate(), metrics.replayRate(),
                 metrics.inflowRate(), inflowBytes, metrics.sentTotal(), metrics.ackedTotal(), metrics.reconnectsTotal(),
-                metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError());
+                metrics.stallsTotal(), metrics.droppedSoFar(), autonomy, freeDisk, link.lastError(), metrics.bytesSent(),
+                metrics.bytesReceived(), metrics.pointUpdatesTotal(), metrics.bytesPerPointUpdate(),
+                budget == null ? null : new UpstreamStatus.Budget(budget.state().name().toLowerCase(Locale.ROOT),
+                        budget.used(), budget.limit(), budget.periodEnd()));
         metrics.publish(s);
         lastStatusNanos = now;
         boolean stateChanged = !s.state().equals(lastPublishedState);
@@ -238,14 +294,26 @@ final class Upstream {
 
         @Override
         public void connected(UpstreamConnection c) {
+            if (sparkplug != null) {
+                // Nothing goes before the birth (and, with a primary host, before it is online).
+                sender.hold();
+            } else if (statusWill != null) {
+                statusWill.connected(c, sender.packetIds());
+            }
             sender.connected(c);
             reverse.connected(c, sender.packetIds());
+            if (sparkplug != null) {
+                sparkplug.connected(c, sender.packetIds(), sender);
+            }
             updateStatus(System.nanoTime());
         }
 
         @Override
         public void disconnected(UpstreamConnection c, String why) {
             sender.disconnected();
+            if (sparkplug != null) {
+                sparkplug.disconnected();
+            }
             metrics.reconnected();
             updateStatus(System.nanoTime());
         }
@@ -256,15 +324,27 @@ final class Upstream {
                 return;
             }
             if (packet instanceof InboundPublish p) {
-                reverse.publish(c, p);
+                if (sparkplug == null || !sparkplug.inbound(c, p)) {
+                    reverse.publish(c, p);
+                }
                 return;
             }
             MqttMessage m = (MqttMessage) packet;
             MqttMessageType type = m.fixedHeader().messageType();
             switch (type) {
-                case PUBACK, PUBREC, PUBCOMP -> sender.packet(m);
+                case PUBACK -> {
+                    int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+                    if (statusWill == null || !statusWill.acknowledged(id, sender.packetIds())) {
+                        sender.packet(m);
+                    }
+                }
+                case PUBREC, PUBCOMP -> sender.packet(m);
                 case PUBREL -> reverse.release(c, m);
-                case SUBACK -> reverse.subAck((MqttSubAckMessage) m, sender.packetIds());
+                case SUBACK -> {
+                    if (sparkplug == null || !sparkplug.subAck((MqttSubAckMessage) m, sender.packetIds())) {
+                        reverse.subAck((MqttSubAckMessage) m, sender.packetIds());
+                    }
+                }
                 case PINGRESP -> link.pong();
                 case DISCONNECT -> LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
                         ReasonCodes.ofDisconnect(m));

@@ -39,6 +39,7 @@ class LinkHealthIT {
         cloud.close();
     }
 
+    /** The upstream counts and parses readings only: no will, whose offline status would be one more message. */
     private void startBridge(String servers, String extra) throws Exception {
         h.start("""
                 upstreams:
@@ -46,6 +47,7 @@ class LinkHealthIT {
                     servers: [%s]
                     connect-timeout: 2s
                     backoff: {initial: 100ms, max: 500ms}
+                    will: off
                 %s
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: 1}

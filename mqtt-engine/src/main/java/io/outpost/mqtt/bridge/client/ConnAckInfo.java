@@ -12,9 +12,10 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
  * @param maximumQos        the highest QoS it accepts (2 when not said)
  * @param serverKeepAlive   keep-alive the server imposes in seconds, or -1 when it keeps the client's
  * @param assignedClientId  the client id the server chose (when the gateway sent none), or null
+ * @param topicAliasMaximum how many topic aliases it accepts from the gateway (0 when not said)
  */
 public record ConnAckInfo(boolean sessionPresent, int receiveMaximum, long maximumPacketSize, int maximumQos,
-                          boolean retainAvailable, int serverKeepAlive, String assignedClientId) {
+                          boolean retainAvailable, int serverKeepAlive, String assignedClientId, int topicAliasMaximum) {
 
     static ConnAckInfo of(MqttConnAckMessage connAck) {
         MqttProperties p = connAck.variableHeader().properties();
@@ -24,7 +25,8 @@ public record ConnAckInfo(boolean sessionPresent, int receiveMaximum, long maxim
                 intProperty(p, MqttPropertyType.MAXIMUM_QOS, 2),
                 intProperty(p, MqttPropertyType.RETAIN_AVAILABLE, 1) == 1,
                 intProperty(p, MqttPropertyType.SERVER_KEEP_ALIVE, -1),
-                stringProperty(p, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER));
+                stringProperty(p, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER),
+                intProperty(p, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
     }
 
     static int intProperty(MqttProperties p, MqttPropertyType type, int otherwise) {

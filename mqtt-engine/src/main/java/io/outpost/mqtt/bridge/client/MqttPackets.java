@@ -36,7 +36,18 @@ public final class MqttPackets {
     /** Everything of a CONNECT that comes from the configuration. */
     public record ConnectSettings(MqttVersion version, String clientId, String username, byte[] password,
                                   boolean cleanStart, int keepAliveSeconds, Long sessionExpirySeconds,
-                                  int receiveMaximum, int maximumPacketSize) {
+                                  int receiveMaximum, int maximumPacketSize, Will will) {
+
+        public ConnectSettings(MqttVersion version, String clientId, String username, byte[] password,
+                               boolean cleanStart, int keepAliveSeconds, Long sessionExpirySeconds,
+                               int receiveMaximum, int maximumPacketSize) {
+            this(version, clientId, username, password, cleanStart, keepAliveSeconds, sessionExpirySeconds,
+                    receiveMaximum, maximumPacketSize, null);
+        }
+    }
+
+    /** The message the server publishes when the connection ends without a normal DISCONNECT. */
+    public record Will(String topic, byte[] payload, int qos, boolean retain) {
     }
 
     public static MqttConnectMessage connect(ConnectSettings s) {
@@ -61,6 +72,10 @@ public final class MqttPackets {
         if (s.password() != null) {
             b.hasPassword(true).password(s.password());
         }
+        if (s.will() != null) {
+            b.willFlag(true).willTopic(s.will().topic()).willMessage(s.will().payload())
+                    .willQoS(MqttQoS.valueOf(s.will().qos())).willRetain(s.will().retain());
+        }
         return b.build();
     }
 
@@ -70,14 +85,28 @@ public final class MqttPackets {
      */
     public static MqttPublishMessage publish(QueuedMessage m, String messageId, int qos, boolean retain, int packetId,
                                              boolean dup, long nowMillis, boolean v5) {
-        MqttProperties props = v5 ? properties(m, messageId, nowMillis) : MqttProperties.NO_PROPERTIES;
+        return publish(m, messageId, qos, retain, packetId, dup, nowMillis, v5, TopicAliases.NONE);
+    }
+
+    /**
+     * As above, with the connection's topic aliases (MQTT 5): a topic that has an alias goes as the alias only. A
+     * null {@code messageId} sends no {@code oid} (batches carry their readings' timestamps instead).
+     */
+    public static MqttPublishMessage publish(QueuedMessage m, String messageId, int qos, boolean retain, int packetId,
+                                             boolean dup, long nowMillis, boolean v5, TopicAliases aliases) {
+        TopicAliases.Use alias = v5 ? aliases.use(m.topic()) : TopicAliases.NONE.use(m.topic());
+        MqttProperties props = v5 ? properties(m, messageId, nowMillis, alias.alias()) : MqttProperties.NO_PROPERTIES;
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0);
-        return new MqttPublishMessage(header, new MqttPublishVariableHeader(m.topic(), qos == 0 ? -1 : packetId, props),
+        String topic = alias.withTopic() ? m.topic() : "";
+        return new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
     }
 
-    private static MqttProperties properties(QueuedMessage m, String messageId, long nowMillis) {
+    private static MqttProperties properties(QueuedMessage m, String messageId, long nowMillis, int alias) {
         MqttProperties props = new MqttProperties();
+        if (alias > 0) {
+            props.add(new MqttProperties.IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
+        }
         if (m.messageExpirySeconds() != null) {
             props.add(new MqttProperties.IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(),
                     (int) remainingExpiry(m, nowMillis)));
@@ -98,8 +127,12 @@ public final class MqttPackets {
         for (UserProperty p : m.userProperties()) {
             pairs.add(new MqttProperties.StringPair(p.name(), p.value()));
         }
-        pairs.add(new MqttProperties.StringPair(MESSAGE_ID_PROPERTY, messageId));
-        props.add(new MqttProperties.UserProperties(pairs));
+        if (messageId != null) {
+            pairs.add(new MqttProperties.StringPair(MESSAGE_ID_PROPERTY, messageId));
+        }
+        if (!pairs.isEmpty()) {
+            props.add(new MqttProperties.UserProperties(pairs));
+        }
         return props;
     }
 
@@ -122,7 +155,7 @@ public final class MqttPackets {
             for (UserProperty p : m.userProperties()) {
                 props += 5 + utf8(p.name()) + utf8(p.value());
             }
-            props += 5 + utf8(MESSAGE_ID_PROPERTY) + utf8(messageId);
+            props += messageId == null ? 0 : 5 + utf8(MESSAGE_ID_PROPERTY) + utf8(messageId);
             variable += varIntSize(props) + props;
         }
         long remaining = variable + m.payload().length;
@@ -179,6 +212,11 @@ public final class MqttPackets {
     /** A normal DISCONNECT (reason 0): the session stays, the will (none here) is not sent. */
     public static MqttMessage disconnect() {
         return MqttMessage.DISCONNECT;
+    }
+
+    /** MQTT 5 DISCONNECT with reason 0x04: the server publishes the will, the session stays. */
+    public static MqttMessage disconnectWithWill() {
+        return MqttMessageBuilders.disconnect().reasonCode((byte) 0x04).build();
     }
 
     /** Copies a received PUBLISH off its buffer (the caller releases the buffer). */

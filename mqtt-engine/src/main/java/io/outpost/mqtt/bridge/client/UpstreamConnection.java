@@ -62,6 +62,7 @@ public final class UpstreamConnection {
     private final Executor executor;
     private final Listener listener;
     private volatile ConnAckInfo connAck;
+    private volatile TopicAliases aliases = TopicAliases.NONE;
     private volatile long lastReadNanos = System.nanoTime();
     private volatile long lastWriteNanos = System.nanoTime();
 
@@ -80,6 +81,18 @@ public final class UpstreamConnection {
     public static CompletableFuture<UpstreamConnection> connect(EventLoopGroup group, ServerUri server, SslContext ssl,
                                                                 String sni, MqttPackets.ConnectSettings settings,
                                                                 Duration timeout, Executor executor, Listener listener) {
+        return connect(group, server, ssl, sni, settings, timeout, executor, listener, null, false);
+    }
+
+    /**
+     * As above; {@code byteCounter} (or null) goes first in the pipeline so it sees the bytes of the socket, and
+     * {@code topicAliases} uses MQTT 5 topic aliases up to the server's Topic Alias Maximum.
+     */
+    public static CompletableFuture<UpstreamConnection> connect(EventLoopGroup group, ServerUri server, SslContext ssl,
+                                                                String sni, MqttPackets.ConnectSettings settings,
+                                                                Duration timeout, Executor executor, Listener listener,
+                                                                io.netty.channel.ChannelHandler byteCounter,
+                                                                boolean topicAliases) {
         CompletableFuture<UpstreamConnection> result = new CompletableFuture<>();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
@@ -90,13 +103,16 @@ public final class UpstreamConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         UpstreamConnection c = new UpstreamConnection(ch, server, executor, listener);
+                        if (byteCounter != null) {
+                            ch.pipeline().addLast("bytes", byteCounter);
+                        }
                         if (ssl != null) {
                             String peer = sni != null ? sni : server.host();
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), peer, server.port()));
                         }
                         ch.pipeline().addLast("decoder", new MqttDecoder(MAX_INBOUND_PACKET));
                         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
-                        ch.pipeline().addLast("bridge", c.new Handler(result, settings));
+                        ch.pipeline().addLast("bridge", c.new Handler(result, settings, topicAliases));
                     }
                 });
         ChannelFuture connecting = b.connect(server.host(), server.port());
@@ -134,6 +150,11 @@ public final class UpstreamConnection {
 
     public ConnAckInfo connAck() {
         return connAck;
+    }
+
+    /** The topic aliases of this connection; used on the upstream's thread, in the order packets are sent. */
+    public TopicAliases aliases() {
+        return aliases;
     }
 
     public boolean isWritable() {
@@ -182,6 +203,23 @@ public final class UpstreamConnection {
         });
     }
 
+    /**
+     * Ends the connection so that the server publishes the will: MQTT 5 DISCONNECT with reason 0x04, or for MQTT
+     * 3.1.1 (whose DISCONNECT discards the will) a close without DISCONNECT. The session stays either way.
+     */
+    public void disconnectWithWill(boolean v5) {
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive()) {
+                return;
+            }
+            if (v5) {
+                channel.writeAndFlush(MqttPackets.disconnectWithWill()).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.close();
+            }
+        });
+    }
+
     /** Closes the connection at once (a stalled or half-open link). */
     public void close() {
         channel.close();
@@ -197,11 +235,14 @@ public final class UpstreamConnection {
 
         private final CompletableFuture<UpstreamConnection> connected;
         private final MqttPackets.ConnectSettings settings;
+        private final boolean topicAliases;
         private Throwable failure;
 
-        Handler(CompletableFuture<UpstreamConnection> connected, MqttPackets.ConnectSettings settings) {
+        Handler(CompletableFuture<UpstreamConnection> connected, MqttPackets.ConnectSettings settings,
+                boolean topicAliases) {
             this.connected = connected;
             this.settings = settings;
+            this.topicAliases = topicAliases;
         }
 
         @Override
@@ -244,6 +285,9 @@ public final class UpstreamConnection {
                 return;
             }
             connAck = ConnAckInfo.of(ack);
+            if (topicAliases && settings.version() == MqttVersion.MQTT_5) {
+                aliases = new TopicAliases(connAck.topicAliasMaximum());
+            }
             connected.complete(UpstreamConnection.this);
         }
 

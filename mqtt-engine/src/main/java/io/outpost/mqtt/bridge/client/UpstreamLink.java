@@ -7,6 +7,7 @@ import io.outpost.core.poll.JitteredBackoff;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.bridge.health.LinkBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ public final class UpstreamLink {
     private final Events events;
     private final SslContext ssl;
     private final JitteredBackoff backoff;
+    private final LinkBytes bytes;
+    private final Supplier<MqttPackets.Will> will;
 
     private LinkState state = LinkState.STOPPED;
     private UpstreamConnection current;
@@ -62,8 +66,10 @@ public final class UpstreamLink {
     private long pingSentNanos = -1;
 
     public UpstreamLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, Events events,
-                        SslContext ssl, RandomGenerator random) {
+                        SslContext ssl, RandomGenerator random, LinkBytes bytes, Supplier<MqttPackets.Will> will) {
         this.config = config;
+        this.bytes = bytes;
+        this.will = will;
         this.group = group;
         this.loop = loop;
         this.events = events;
@@ -80,12 +86,24 @@ public final class UpstreamLink {
 
     /** Disconnects (DISCONNECT, so the session stays) and stops reconnecting. */
     public void stop() {
+        stop(false);
+    }
+
+    /**
+     * Disconnects and stops reconnecting; with {@code leaveWill} so that the server publishes the connection's will
+     * (the gateway says it is going), else with a normal DISCONNECT (which discards it).
+     */
+    public void stop(boolean leaveWill) {
         state = LinkState.STOPPED;
         if (retry != null) {
             retry.cancel(false);
         }
         if (current != null) {
-            current.disconnect();
+            if (leaveWill) {
+                current.disconnectWithWill(config.protocol() == MqttProtocol.V5);
+            } else {
+                current.disconnect();
+            }
             current = null;
         }
     }
@@ -112,7 +130,8 @@ public final class UpstreamLink {
         ServerUri server = config.servers().get(serverIndex);
         state = LinkState.CONNECTING;
         UpstreamConnection.connect(group, server, server.tls() ? ssl : null, config.tls().sni(), settings(),
-                config.connectTimeout(), loop, events).whenComplete((c, err) -> loop.execute(() -> {
+                config.connectTimeout(), loop, events, bytes.handler(), config.uplink().topicAliases())
+                .whenComplete((c, err) -> loop.execute(() -> {
                     if (err == null) {
                         onConnected(c);
                     } else {
@@ -248,7 +267,8 @@ public final class UpstreamLink {
                 config.protocol() == MqttProtocol.V5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1,
                 config.clientId(), config.username(),
                 config.password() == null ? null : config.password().reveal().getBytes(StandardCharsets.UTF_8),
-                config.cleanStart(), (int) config.keepAlive().toSeconds(), expiry, 100, UpstreamConnection.MAX_INBOUND_PACKET);
+                config.cleanStart(), (int) config.keepAlive().toSeconds(), expiry, 100, UpstreamConnection.MAX_INBOUND_PACKET,
+                will == null ? null : will.get());
     }
 
     private static String describe(Throwable err) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param rateLimit        bytes per second the bridge may send, 0 for the link's full speed
  * @param stallTimeout     with messages in flight, no acknowledgement for this long means the link is stalled
  * @param statusInterval   how often the status is published on the local {@code $SYS} topic
+ * @param uplink           uplink economy: Sparkplug mode, dictionaries, will, topic aliases
  */
 public record UpstreamConfig(
         String name,
@@ -40,7 +41,8 @@ public record UpstreamConfig(
         long rateLimit,
         Duration stallTimeout,
         BackoffConfig backoff,
-        Duration statusInterval) {
+        Duration statusInterval,
+        UplinkConfig uplink) {
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
@@ -53,6 +55,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(stallTimeout, "stallTimeout");
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(uplink, "uplink");
         servers = List.copyOf(servers);
         forward = List.copyOf(forward);
         reverse = List.copyOf(reverse);

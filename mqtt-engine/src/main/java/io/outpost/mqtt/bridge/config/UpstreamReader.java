@@ -8,6 +8,7 @@ import io.outpost.core.config.Secret;
 import io.outpost.core.config.load.BackoffReader;
 import io.outpost.core.config.load.Identifiers;
 import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.bridge.batch.Packing;
 import io.outpost.mqtt.bridge.config.ForwardRule.RetainMode;
 import io.outpost.mqtt.bridge.route.TopicRewrite;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +75,14 @@ final class UpstreamReader {
         boolean cleanStart = node.bool("clean-start", false);
         Duration sessionExpiry = readSessionExpiry(node);
         Duration connectTimeout = node.duration("connect-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
-        List<ForwardRule> forward = readForward(node);
+        UplinkReader uplinkReader = new UplinkReader(gateway);
+        SparkplugConfig sparkplug = uplinkReader.readSparkplug(node);
+        boolean sparkplugMode = node.has("mode") && "sparkplug".equalsIgnoreCase(node.string("mode", ""));
+        List<ForwardRule> forward = readForward(node, uplinkReader, sparkplugMode);
         List<ReverseRule> reverse = readReverse(node);
+        if (sparkplugMode && !reverse.isEmpty()) {
+            node.error("reverse", "a Sparkplug upstream takes commands as NCMD/DCMD; remove reverse:");
+        }
         if (forward.isEmpty() && reverse.isEmpty() && !node.has("forward") && !node.has("reverse")) {
             node.missing("forward", "rules saying which local topics go to this upstream, e.g. "
                     + "[{from: \"" + gateway.site() + "/#\", to: \"sites/{topic}\", qos: 1}]");
@@ -92,13 +99,22 @@ final class UpstreamReader {
         Duration stallTimeout = node.duration("stall-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
         BackoffConfig backoff = BackoffReader.read(node.mapping("backoff"), DEFAULT_BACKOFF, Duration.ofMillis(100));
         Duration statusInterval = node.duration("status-interval", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofHours(1));
+        WillConfig will = uplinkReader.readWill(node, sparkplugMode);
+        boolean aliases = node.bool("topic-aliases", true);
+        int replayShare = uplinkReader.readReplayShare(node);
+        List<String> classNames = new ArrayList<>(store.classes().stream().map(PriorityClass::name).toList());
+        if (!classNames.contains(PriorityClass.DEFAULT_NAME)) {
+            classNames.add(PriorityClass.DEFAULT_NAME);
+        }
+        BudgetConfig budget = uplinkReader.readBudget(node, classNames);
+        UplinkConfig uplink = new UplinkConfig(sparkplug, uplinkReader.dictionaries(), will, aliases, replayShare, budget);
         node.rejectUnknownKeys();
         if (node.problems().size() > problemsBefore || servers.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new UpstreamConfig(name, servers, protocol, clientId, username, password, tls, keepAlive,
                 cleanStart, sessionExpiry, connectTimeout, forward, reverse, store, window, rateLimit, stallTimeout,
-                backoff, statusInterval));
+                backoff, statusInterval, uplink));
     }
 
     private static List<ServerUri> readServers(ConfigNode node) {
@@ -147,15 +163,19 @@ final class UpstreamReader {
         return parsed.get();
     }
 
-    private List<ForwardRule> readForward(ConfigNode node) {
+    private List<ForwardRule> readForward(ConfigNode node, UplinkReader uplinkReader, boolean sparkplug) {
         List<ForwardRule> rules = new ArrayList<>();
         for (ConfigNode item : node.list("forward")) {
-            TopicRewrite rewrite = readRewrite(item, "a local topic filter such as \"" + gateway.site() + "/#\"");
+            TopicRewrite rewrite = readRewrite(item, "a local topic filter such as \"" + gateway.site() + "/#\"", true);
             int qos = item.integer("qos", 1, 0, 2);
             RetainMode retain = readRetain(item);
+            Packing packing = uplinkReader.readPacking(item, sparkplug, rewrite != null && rewrite.usesDevice());
+            if (packing != null && packing.format().batches() && item.has("retain")) {
+                item.error("retain", "batches are never retained (each carries many points); remove retain:");
+            }
             item.rejectUnknownKeys();
             if (rewrite != null) {
-                rules.add(new ForwardRule(rewrite, qos, retain));
+                rules.add(new ForwardRule(rewrite, qos, retain, packing));
             }
         }
         return rules;
@@ -164,7 +184,7 @@ final class UpstreamReader {
     private List<ReverseRule> readReverse(ConfigNode node) {
         List<ReverseRule> rules = new ArrayList<>();
         for (ConfigNode item : node.list("reverse")) {
-            TopicRewrite rewrite = readRewrite(item, "a topic filter on the upstream such as \"commands/" + gateway.id() + "/#\"");
+            TopicRewrite rewrite = readRewrite(item, "a topic filter on the upstream such as \"commands/" + gateway.id() + "/#\"", false);
             int qos = item.integer("qos", 1, 0, 2);
             item.rejectUnknownKeys();
             if (rewrite != null) {
@@ -174,7 +194,7 @@ final class UpstreamReader {
         return rules;
     }
 
-    private TopicRewrite readRewrite(ConfigNode item, String fromHint) {
+    private TopicRewrite readRewrite(ConfigNode item, String fromHint, boolean forward) {
         Optional<String> from = item.requiredString("from");
         String to = item.string("to", "{topic}");
         if (from.isEmpty()) {
@@ -189,7 +209,7 @@ final class UpstreamReader {
             return null;
         }
         try {
-            return TopicRewrite.parse(to, TopicFilter.parse(from.get()), gateway.id(), gateway.site());
+            return TopicRewrite.parse(to, TopicFilter.parse(from.get()), gateway.id(), gateway.site(), forward);
         } catch (IllegalArgumentException e) {
             item.error("to", e.getMessage());
             return null;

@@ -24,6 +24,16 @@ public final class ClassScheduler {
         Arrays.sort(order, (a, b) -> Integer.compare(weights[b], weights[a]));
     }
 
+    /** Whether any class has something, without using a send slot. */
+    public boolean hasAny(IntPredicate hasData) {
+        for (int i : order) {
+            if (hasData.test(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The class to send from next, or -1 when none has anything ({@code hasData} may be asked several times). */
     public int next(IntPredicate hasData) {
         for (int round = 0; round < 2; round++) {

@@ -1,5 +1,6 @@
 package io.outpost.mqtt.bridge.flow;
 
+import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,10 +23,16 @@ public final class InflightTable {
         RELEASED
     }
 
-    /** One message. {@code qos} and {@code retain} are as sent (after the server's limits). */
+    /**
+     * One PUBLISH: one queued record sent as published, or several packed into a batch. {@code qos} and
+     * {@code retain} are as sent (after the server's limits).
+     */
     public static final class Entry {
-        public final StoredRecord record;
-        /** The record's stable id, computed once. */
+        /** The queued records it carries, in queue order; all leave the store on its acknowledgement. */
+        public final List<StoredRecord> records;
+        /** What goes on the wire (topic and payload; for a batch, the packed payload). */
+        public QueuedMessage message;
+        /** The stable id ({@code oid}) of a message sent as published, computed once; null for a batch. */
         public final String messageId;
         /** The packet id; for QoS 0 a negative key of no meaning on the wire. */
         public final int packetId;
@@ -36,15 +43,38 @@ public final class InflightTable {
         public boolean marked;
         /** A PUBLISH of it went out on some connection: sending it again sets DUP. */
         public boolean sentBefore;
+        /** It carries records queued before the link came up (a batch says so; Sparkplug: is_historical). */
+        public boolean history;
         /** The connection its last PUBLISH went out on (its send quota counts it until acknowledged). */
         public long connection = -1;
 
-        public Entry(StoredRecord record, String messageId, int packetId, int qos, boolean retain) {
-            this.record = record;
+        public Entry(List<StoredRecord> records, QueuedMessage message, String messageId, int packetId, int qos,
+                     boolean retain) {
+            this.records = List.copyOf(records);
+            this.message = message;
             this.messageId = messageId;
             this.packetId = packetId;
             this.qos = qos;
             this.retain = retain;
+        }
+
+        /** The one record a message sent as published carries (the first of a batch). */
+        public StoredRecord record() {
+            return records.get(0);
+        }
+
+        /** Point updates it carries. */
+        public int pointUpdates() {
+            int n = 0;
+            for (StoredRecord r : records) {
+                n += r.message().pointUpdates();
+            }
+            return n;
+        }
+
+        /** True when it carries packed records (a batch or a Sparkplug payload). */
+        public boolean packed() {
+            return record().message().packing() != null;
         }
     }
 
@@ -56,7 +86,12 @@ public final class InflightTable {
 
     /** A new entry: a fresh packet id for QoS 1/2, a local key for QoS 0. */
     public Entry add(StoredRecord record, String messageId, int qos, boolean retain) {
-        Entry e = new Entry(record, messageId, qos == 0 ? nextQos0() : allocate(), qos, retain);
+        return add(List.of(record), record.message(), messageId, qos, retain);
+    }
+
+    /** A new entry for records sent as one {@code wire} message. */
+    public Entry add(List<StoredRecord> records, QueuedMessage wire, String messageId, int qos, boolean retain) {
+        Entry e = new Entry(records, wire, messageId, qos == 0 ? nextQos0() : allocate(), qos, retain);
         put(e);
         return e;
     }
@@ -134,7 +169,7 @@ public final class InflightTable {
     public long oldestReceivedAt() {
         long oldest = Long.MAX_VALUE;
         for (Entry e : entries.values()) {
-            oldest = Math.min(oldest, e.record.message().receivedAtMillis());
+            oldest = Math.min(oldest, e.record().message().receivedAtMillis());
         }
         return oldest;
     }

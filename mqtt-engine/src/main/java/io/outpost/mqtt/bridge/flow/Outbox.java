@@ -8,6 +8,7 @@ import io.outpost.mqtt.bridge.flow.InflightTable.Phase;
 import io.outpost.mqtt.bridge.store.MessageStore;
 import io.outpost.mqtt.bridge.store.Qos2Mark;
 import io.outpost.mqtt.bridge.store.Removal;
+import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,10 +48,12 @@ final class Outbox {
     private final InflightTable inflight;
     private final Executor loop;
     private final Clock clock;
+    private final Packer packer;
     private final ArrayDeque<Batch> batches = new ArrayDeque<>();
     private long generation;
 
-    Outbox(String name, MessageStore store, InflightTable inflight, Executor loop, Clock clock) {
+    Outbox(String name, MessageStore store, InflightTable inflight, Executor loop, Clock clock, Packer packer) {
+        this.packer = packer;
         this.name = name;
         this.store = store;
         this.inflight = inflight;
@@ -110,8 +113,9 @@ final class Outbox {
                 packets.add(MqttPackets.pubRel(e.packetId, b.v5));
                 continue;
             }
-            packets.add(MqttPackets.publish(e.record.message(), e.messageId, e.qos, e.retain, e.packetId,
-                    e.sentBefore && e.qos > 0, now, b.v5));
+            e.message = packer.atWrite(e);
+            packets.add(MqttPackets.publish(e.message, e.messageId, e.qos, e.retain, e.packetId,
+                    e.sentBefore && e.qos > 0, now, b.v5, b.connection.aliases()));
             e.sentBefore = true;
             if (e.qos == 0) {
                 qos0.add(e);
@@ -120,7 +124,9 @@ final class Outbox {
         b.connection.send(packets, qos0.isEmpty() ? null : () -> {
             for (Entry e : qos0) {
                 if (inflight.remove(e.packetId) != null) {
-                    store.remove(e.record.ref(), Removal.SENT);
+                    for (StoredRecord r : e.records) {
+                        store.remove(r.ref(), Removal.SENT);
+                    }
                 }
             }
         });

@@ -3,6 +3,7 @@ package io.outpost.mqtt.bridge.flow;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves queued messages from the store to the upstream: in-flight handshakes first (in the order they were sent),
  * then new messages class by class (weighted by priority, oldest first within a class, so per-topic order holds).
+ * While a class replays a backlog, live records of topics without backlog overtake it (a {@link LiveLane}); when
+ * both wait, the backlog gets {@code replay-share} of the bytes sent. A byte budget running low thins telemetry and,
+ * used up, holds every class it does not keep.
  * Honours the upstream's Receive Maximum, Maximum Packet Size, Maximum QoS and Retain Available, the configured
  * window and rate limit; writes a QoS 2 message's handshake state to the store before the packet that depends on
  * it; removes a message from the store only on PUBACK / PUBCOMP (or once a QoS 0 message is written). Declares the
@@ -46,8 +50,11 @@ public final class Sender {
 
     /** What the sender tells the upstream's metrics; called on the upstream's thread. */
     public interface Events {
-        /** A message went out for the first time; {@code replay} when it was queued before the link came up. */
-        void sent(boolean replay, long bytes);
+        /**
+         * A message went out for the first time; {@code replay} when it was queued before the link came up;
+         * {@code pointUpdates} the point updates it carries (a batch carries many).
+         */
+        void sent(boolean replay, long bytes, int pointUpdates);
 
         void acknowledged();
 
@@ -69,6 +76,10 @@ public final class Sender {
     private final TokenBucket bucket;
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private final long maxAgeMillis;
+    private final Packer packer;
+    private final BatchAssembler batches = new BatchAssembler();
+    private final ReplayLanes lanes;
+    private final ByteBudget budget;
 
     private UpstreamConnection connection;
     private long generation;
@@ -77,14 +88,19 @@ public final class Sender {
     private long maxPacket;
     private int maxQos = 2;
     private boolean retainAvailable = true;
-    private long connectedAtMillis;
+    /** Nothing new goes out (a Sparkplug upstream before its birth, or while its primary host is offline). */
+    private boolean held;
     private int unackedOnWire;
     private ScheduledFuture<?> wakeup;
     private long lastProgressNanos;
     private long unwritableSinceNanos = -1;
 
-    public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events) {
+    /** @param budget the upstream's byte budget, or null for none */
+    public Sender(UpstreamConfig config, MessageStore store, Clock clock, ScheduledExecutorService loop, Events events,
+                  Packer packer, ByteBudget budget) {
         this.name = config.name();
+        this.budget = budget;
+        this.packer = packer;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -99,11 +115,28 @@ public final class Sender {
             weights[i] = classes.get(i).adopted() ? 1 : classes.get(i).priority();
         }
         this.scheduler = new ClassScheduler(weights);
+        this.lanes = new ReplayLanes(store, cursors, config.uplink().replayShare(), budget);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
-        this.outbox = new Outbox(name, store, inflight, loop, clock);
-        for (MessageStore.Handshake h : store.recoveredHandshakes()) {
-            Entry e = new Entry(h.record(), h.record().messageId(), h.mark().packetId(), 2, h.record().message().retain());
-            e.phase = h.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
+        this.outbox = new Outbox(name, store, inflight, loop, clock, packer);
+        recoverHandshakes(store.recoveredHandshakes());
+    }
+
+    /** Resumes the QoS 2 handshakes of the last run; records of one batch share a packet id and go out together again. */
+    private void recoverHandshakes(List<MessageStore.Handshake> handshakes) {
+        java.util.Map<Integer, List<MessageStore.Handshake>> byPacket = new java.util.LinkedHashMap<>();
+        for (MessageStore.Handshake h : handshakes) {
+            byPacket.computeIfAbsent(h.mark().packetId(), k -> new ArrayList<>()).add(h);
+        }
+        for (List<MessageStore.Handshake> group : byPacket.values()) {
+            MessageStore.Handshake first = group.get(0);
+            List<StoredRecord> records = group.stream().map(MessageStore.Handshake::record).toList();
+            QueuedMessage m = first.record().message();
+            boolean packed = m.packing() != null;
+            QueuedMessage wire = packed ? packer.pack(records, true) : m;
+            Entry e = new Entry(records, wire, packed ? null : first.record().messageId(), first.mark().packetId(), 2,
+                    wire.retain());
+            e.phase = first.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
+            e.history = true;
             e.marked = true;
             e.sentBefore = true;
             inflight.put(e);
@@ -121,7 +154,7 @@ public final class Sender {
         maxPacket = c.connAck().maximumPacketSize();
         maxQos = c.connAck().maximumQos();
         retainAvailable = c.connAck().retainAvailable();
-        connectedAtMillis = clock.millis();
+        lanes.liveFrom(clock.millis());
         lastProgressNanos = System.nanoTime();
         unwritableSinceNanos = -1;
         unackedOnWire = 0;
@@ -148,8 +181,21 @@ public final class Sender {
         pump();
     }
 
+    /** Sends nothing until {@link #release}: messages stay queued (a Sparkplug upstream waiting to be born). */
+    public void hold() {
+        held = true;
+    }
+
+    /** Sends again; records received before {@code liveFromMillis} go as history. */
+    public void release(long liveFromMillis) {
+        lanes.liveFrom(liveFromMillis);
+        held = false;
+        pump();
+    }
+
     public void disconnected() {
         connection = null;
+        lanes.close();
         outbox.clear();
         if (wakeup != null) {
             wakeup.cancel(false);
@@ -187,11 +233,11 @@ public final class Sender {
             unackedOnWire--;
         }
         if (reason >= 0x80) {
-            LOG.warn("upstream {}: {} refused the message on {} ({}); it is dropped", name, connection, e.record.message().topic(),
+            LOG.warn("upstream {}: {} refused the message on {} ({}); it is dropped", name, connection, e.message.topic(),
                     ReasonCodes.describe(reason));
-            store.remove(e.record.ref(), Removal.REFUSED);
-        } else {
-            store.remove(e.record.ref(), Removal.ACKED);
+        }
+        for (StoredRecord r : e.records) {
+            store.remove(r.ref(), reason >= 0x80 ? Removal.REFUSED : Removal.ACKED);
         }
         events.acknowledged();
         lastProgressNanos = System.nanoTime();
@@ -239,9 +285,10 @@ public final class Sender {
     /** Sends what the window, the rate limit and the connection allow. */
     public void pump() {
         UpstreamConnection c = connection;
-        if (c == null || !c.isWritable()) {
+        if (c == null || !c.isWritable() || held) {
             return;
         }
+        lanes.newRound();
         List<Entry> entries = new ArrayList<>();
         List<Qos2Mark> marks = new ArrayList<>();
         boolean wasWaiting = unackedOnWire > 0;
@@ -289,30 +336,69 @@ public final class Sender {
     private void takeNew(List<Entry> batch, List<Qos2Mark> marks) {
         long now = clock.millis();
         while (batch.size() < BATCH) {
-            int ci = scheduler.next(i -> cursors[i].peek() != null);
-            if (ci < 0) {
+            if (!emitReady(batch, marks)) {
                 return;
             }
-            StoredRecord r = cursors[ci].peek();
+            // Records received after the link came up are live, the others history (see ReplayLanes).
+            boolean historyTurn = lanes.historyTurn();
+            int ci = -1;
+            boolean history = historyTurn;
+            boolean contested = true;
+            for (int pass = 0; pass < 2 && ci < 0; pass++) {
+                history = (pass == 0) == historyTurn;
+                boolean wantHistory = history;
+                ci = scheduler.next(i -> lanes.head(i, wantHistory) != null);
+                contested = pass == 0 && ci >= 0 && scheduler.hasAny(i -> lanes.head(i, !wantHistory) != null);
+            }
+            if (ci < 0) {
+                // Nothing more to read for now: batches whose delay is over go; the others wait for it.
+                batches.closeDue(now);
+                if (emitReady(batch, marks)) {
+                    long next = batches.nextDeadline();
+                    if (next != Long.MAX_VALUE) {
+                        scheduleWake(TimeUnit.MILLISECONDS.toNanos(Math.max(1, next - now)));
+                    }
+                }
+                if (lanes.scanning()) {
+                    requestPump();
+                }
+                return;
+            }
+            StoreCursor src = lanes.source(ci, history);
+            StoredRecord r = src.peek();
             QueuedMessage m = r.message();
             if (m.expiresAtMillis() <= now) {
-                drop(ci, r, Removal.EXPIRED);
+                drop(src, r, Removal.EXPIRED);
                 continue;
             }
             if (maxAgeMillis > 0 && m.receivedAtMillis() < now - maxAgeMillis) {
-                drop(ci, r, Removal.MAX_AGE);
+                drop(src, r, Removal.MAX_AGE);
+                continue;
+            }
+            if (budget != null && budget.thins(m)) {
+                drop(src, r, Removal.THINNED);
                 continue;
             }
             int qos = Math.min(m.qos(), maxQos);
+            boolean replay = m.receivedAtMillis() < lanes.liveFromMillis();
+            if (m.packing() != null && m.packing().format().batches()) {
+                src.advance();
+                if (store.take(r.ref())) {
+                    taken(m, history, contested);
+                    batches.add(r, qos, replay, batchLimit(m));
+                }
+                continue;
+            }
             if (qos > 0 && unackedOnWire >= window) {
                 return;
             }
             String id = r.messageId();
-            long size = MqttPackets.publishSize(m, id, qos, v5);
+            QueuedMessage wire = m.packing() == null ? m : packer.pack(List.of(r), replay);
+            long size = MqttPackets.publishSize(wire, id, qos, v5);
             if (maxPacket > 0 && size > maxPacket) {
                 LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
                         + "({} bytes); it is dropped", name, size, m.topic(), maxPacket);
-                drop(ci, r, Removal.TOO_LARGE);
+                drop(src, r, Removal.TOO_LARGE);
                 continue;
             }
             long wait = bucket.take(size, System.nanoTime());
@@ -320,38 +406,121 @@ public final class Sender {
                 scheduleWake(wait);
                 return;
             }
-            cursors[ci].advance();
+            src.advance();
             if (!store.take(r.ref())) {
                 continue;
             }
-            Entry e = inflight.add(r, id, qos, m.retain() && retainAvailable);
+            taken(m, history, contested);
+            Entry e = inflight.add(List.of(r), wire, id, qos, m.retain() && retainAvailable);
+            e.history = replay;
             if (qos > 0) {
                 e.connection = generation;
                 unackedOnWire++;
             }
-            events.sent(m.receivedAtMillis() < connectedAtMillis, size);
+            events.sent(replay, size, m.pointUpdates());
             add(e, batch, marks);
         }
+    }
+
+    /** A batch's size bound: its max-bytes, lowered to what the server accepts (with room for topic and header). */
+    private int batchLimit(QueuedMessage m) {
+        int limit = m.packing().maxBytes();
+        if (maxPacket > 0) {
+            limit = (int) Math.max(64, Math.min(limit, maxPacket - 256 - 3L * m.topic().length()));
+        }
+        return limit;
+    }
+
+    /**
+     * Sends ready batches while the window and the rate limit allow; false when one had to wait (then nothing more
+     * is taken from the store this round).
+     */
+    private boolean emitReady(List<Entry> out, List<Qos2Mark> marks) {
+        while (batches.hasReady() && out.size() < BATCH) {
+            BatchAssembler.Batch b = batches.peekReady();
+            int qos = b.key.qos();
+            if (qos > 0 && unackedOnWire >= window) {
+                return false;
+            }
+            QueuedMessage wire = packer.pack(b.records, b.key.history());
+            long size = MqttPackets.publishSize(wire, null, qos, v5);
+            if (maxPacket > 0 && size > maxPacket) {
+                batches.pollReady();
+                if (b.records.size() > 1) {
+                    batches.pushFront(split(b));
+                    continue;
+                }
+                LOG.warn("upstream {}: one reading packed on {} takes {} bytes, more than the server's maximum packet "
+                        + "size ({} bytes); it is dropped", name, wire.topic(), size, maxPacket);
+                store.remove(b.records.get(0).ref(), Removal.TOO_LARGE);
+                continue;
+            }
+            long wait = bucket.take(size, System.nanoTime());
+            if (wait > 0) {
+                scheduleWake(wait);
+                return false;
+            }
+            batches.pollReady();
+            Entry e = inflight.add(b.records, wire, null, qos, false);
+            e.history = b.key.history();
+            if (qos > 0) {
+                e.connection = generation;
+                unackedOnWire++;
+            }
+            events.sent(b.key.history(), size, wire.pointUpdates());
+            add(e, out, marks);
+        }
+        return !batches.hasReady();
+    }
+
+    /** A batch too large for the server, as two halves. */
+    private static List<BatchAssembler.Batch> split(BatchAssembler.Batch b) {
+        int half = b.records.size() / 2;
+        BatchAssembler.Batch first = new BatchAssembler.Batch(b.key, b.deadlineMillis);
+        BatchAssembler.Batch second = new BatchAssembler.Batch(b.key, b.deadlineMillis);
+        first.records.addAll(b.records.subList(0, half));
+        second.records.addAll(b.records.subList(half, b.records.size()));
+        return List.of(first, second);
     }
 
     private static void add(Entry e, List<Entry> batch, List<Qos2Mark> marks) {
         batch.add(e);
         if (e.qos == 2 && !e.marked) {
-            marks.add(new Qos2Mark(e.record.ref(), e.packetId, e.phase == Phase.RELEASED));
+            for (StoredRecord r : e.records) {
+                marks.add(new Qos2Mark(r.ref(), e.packetId, e.phase == Phase.RELEASED));
+            }
         }
     }
 
-    private void drop(int classIndex, StoredRecord r, Removal why) {
-        cursors[classIndex].advance();
+    /** A record taken for sending: counted for the replay share (when both kinds waited) and the budget's thinning. */
+    private void taken(QueuedMessage m, boolean history, boolean contested) {
+        if (contested) {
+            lanes.account(m, history);
+        }
+        if (budget != null) {
+            budget.sending(m);
+        }
+    }
+
+    private void drop(StoreCursor cursor, StoredRecord r, Removal why) {
+        cursor.advance();
         if (store.take(r.ref())) {
             store.remove(r.ref(), why);
         }
     }
 
+    /** Pumps again in {@code nanos} at the latest (a wake-up already due sooner is kept). */
     private void scheduleWake(long nanos) {
-        if (wakeup == null || wakeup.isDone()) {
-            wakeup = loop.schedule(this::pump, nanos, TimeUnit.NANOSECONDS);
+        if (wakeup != null && !wakeup.isDone()) {
+            if (wakeup.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+                return;
+            }
+            wakeup.cancel(false);
         }
+        wakeup = loop.schedule(() -> {
+            wakeup = null;
+            pump();
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ health
@@ -391,7 +560,7 @@ public final class Sender {
 
     /** Receive time of the oldest message not yet delivered, or {@link Long#MAX_VALUE} when nothing waits. */
     public long oldestQueuedAt() {
-        long oldest = inflight.oldestReceivedAt();
+        long oldest = Math.min(inflight.oldestReceivedAt(), batches.oldestReceivedAt());
         try {
             for (StoreCursor cursor : cursors) {
                 StoredRecord head = cursor.peek();
@@ -411,6 +580,7 @@ public final class Sender {
     }
 
     public void close() {
+        lanes.close();
         for (StoreCursor c : cursors) {
             c.close();
         }

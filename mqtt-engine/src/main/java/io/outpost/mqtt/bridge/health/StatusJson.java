@@ -13,8 +13,11 @@ import java.util.Map;
  *  "queued":{"messages":120,"bytes":30120,"storeBytes":65536,"maxBytes":536870912,"oldestSeconds":0.4},
  *  "inflight":12,"window":100,"rates":{"acks":52.1,"replay":0.0,"inflow":50.3,"inflowBytes":12100.5},
  *  "totals":{"sent":9120,"acked":9100,"reconnects":2,"stalls":0},"dropped":{"evicted":0},
- *  "autonomyHours":1234.5,"freeDiskBytes":51234567890,"lastError":""}</pre>
- * {@code autonomyHours} is null while nothing flows in (unbounded).
+ *  "autonomyHours":1234.5,"freeDiskBytes":51234567890,"lastError":"",
+ *  "uplink":{"bytesSent":812345,"bytesReceived":20480,"pointUpdatesSent":120000,"bytesPerPointUpdate":6.9,
+ *   "budget":{"state":"normal","usedBytes":1234567,"limitBytes":52428800,"periodEnd":1763769600000}}}</pre>
+ * {@code autonomyHours} is null while nothing flows in (unbounded); {@code bytesPerPointUpdate} is null until a
+ * point update was sent; {@code budget} is there only when the upstream has one.
  */
 public final class StatusJson {
 
@@ -64,6 +67,24 @@ public final class StatusJson {
             }
             g.writeNumberField("freeDiskBytes", s.freeDiskBytes());
             g.writeStringField("lastError", s.lastError());
+            g.writeObjectFieldStart("uplink");
+            g.writeNumberField("bytesSent", s.bytesSent());
+            g.writeNumberField("bytesReceived", s.bytesReceived());
+            g.writeNumberField("pointUpdatesSent", s.pointUpdatesSent());
+            if (Double.isNaN(s.bytesPerPointUpdate())) {
+                g.writeNullField("bytesPerPointUpdate");
+            } else {
+                g.writeNumberField("bytesPerPointUpdate", Math.round(s.bytesPerPointUpdate() * 100) / 100.0);
+            }
+            if (s.budget() != null) {
+                g.writeObjectFieldStart("budget");
+                g.writeStringField("state", s.budget().state());
+                g.writeNumberField("usedBytes", s.budget().usedBytes());
+                g.writeNumberField("limitBytes", s.budget().limitBytes());
+                g.writeNumberField("periodEnd", s.budget().periodEndMillis());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory", e);

@@ -1,10 +1,12 @@
 package io.outpost.mqtt.bridge.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.LinkState;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,9 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.state{state}  1 for the current state     outpost.bridge.queued.messages / .bytes
  * outpost.bridge.store.bytes   outpost.bridge.queued.oldest.seconds   outpost.bridge.inflight
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
+ * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
+ * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
+ * outpost.uplink.budget.used.bytes / .budget.limit.bytes / .budget.state (0 normal, 1 low, 2 exhausted)  gauges
  * </pre>
  */
 public final class UpstreamMetrics {
@@ -38,6 +43,8 @@ public final class UpstreamMetrics {
     private final Counter acked;
     private final Counter reconnects;
     private final Counter stalls;
+    private final Counter pointUpdates;
+    private final LinkBytes bytes;
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
     private final RateMeter ackRate = new RateMeter(10);
@@ -46,8 +53,9 @@ public final class UpstreamMetrics {
     private final RateMeter inflowBytes = new RateMeter(300);
     private volatile UpstreamStatus status;
 
-    public UpstreamMetrics(String upstream, MeterRegistry registry) {
+    public UpstreamMetrics(String upstream, MeterRegistry registry, LinkBytes bytes) {
         this.upstream = upstream;
+        this.bytes = bytes;
         this.registry = registry;
         this.tags = Tags.of("upstream", upstream);
         this.accepted = counter("outpost.bridge.messages.accepted", "messages stored for this upstream", Tags.empty());
@@ -56,6 +64,16 @@ public final class UpstreamMetrics {
         this.acked = counter("outpost.bridge.messages.acked", "messages the upstream acknowledged", Tags.empty());
         this.reconnects = counter("outpost.bridge.reconnects", "connections lost", Tags.empty());
         this.stalls = counter("outpost.bridge.stalls", "links declared stalled", Tags.empty());
+        this.pointUpdates = counter("outpost.uplink.point.updates", "point updates in the messages sent", Tags.empty());
+        meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::sent).baseUnit("bytes")
+                .description("bytes written to the upstream's sockets (MQTT and TLS)").tags(tags.and("direction", "sent"))
+                .register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::received).baseUnit("bytes")
+                .description("bytes read from the upstream's sockets").tags(tags.and("direction", "received"))
+                .register(registry));
+        meters.add(Gauge.builder("outpost.uplink.bytes.per.point.update", this, UpstreamMetrics::bytesPerPointUpdate)
+                .description("link bytes (sent and received) per point update sent").tags(tags)
+                .strongReference(true).register(registry));
         for (LinkState s : LinkState.values()) {
             gauge("outpost.bridge.state", Tags.of("state", s.text()), st -> st.state().equals(s.text()) ? 1 : 0);
         }
@@ -67,6 +85,17 @@ public final class UpstreamMetrics {
         gauge("outpost.bridge.ack.rate", Tags.empty(), UpstreamStatus::ackRate);
         gauge("outpost.bridge.replay.rate", Tags.empty(), UpstreamStatus::replayRate);
         gauge("outpost.bridge.autonomy.hours", Tags.empty(), UpstreamStatus::autonomyHours);
+    }
+
+    /** Registers the byte budget's gauges (an upstream with a budget). */
+    public void budget(ByteBudget budget) {
+        meters.add(Gauge.builder("outpost.uplink.budget.used.bytes", budget, ByteBudget::used).baseUnit("bytes")
+                .description("bytes moved this budget period (sent and received)").tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.uplink.budget.limit.bytes", budget, ByteBudget::limit).baseUnit("bytes")
+                .description("the byte budget per period").tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.uplink.budget.state", budget, b -> b.state().level())
+                .description("0 normal, 1 low (telemetry thinned), 2 exhausted (only kept classes sent)").tags(tags)
+                .register(registry));
     }
 
     private Counter counter(String name, String description, Tags extra) {
@@ -86,8 +115,9 @@ public final class UpstreamMetrics {
         inflowBytes.mark(bytes);
     }
 
-    public void sent(boolean replay) {
+    public void sent(boolean replay, int updates) {
         (replay ? sentReplay : sentLive).increment();
+        pointUpdates.increment(updates);
         if (replay) {
             replayRate.mark(1);
         }
@@ -121,6 +151,23 @@ public final class UpstreamMetrics {
 
     public long sentTotal() {
         return (long) (sentLive.count() + sentReplay.count());
+    }
+
+    public long pointUpdatesTotal() {
+        return (long) pointUpdates.count();
+    }
+
+    public long bytesSent() {
+        return bytes.sent();
+    }
+
+    public long bytesReceived() {
+        return bytes.received();
+    }
+
+    /** Link bytes per point update sent so far; NaN before the first. */
+    public double bytesPerPointUpdate() {
+        return UpstreamStatus.bytesPerPointUpdate(bytes.sent(), bytes.received(), pointUpdatesTotal());
     }
 
     public long ackedTotal() {

@@ -21,15 +21,39 @@ import java.util.Map;
  * @param autonomyHours       hours until the store (or the disk) is full at the current inflow, or
  *                            {@link Double#POSITIVE_INFINITY} when nothing flows in
  * @param freeDiskBytes       usable space on the store's file system
+ * @param bytesSent           bytes the upstream's connections wrote to their sockets since the gateway started
+ *                            (MQTT and TLS: headers, topics, payloads, acknowledgements, pings)
+ * @param bytesReceived       bytes they read from their sockets
+ * @param pointUpdatesSent    point updates in the messages sent (a batch carries many)
+ * @param bytesPerPointUpdate {@code (bytesSent + bytesReceived) / pointUpdatesSent}: what a reading costs on the
+ *                            link; {@link Double#NaN} before the first point update went out
+ * @param budget              the byte budget's state, or null when the upstream has none
  */
 public record UpstreamStatus(String upstream, String state, String server, long connectedSinceMillis,
                              long queuedMessages, long queuedBytes, long storeBytes, long maxBytes,
                              double oldestQueuedSeconds, int inflight, int window, double ackRate,
                              double replayRate, double inflowRate, double inflowBytesRate, long sent, long acked,
                              long reconnects, long stalls, Map<String, Long> dropped, double autonomyHours,
-                             long freeDiskBytes, String lastError) {
+                             long freeDiskBytes, String lastError, long bytesSent, long bytesReceived,
+                             long pointUpdatesSent, double bytesPerPointUpdate, Budget budget) {
+
+    /**
+     * Where the byte budget stands.
+     *
+     * @param state          {@code normal}, {@code low} (telemetry thinned) or {@code exhausted} (only kept classes)
+     * @param usedBytes      bytes moved this period (both directions, at the socket)
+     * @param limitBytes     the budget per period
+     * @param periodEndMillis when the period ends and the count starts again
+     */
+    public record Budget(String state, long usedBytes, long limitBytes, long periodEndMillis) {
+    }
 
     public UpstreamStatus {
         dropped = Map.copyOf(dropped);
+    }
+
+    /** What a point update costs on the link, in bytes (see {@link #bytesPerPointUpdate}). */
+    public static double bytesPerPointUpdate(long sent, long received, long pointUpdates) {
+        return pointUpdates == 0 ? Double.NaN : (double) (sent + received) / pointUpdates;
     }
 }

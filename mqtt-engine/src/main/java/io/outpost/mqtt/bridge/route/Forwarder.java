@@ -4,6 +4,7 @@ import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.bridge.config.ForwardRule;
+import io.outpost.mqtt.bridge.config.SparkplugConfig;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.health.LogThrottle;
 import io.outpost.mqtt.bridge.health.UpstreamMetrics;
@@ -56,11 +57,17 @@ public final class Forwarder implements DurableForwarder {
         List<QueuedMessage> out = null;
         int classIndex = -1;
         long receivedAt = m.receivedAtMillis() > 0 ? m.receivedAtMillis() : clock.millis();
+        String device = m.reading() == null ? TopicRewrite.NO_DEVICE : m.reading().sample().point().device();
+        SparkplugConfig sparkplug = config.uplink().sparkplug();
         for (ForwardRule rule : config.forward()) {
             if (!rule.to().filter().matches(m.topic())) {
                 continue;
             }
-            String remote = rule.to().apply(m.topic());
+            if (sparkplug != null && m.reading() == null) {
+                // Sparkplug carries metrics only; device status becomes DBIRTH/DDEATH from the point catalogue.
+                continue;
+            }
+            String remote = sparkplug != null ? sparkplug.deviceTopic("DDATA", device) : rule.to().apply(m.topic(), device);
             if (remote == null) {
                 warn("invalid-topic", "upstream {}: rule {} turns {} into no valid topic; the message is not forwarded",
                         rule.to(), m.topic());
@@ -71,9 +78,12 @@ public final class Forwarder implements DurableForwarder {
                 classIndex = config.store().classOf(m.topic());
                 out = new ArrayList<>(1);
             }
-            out.add(new QueuedMessage(classIndex, remote, m.payload(), rule.qos(), rule.retain().apply(m.retain()),
+            boolean batched = rule.packing() != null && rule.packing().format().batches();
+            int qos = sparkplug != null ? sparkplug.dataQos() : rule.qos();
+            out.add(new QueuedMessage(classIndex, remote, m.payload(), qos, !batched && rule.retain().apply(m.retain()),
                     m.userProperties(), m.messageExpirySeconds(), m.contentType(), m.responseTopic(),
-                    m.correlationData(), m.payloadFormatUtf8(), receivedAt));
+                    m.correlationData(), m.payloadFormatUtf8(), receivedAt, m.pointUpdates(), m.reading(),
+                    rule.packing(), m.topic()));
         }
         if (out == null) {
             return DONE;

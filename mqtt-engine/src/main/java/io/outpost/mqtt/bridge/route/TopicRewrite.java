@@ -11,12 +11,17 @@ import java.util.Set;
 /**
  * Maps a topic matched by a rule's filter to the topic on the other side: a template with {@code {topic}} (the whole
  * matched topic), {@code {#}} (the levels the filter's trailing {@code #} matched), {@code {1}}..{@code {n}} (the
- * n-th wildcard's match) and the gateway's {@code {gateway}} and {@code {site}}. Immutable and thread-safe.
+ * n-th wildcard's match) and the gateway's {@code {gateway}} and {@code {site}}; forward rules may also use
+ * {@code {device}}, the device of the reading the message carries ({@link #NO_DEVICE} for other messages).
+ * Immutable and thread-safe.
  *
  * <p>Examples with filter {@code north-field/#}: {@code sites/{topic}} adds a prefix, {@code plant-7/{#}} replaces
  * the first level.
  */
 public final class TopicRewrite {
+
+    /** What {@code {device}} becomes for a message that carries no reading (status messages, local clients'). */
+    public static final String NO_DEVICE = "_gateway";
 
     private final TopicFilter filter;
     private final TopicTemplate template;
@@ -30,7 +35,8 @@ public final class TopicRewrite {
         this.template = template;
         this.filterLevels = filter.text().split("/", -1);
         this.constants = Map.copyOf(constants);
-        this.captures = template.placeholders().stream().anyMatch(p -> !p.equals("topic") && !constants.containsKey(p));
+        this.captures = template.placeholders().stream()
+                .anyMatch(p -> !p.equals("topic") && !p.equals("device") && !constants.containsKey(p));
     }
 
     /**
@@ -39,6 +45,12 @@ public final class TopicRewrite {
      * @throws IllegalArgumentException naming a bad placeholder and the allowed ones
      */
     public static TopicRewrite parse(String template, TopicFilter filter, String gatewayId, String site) {
+        return parse(template, filter, gatewayId, site, false);
+    }
+
+    /** As {@link #parse(String, TopicFilter, String, String)}; {@code withDevice} allows {@code {device}}. */
+    public static TopicRewrite parse(String template, TopicFilter filter, String gatewayId, String site,
+                                     boolean withDevice) {
         Set<String> allowed = new LinkedHashSet<>();
         allowed.add("topic");
         String[] levels = filter.text().split("/", -1);
@@ -53,6 +65,9 @@ public final class TopicRewrite {
         }
         allowed.add("gateway");
         allowed.add("site");
+        if (withDevice) {
+            allowed.add("device");
+        }
         return new TopicRewrite(filter, TopicTemplate.parse(template, allowed), Map.of("gateway", gatewayId, "site", site));
     }
 
@@ -64,13 +79,24 @@ public final class TopicRewrite {
         return template.text();
     }
 
+    /** True when the template names {@code {device}}. */
+    public boolean usesDevice() {
+        return template.placeholders().contains("device");
+    }
+
     /** The rewritten topic, or null when {@code topic} does not match the filter or rewrites to an invalid name. */
     public String apply(String topic) {
+        return apply(topic, NO_DEVICE);
+    }
+
+    /** As {@link #apply(String)}, with the device {@code {device}} stands for. */
+    public String apply(String topic, String device) {
         if (!filter.matches(topic)) {
             return null;
         }
         Map<String, String> values = new HashMap<>(constants);
         values.put("topic", topic);
+        values.put("device", device);
         if (!captures) {
             String out = template.expand(values);
             return TopicFilter.isValidTopicName(out) ? out : null;

@@ -1,6 +1,10 @@
 package io.outpost.mqtt.bridge.store;
 
+import io.outpost.core.message.PointReading;
 import io.outpost.core.message.UserProperty;
+import io.outpost.mqtt.bridge.batch.BatchFormat;
+import io.outpost.mqtt.bridge.batch.Compression;
+import io.outpost.mqtt.bridge.batch.Packing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,15 +21,23 @@ import java.util.zip.CRC32C;
  * body:   u8 version | u64 epoch | u64 seq | u64 receivedAtMillis | u8 flags
  *         [u32 expirySeconds] | str topic | [str contentType] | [str responseTopic] | [bin16 correlationData]
  *         | u16 n, n x (str name, str value) | u32 payload length, payload
+ *         version 2 goes on: | u16 point updates | u8 ext
+ *         [u8 format, u8 compression, u32 max delay ms, u32 max bytes, u32 dictionary id] | [str local topic]
+ *         | [u32 length, reading (see ReadingCodec)]
  * flags:  bits 0-1 qos, 2 retain, 3 payload is UTF-8, 4 expiry, 5 content type, 6 response topic, 7 correlation
+ * ext:    bit 0 packing, 1 local topic (when it differs from the remote one), 2 reading
  * str:    u16 length + UTF-8
  * </pre>
+ * Records of version 1 (written before version 2 existed) are still read: they carry none of the version 2 parts.
  */
 public final class RecordCodec {
 
     public static final int HEADER_BYTES = 10;
     static final short MAGIC = (short) 0xB5F1;
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final int EXT_PACKING = 1;
+    private static final int EXT_LOCAL_TOPIC = 2;
+    private static final int EXT_READING = 4;
     /** The largest body: an MQTT packet is at most 256 MB. */
     static final int MAX_BODY = 268_435_455 + 1024;
 
@@ -37,10 +49,14 @@ public final class RecordCodec {
         byte[] topic = utf8(m.topic());
         byte[] contentType = m.contentType() == null ? null : utf8(m.contentType());
         byte[] responseTopic = m.responseTopic() == null ? null : utf8(m.responseTopic());
+        byte[] localTopic = m.localTopic().equals(m.topic()) ? null : utf8(m.localTopic());
+        byte[] reading = m.reading() == null ? null : ReadingCodec.encode(m.reading());
         List<byte[]> props = new ArrayList<>(m.userProperties().size() * 2);
         int size = 1 + 8 + 8 + 8 + 1 + (m.messageExpirySeconds() != null ? 4 : 0) + 2 + topic.length
                 + (contentType != null ? 2 + contentType.length : 0) + (responseTopic != null ? 2 + responseTopic.length : 0)
-                + (m.correlationData() != null ? 2 + m.correlationData().length : 0) + 2 + 4 + m.payload().length;
+                + (m.correlationData() != null ? 2 + m.correlationData().length : 0) + 2 + 4 + m.payload().length
+                + 2 + 1 + (m.packing() != null ? 14 : 0) + (localTopic != null ? 2 + localTopic.length : 0)
+                + (reading != null ? 4 + reading.length : 0);
         for (UserProperty p : m.userProperties()) {
             byte[] name = utf8(p.name());
             byte[] value = utf8(p.value());
@@ -72,6 +88,21 @@ public final class RecordCodec {
             putShortBytes(b, part);
         }
         b.putInt(m.payload().length).put(m.payload());
+        b.putShort((short) Math.min(m.pointUpdates(), 0xFFFF));
+        int ext = (m.packing() != null ? EXT_PACKING : 0) | (localTopic != null ? EXT_LOCAL_TOPIC : 0)
+                | (reading != null ? EXT_READING : 0);
+        b.put((byte) ext);
+        if (m.packing() != null) {
+            Packing p = m.packing();
+            b.put((byte) p.format().code()).put((byte) p.compression().code())
+                    .putInt((int) Math.min(p.maxDelayMillis(), Integer.MAX_VALUE)).putInt(p.maxBytes()).putInt(p.dictionaryId());
+        }
+        if (localTopic != null) {
+            putShortBytes(b, localTopic);
+        }
+        if (reading != null) {
+            b.putInt(reading.length).put(reading);
+        }
         byte[] out = b.array();
         ByteBuffer.wrap(out).putInt(6, crc(out, 2, 4 + size));
         return out;
@@ -126,7 +157,7 @@ public final class RecordCodec {
         ByteBuffer b = buf.duplicate();
         b.position(buf.position() + HEADER_BYTES);
         byte version = b.get();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IllegalStateException("record format version " + version + " is not known to this gateway");
         }
         long epoch = b.getLong();
@@ -145,9 +176,42 @@ public final class RecordCodec {
         }
         byte[] payload = new byte[b.getInt()];
         b.get(payload);
+        int pointUpdates = 0;
+        Packing packing = null;
+        String localTopic = topic;
+        PointReading reading = null;
+        if (version >= 2) {
+            pointUpdates = b.getShort() & 0xFFFF;
+            int ext = b.get() & 0xFF;
+            if ((ext & EXT_PACKING) != 0) {
+                packing = readPacking(b);
+            }
+            if ((ext & EXT_LOCAL_TOPIC) != 0) {
+                localTopic = getString(b);
+            }
+            if ((ext & EXT_READING) != 0) {
+                int length = b.getInt();
+                ByteBuffer r = b.slice(b.position(), length);
+                reading = ReadingCodec.decode(r);
+                b.position(b.position() + length);
+            }
+        }
         QueuedMessage m = new QueuedMessage(ref.classIndex(), topic, payload, flags & 3, (flags & 4) != 0, props, expiry,
-                contentType, responseTopic, correlation, (flags & 8) != 0, receivedAt);
+                contentType, responseTopic, correlation, (flags & 8) != 0, receivedAt, pointUpdates, reading, packing,
+                localTopic);
         return new StoredRecord(ref, epoch, seq, m);
+    }
+
+    private static Packing readPacking(ByteBuffer b) {
+        int format = b.get() & 0xFF;
+        int compression = b.get() & 0xFF;
+        long delay = b.getInt() & 0xFFFF_FFFFL;
+        int maxBytes = b.getInt();
+        int dictionary = b.getInt();
+        return new Packing(BatchFormat.ofCode(format).orElseThrow(() -> new IllegalStateException(
+                "packing format " + format + " is not known to this gateway")),
+                Compression.ofCode(compression).orElseThrow(() -> new IllegalStateException(
+                        "compression " + compression + " is not known to this gateway")), delay, maxBytes, dictionary);
     }
 
     private static int crc(byte[] bytes, int from, int length) {

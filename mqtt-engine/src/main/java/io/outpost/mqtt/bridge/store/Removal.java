@@ -10,6 +10,8 @@ public enum Removal {
     EXPIRED("expired"),
     /** It was queued longer than the store's max-age. */
     MAX_AGE("max-age"),
+    /** The byte budget ran low and a reading of its topic went out less than min-interval before. */
+    THINNED("thinned"),
     /** It is larger than the upstream's Maximum Packet Size. */
     TOO_LARGE("too-large"),
     /** The upstream refused it with a negative reason code (MQTT 5). */

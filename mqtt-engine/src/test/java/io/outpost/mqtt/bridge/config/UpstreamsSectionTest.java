@@ -172,6 +172,41 @@ class UpstreamsSectionTest {
     }
 
     @Test
+    void the_example_satellite_upstream_has_its_budget_and_replay_share_as_written() throws Exception {
+        UpstreamConfig sat = upstreams(BridgeConfigs.load(CONFIGS.resolve("upstreams.yaml"))).upstream("satellite")
+                .orElseThrow();
+        assertThat(sat.uplink().replayShare()).isEqualTo(30);
+        BudgetConfig budget = sat.uplink().budget();
+        assertThat(budget.per()).isEqualTo(BudgetConfig.Period.MONTH);
+        assertThat(budget.bytes()).isEqualTo(300L << 20);
+        assertThat(budget.startDay()).isEqualTo(5);
+        assertThat(budget.lowAtPercent()).isEqualTo(80);
+        assertThat(budget.minInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(budget.keep()).containsExactly("alarms");
+        assertThat(sat.uplink().dictionaries()).hasSize(1);
+    }
+
+    @Test
+    void budget_and_replay_share_mistakes_are_reported_with_their_keys() {
+        List<ConfigProblem> problems = problems("""
+                upstreams:
+                  - name: cloud
+                    servers: ["mqtt://127.0.0.1:1883"]
+                    replay-share: 130%
+                    budget: {per: day, start-day: 3, low-at: half, keep: [alarm]}
+                    forward:
+                      - {from: "north-field/#"}
+                """);
+        assertThat(problems).extracting(ConfigProblem::path).contains("upstreams[0].replay-share",
+                "upstreams[0].budget.bytes", "upstreams[0].budget.start-day", "upstreams[0].budget.low-at",
+                "upstreams[0].budget.keep");
+        assertThat(problems).filteredOn(p -> p.path().equals("upstreams[0].budget.keep")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("'alarm'", "default"));
+        assertThat(problems).filteredOn(p -> p.path().equals("upstreams[0].replay-share")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("1% to 100%", "130%"));
+    }
+
+    @Test
     void two_upstreams_with_one_name_are_refused() {
         assertThat(problems("""
                 upstreams:

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CloudClient implements AutoCloseable {
 
     /** A message as the cloud saw it. */
-    public record Received(String topic, String payload, int qos, boolean retain, Map<String, String> userProperties) {
+    public record Received(String topic, String payload, int qos, boolean retain, Map<String, String> userProperties,
+                           byte[] raw) {
 
         /** The bridge's stable id, or null. */
         public String messageId() {
@@ -63,8 +64,9 @@ public final class CloudClient implements AutoCloseable {
     private void record(Mqtt5Publish p) {
         Map<String, String> props = new LinkedHashMap<>();
         p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
-        Received r = new Received(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
-                p.getQos().getCode(), p.isRetain(), props);
+        byte[] raw = p.getPayloadAsBytes();
+        Received r = new Received(p.getTopic().toString(), new String(raw, StandardCharsets.UTF_8),
+                p.getQos().getCode(), p.isRetain(), props, raw);
         received.add(r);
         payloads.add(r.payload());
         count.incrementAndGet();

@@ -1,0 +1,247 @@
+package io.outpost.mqtt.bridge.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.outpost.core.message.PointReading;
+import io.outpost.core.point.DataType;
+import io.outpost.core.point.Sample;
+import io.outpost.core.point.Value;
+import io.outpost.mqtt.bridge.store.QueuedMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes a batch of queued messages as {@code json-batch} or {@code cbor-batch}; both have one structure (see
+ * {@code docs/uplink-formats.md}):
+ * <pre>
+ * {"v":1, "t":base ms, ["h":true,]
+ *  "d":{device:{point:[[dt, value], [dt, value, quality, reason], ...]}},
+ *  ["m":[{"t":local topic, "dt":ms, "p":payload text | "b":payload base64 (JSON) / bytes (CBOR)}]]}
+ * </pre>
+ * {@code t} is the earliest timestamp in the batch and {@code dt} each reading's source time relative to it, in
+ * milliseconds; quality and reason appear only when the quality is not good. Readings of one point keep their order.
+ * Stateless and thread-safe.
+ */
+public final class BatchEncoder {
+
+    /** Version of the batch structure; a consumer rejects versions it does not know. */
+    public static final int VERSION = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private BatchEncoder() {
+    }
+
+    /** What goes into one batch, grouped: readings by device and point, the other messages in order. */
+    private record Grouped(long base, Map<String, Map<String, List<Sample>>> devices, Map<String, DataType> types,
+                           List<QueuedMessage> messages) {
+    }
+
+    public static byte[] encode(BatchFormat format, List<QueuedMessage> batch, boolean history) {
+        Grouped g = group(batch);
+        return switch (format) {
+            case JSON_BATCH -> json(g, history);
+            case CBOR_BATCH -> cbor(g, history);
+            default -> throw new IllegalArgumentException(format + " is not a batch format of this encoder");
+        };
+    }
+
+    /** A rough size of a message's part of a batch before compression, to bound batches while they fill. */
+    public static int estimate(QueuedMessage m) {
+        PointReading r = m.reading();
+        if (r == null) {
+            return m.localTopic().length() + m.payload().length + 16;
+        }
+        Value v = r.sample().value();
+        int value = v == null ? 1 : v instanceof Value.Text t ? t.value().length() + 3 : v instanceof Value.Array a ? a.items().size() * 9 + 2 : 9;
+        return r.sample().point().point().length() + value + 10 + (r.sample().quality().isGood() ? 0 : 20);
+    }
+
+    private static Grouped group(List<QueuedMessage> batch) {
+        long base = Long.MAX_VALUE;
+        Map<String, Map<String, List<Sample>>> devices = new LinkedHashMap<>();
+        Map<String, DataType> types = new LinkedHashMap<>();
+        List<QueuedMessage> messages = new ArrayList<>();
+        for (QueuedMessage m : batch) {
+            PointReading r = m.reading();
+            if (r == null) {
+                messages.add(m);
+                base = Math.min(base, m.receivedAtMillis());
+                continue;
+            }
+            Sample s = r.sample();
+            base = Math.min(base, s.sourceTime().toEpochMilli());
+            devices.computeIfAbsent(s.point().device(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(s.point().point(), k -> new ArrayList<>()).add(s);
+            if (r.type() != null) {
+                types.put(s.point().toString(), r.type());
+            }
+        }
+        return new Grouped(base == Long.MAX_VALUE ? 0 : base, devices, types, messages);
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    private static byte[] json(Grouped g, boolean history) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator j = JSON.createGenerator(out)) {
+            j.writeStartObject();
+            j.writeNumberField("v", VERSION);
+            j.writeNumberField("t", g.base);
+            if (history) {
+                j.writeBooleanField("h", true);
+            }
+            j.writeObjectFieldStart("d");
+            for (Map.Entry<String, Map<String, List<Sample>>> device : g.devices.entrySet()) {
+                j.writeObjectFieldStart(device.getKey());
+                for (Map.Entry<String, List<Sample>> point : device.getValue().entrySet()) {
+                    j.writeArrayFieldStart(point.getKey());
+                    for (Sample s : point.getValue()) {
+                        j.writeStartArray();
+                        j.writeNumber(s.sourceTime().toEpochMilli() - g.base);
+                        if (s.value() == null) {
+                            j.writeNull();
+                        } else {
+                            jsonValue(j, s.value());
+                        }
+                        if (!s.quality().isGood()) {
+                            j.writeString(s.quality().status().wireName());
+                            j.writeString(s.quality().reason());
+                        }
+                        j.writeEndArray();
+                    }
+                    j.writeEndArray();
+                }
+                j.writeEndObject();
+            }
+            j.writeEndObject();
+            if (!g.messages.isEmpty()) {
+                j.writeArrayFieldStart("m");
+                for (QueuedMessage m : g.messages) {
+                    j.writeStartObject();
+                    j.writeStringField("t", m.localTopic());
+                    j.writeNumberField("dt", m.receivedAtMillis() - g.base);
+                    String text = utf8(m.payload());
+                    if (text != null) {
+                        j.writeStringField("p", text);
+                    } else {
+                        j.writeStringField("b", Base64.getEncoder().encodeToString(m.payload()));
+                    }
+                    j.writeEndObject();
+                }
+                j.writeEndArray();
+            }
+            j.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void jsonValue(JsonGenerator j, Value v) throws IOException {
+        if (v instanceof Value.Bool b) {
+            j.writeBoolean(b.value());
+        } else if (v instanceof Value.Int i) {
+            j.writeNumber(i.value());
+        } else if (v instanceof Value.UInt64 u) {
+            j.writeNumber(new BigInteger(Long.toUnsignedString(u.bits())));
+        } else if (v instanceof Value.Real r) {
+            if (Double.isFinite(r.value())) {
+                j.writeNumber(r.value());
+            } else {
+                j.writeString(Double.toString(r.value()));
+            }
+        } else if (v instanceof Value.Text t) {
+            j.writeString(t.value());
+        } else if (v instanceof Value.Array a) {
+            j.writeStartArray();
+            for (Value item : a.items()) {
+                jsonValue(j, item);
+            }
+            j.writeEndArray();
+        }
+    }
+
+    /** The payload as text when it is valid UTF-8 (JSON payloads are), else null. */
+    private static String utf8(byte[] payload) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ CBOR
+
+    private static byte[] cbor(Grouped g, boolean history) {
+        CborWriter c = new CborWriter(1024);
+        c.map(3 + (history ? 1 : 0) + (g.messages.isEmpty() ? 0 : 1));
+        c.text("v").integer(VERSION);
+        c.text("t").integer(g.base);
+        if (history) {
+            c.text("h").bool(true);
+        }
+        c.text("d").map(g.devices.size());
+        for (Map.Entry<String, Map<String, List<Sample>>> device : g.devices.entrySet()) {
+            c.text(device.getKey()).map(device.getValue().size());
+            for (Map.Entry<String, List<Sample>> point : device.getValue().entrySet()) {
+                DataType type = g.types.get(device.getKey() + "/" + point.getKey());
+                c.text(point.getKey()).array(point.getValue().size());
+                for (Sample s : point.getValue()) {
+                    boolean good = s.quality().isGood();
+                    c.array(good ? 2 : 4).integer(s.sourceTime().toEpochMilli() - g.base);
+                    if (s.value() == null) {
+                        c.nil();
+                    } else {
+                        cborValue(c, s.value(), type);
+                    }
+                    if (!good) {
+                        c.text(s.quality().status().wireName()).text(s.quality().reason());
+                    }
+                }
+            }
+        }
+        if (!g.messages.isEmpty()) {
+            c.text("m").array(g.messages.size());
+            for (QueuedMessage m : g.messages) {
+                c.map(3).text("t").text(m.localTopic()).text("dt").integer(m.receivedAtMillis() - g.base)
+                        .text("b").bytes(m.payload());
+            }
+        }
+        return c.toByteArray();
+    }
+
+    private static void cborValue(CborWriter c, Value v, DataType type) {
+        if (v instanceof Value.Bool b) {
+            c.bool(b.value());
+        } else if (v instanceof Value.Int i) {
+            c.integer(i.value());
+        } else if (v instanceof Value.UInt64 u) {
+            c.unsigned(u.bits());
+        } else if (v instanceof Value.Real r) {
+            if (type == DataType.FLOAT32) {
+                c.float32((float) r.value());
+            } else {
+                c.float64(r.value());
+            }
+        } else if (v instanceof Value.Text t) {
+            c.text(t.value());
+        } else if (v instanceof Value.Array a) {
+            c.array(a.items().size());
+            for (Value item : a.items()) {
+                cborValue(c, item, type);
+            }
+        }
+    }
+}

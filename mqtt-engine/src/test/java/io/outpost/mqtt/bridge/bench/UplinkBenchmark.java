@@ -1,0 +1,349 @@
+package io.outpost.mqtt.bridge.bench;
+
+import com.github.luben.zstd.ZstdDictTrainer;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.micrometer.core.instrument.search.Search;
+import io.outpost.core.point.DataType;
+import io.outpost.core.point.Value;
+import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.mqtt.bridge.batch.BatchEncoder;
+import io.outpost.mqtt.bridge.batch.BatchFormat;
+import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.bridge.testing.Readings;
+import io.outpost.mqtt.bridge.testing.TestCatalog;
+import io.outpost.testing.Mosquitto;
+import io.outpost.testing.link.LinkEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bytes on the wire per point update for one workload in every uplink format: 1,000 float32 points (10 devices of
+ * 100) following a random walk, all changing every second, forwarded to a real mosquitto. Bytes are counted at the
+ * bridge's sockets (both directions) and, independently, by a TCP relay in front of mosquitto (bytes towards the
+ * cloud). The peer is mosquitto's own bridge forwarding one JSON message per point, the naive baseline, through the
+ * same relay in the same run. Latency is what a reading waited: arrival at the cloud subscriber minus its source
+ * time (the moment it was published at the edge).
+ *
+ * <p>Run with {@code mqtt-engine/bench/uplink-bench.sh}. Arguments: a scratch directory; system properties
+ * {@code bench.rounds} (measured seconds, default 30) and {@code bench.warmup} (default 3).
+ */
+public final class UplinkBenchmark {
+
+    private static final int DEVICES = 10;
+    private static final int POINTS = 100;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 30);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
+    private static final String[] KINDS = {"temperature", "pressure", "flow", "level", "current", "voltage", "speed", "vibration"};
+
+    private final Path dir;
+    private int run;
+    private byte[] dictionary;
+
+    private UplinkBenchmark(Path dir) {
+        this.dir = dir;
+    }
+
+    /** One row of the table. */
+    private record Result(String format, long updates, long socketBytes, long relayBytes, long messages,
+                          List<Long> latencies) {
+        String row(double baseline) {
+            double perUpdate = socketBytes < 0 ? relayBytes / (double) updates : socketBytes / (double) updates;
+            Collections.sort(latencies);
+            return String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %.1f | %.1f | %.1f %% | %d / %d / %d |", format, updates, messages,
+                    socketBytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", socketBytes / (double) updates),
+                    relayBytes / (double) updates, perUpdate, 100 * perUpdate / baseline,
+                    pct(latencies, 0.5), pct(latencies, 0.99), latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
+        }
+
+        double perUpdate() {
+            return socketBytes < 0 ? relayBytes / (double) updates : socketBytes / (double) updates;
+        }
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath().resolve("uplink"));
+        UplinkBenchmark b = new UplinkBenchmark(dir);
+        Path dict = b.trainDictionary();
+        List<Result> results = new ArrayList<>();
+        results.add(b.mosquittoBridge());
+        results.add(b.ours("json per point, MQTT 3.1.1 (naive, ours)", "mqtt-version: 3.1.1", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
+        results.add(b.ours("json per point, MQTT 5, topic aliases", "", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
+        String batch = "{from: \"north-field/#\", to: \"s/{site}/{device}\", qos: 1, format: %s, compression: %s%s, batch: {by: device, max-delay: 1s, max-bytes: 64KB}}";
+        results.add(b.ours("json-batch", "", batch.formatted("json-batch", "none", "")));
+        results.add(b.ours("cbor-batch", "", batch.formatted("cbor-batch", "none", "")));
+        results.add(b.ours("json-batch + deflate", "", batch.formatted("json-batch", "deflate", "")));
+        results.add(b.ours("json-batch + zstd", "", batch.formatted("json-batch", "zstd", "")));
+        results.add(b.ours("cbor-batch + zstd", "", batch.formatted("cbor-batch", "zstd", "")));
+        results.add(b.ours("cbor-batch + zstd + dictionary", "", batch.formatted("cbor-batch", "zstd", ", dictionary: \"" + dict + "\"")));
+        results.add(b.ours("Sparkplug B (DDATA QoS 0, as specified)", "mode: sparkplug\n    sparkplug: {group-id: plant}", "{from: \"north-field/#\"}"));
+        results.add(b.ours("Sparkplug B (DDATA QoS 1)", "mode: sparkplug\n    sparkplug: {group-id: plant, data-qos: 1}", "{from: \"north-field/#\"}"));
+        double baseline = results.get(0).perUpdate();
+        System.out.printf(Locale.ROOT, "%n%d points (%d devices x %d), float32 random walk, every point changes every second; "
+                + "%d s measured after %d s warm-up; baseline = mosquitto bridge, one JSON message per point (%.1f bytes per update)%n%n",
+                DEVICES * POINTS, DEVICES, POINTS, ROUNDS, WARMUP, baseline);
+        System.out.println("| format | point updates | messages | bytes/update at the bridge's sockets (both directions) "
+                + "| bytes/update towards the cloud (relay) | bytes/update | of baseline | latency p50 / p99 / max (ms) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            System.out.println(r.row(baseline));
+        }
+    }
+
+    // ------------------------------------------------------------------ workload
+
+    /** The 1,000 points: per point a base value and a step size; values walk and keep float32 precision. */
+    private static final class Workload {
+        final double[] value = new double[DEVICES * POINTS];
+        final double[] step = new double[DEVICES * POINTS];
+        final SplittableRandom random;
+
+        Workload(long seed) {
+            random = new SplittableRandom(seed);
+            for (int i = 0; i < value.length; i++) {
+                value[i] = 10 + random.nextDouble() * 490;
+                step[i] = value[i] * 0.002;
+            }
+        }
+
+        /** One second of the process: every point moves a little (Gaussian step), as the core would publish it. */
+        List<EngineMessage> round(long ts) {
+            List<EngineMessage> out = new ArrayList<>(value.length);
+            for (int i = 0; i < value.length; i++) {
+                value[i] += step[i] * gaussian();
+                double engineering = Double.parseDouble(Float.toString((float) value[i]));
+                out.add(Readings.reading("north-field", device(i), point(i), Value.of(engineering), DataType.FLOAT32, ts));
+            }
+            return out;
+        }
+
+        private double gaussian() {
+            double u = 1 - random.nextDouble();
+            double v = random.nextDouble();
+            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        }
+    }
+
+    private static String device(int i) {
+        return String.format("rtu-%02d", i / POINTS + 1);
+    }
+
+    private static String point(int i) {
+        int p = i % POINTS;
+        return KINDS[p % KINDS.length] + "-" + (p / KINDS.length + 1);
+    }
+
+    // ------------------------------------------------------------------ runs
+
+    private Result ours(String name, String upstreamExtra, String rule) throws Exception {
+        Path runDir = dir.resolve("run-" + (++run));
+        try (Mosquitto cloud = Mosquitto.start(runDir.resolve("cloud"));
+             LinkEmulator relay = LinkEmulator.start("127.0.0.1", cloud.port());
+             Cloud sub = Cloud.connect(cloud.port(), dictionary);
+             BridgeHarness h = new BridgeHarness(runDir.resolve("data"))) {
+            h.start("""
+                    upstreams:
+                      - name: cloud
+                        servers: ["mqtt://127.0.0.1:%d"]
+                        %s
+                        forward:
+                          - %s
+                    """.formatted(relay.port(), upstreamExtra, rule));
+            TestCatalog catalog = new TestCatalog();
+            for (int d = 0; d < DEVICES; d++) {
+                String[] points = new String[POINTS];
+                for (int p = 0; p < POINTS; p++) {
+                    points[p] = point(d * POINTS + p) + ":float32";
+                }
+                catalog.device("north-field", device(d * POINTS), points);
+            }
+            h.bridge().attach(catalog);
+            h.awaitConnected();
+            Workload w = new Workload(7);
+            Publisher publish = ms -> CompletableFuture.allOf(ms.stream().map(m -> h.local.publish(m).toCompletableFuture())
+                    .toArray(CompletableFuture[]::new)).join();
+            Counters counters = () -> new long[] {
+                    (long) (counter(h, "outpost.uplink.bytes", "sent") + counter(h, "outpost.uplink.bytes", "received")),
+                    (long) h.meters.get("outpost.uplink.point.updates").counter().count(), relay.bytesToServer()};
+            Result r = measure(name, w, publish, counters, sub, () -> h.status().queuedMessages() == 0);
+            System.out.println(r.row(r.perUpdate()));
+            return r;
+        }
+    }
+
+    private static double counter(BridgeHarness h, String name, String direction) {
+        return Search.in(h.meters).name(name).tag("direction", direction).functionCounter().count();
+    }
+
+    /** The peer: mosquitto as the edge broker with its bridge, one JSON message per point (QoS 1, MQTT 3.1.1). */
+    private Result mosquittoBridge() throws Exception {
+        Path runDir = dir.resolve("run-" + (++run));
+        try (Mosquitto cloud = Mosquitto.start(runDir.resolve("cloud"));
+             LinkEmulator relay = LinkEmulator.start("127.0.0.1", cloud.port());
+             Mosquitto edge = Mosquitto.start(runDir.resolve("edge"), "connection cloud",
+                     "address 127.0.0.1:" + relay.port(), "topic north-field/# out 1 \"\" sites/", "cleansession false",
+                     "bridge_protocol_version mqttv311", "max_queued_messages 0");
+             Cloud sub = Cloud.connect(cloud.port(), dictionary)) {
+            Mqtt3AsyncClient local = MqttClient.builder().useMqttVersion3().identifier("bench-publisher")
+                    .serverHost("127.0.0.1").serverPort(edge.port()).buildAsync();
+            local.connect().orTimeout(10, TimeUnit.SECONDS).join();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (relay.openConnections() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Workload w = new Workload(7);
+            Publisher publish = ms -> CompletableFuture.allOf(ms.stream().map(m -> local.publishWith().topic(m.topic())
+                    .qos(MqttQos.AT_LEAST_ONCE).payload(m.payload()).send()).toArray(CompletableFuture[]::new)).join();
+            AtomicLong published = new AtomicLong();
+            Publisher counting = ms -> {
+                publish.send(ms);
+                published.addAndGet(ms.size());
+            };
+            Counters counters = () -> new long[] {-1, published.get(), relay.bytesToServer()};
+            Result r = measure("json per point, mosquitto 2.0 bridge (peer, baseline)", w, counting, counters, sub, () -> true);
+            local.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            System.out.println(r.row(r.perUpdate()));
+            return r;
+        }
+    }
+
+    private interface Publisher {
+        void send(List<EngineMessage> messages);
+    }
+
+    /** Socket bytes (or -1), point updates sent, bytes the relay passed towards the cloud. */
+    private interface Counters {
+        long[] read();
+    }
+
+    private interface Drained {
+        boolean check();
+    }
+
+    private static Result measure(String name, Workload w, Publisher publish, Counters counters, Cloud sub, Drained drained)
+            throws Exception {
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < WARMUP; i++) {
+            publish.send(w.round(System.currentTimeMillis()));
+            sleepUntil(start + (i + 1) * 1000L);
+        }
+        awaitReadings(sub, (long) WARMUP * DEVICES * POINTS, drained);
+        sub.reset();
+        long[] before = counters.read();
+        long t0 = System.currentTimeMillis();
+        for (int i = 0; i < ROUNDS; i++) {
+            publish.send(w.round(System.currentTimeMillis()));
+            sleepUntil(t0 + (i + 1) * 1000L);
+        }
+        awaitReadings(sub, (long) ROUNDS * DEVICES * POINTS, drained);
+        long[] after = counters.read();
+        long updates = after[1] - before[1];
+        return new Result(name, updates, before[0] < 0 ? -1 : after[0] - before[0], after[2] - before[2], sub.messages(),
+                new ArrayList<>(sub.latencies));
+    }
+
+    private static void awaitReadings(Cloud sub, long n, Drained drained) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((sub.readings() < n || !drained.check()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // Acknowledgements of the last messages are on their way: let them in before the counters are read.
+        Thread.sleep(300);
+    }
+
+    private static void sleepUntil(long millis) throws InterruptedException {
+        long left = millis - System.currentTimeMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
+    }
+
+    /** A dictionary trained on cbor-batches of the same kind of plant (another random walk). */
+    private Path trainDictionary() throws Exception {
+        Workload w = new Workload(99);
+        ZstdDictTrainer trainer = new ZstdDictTrainer(4 << 20, 16 * 1024);
+        for (int round = 0; round < 60; round++) {
+            List<EngineMessage> ms = w.round(1_763_700_000_000L + round * 1000L);
+            for (int d = 0; d < DEVICES; d++) {
+                List<QueuedMessage> batch = new ArrayList<>();
+                for (EngineMessage m : ms.subList(d * POINTS, (d + 1) * POINTS)) {
+                    batch.add(new QueuedMessage(0, "t", m.payload(), 1, false, List.of(), null, null, null, null, false,
+                            0, 1, m.reading(), null, m.topic()));
+                }
+                trainer.addSample(BatchEncoder.encode(BatchFormat.CBOR_BATCH, batch, false));
+            }
+        }
+        Path file = dir.resolve("plant.zdict");
+        dictionary = trainer.trainSamples();
+        Files.write(file, dictionary);
+        return file;
+    }
+
+    /** The cloud subscriber: counts messages and readings, and how long each reading took to arrive. */
+    private static final class Cloud implements AutoCloseable {
+        private final Mqtt5AsyncClient client;
+        final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        private final AtomicLong messages = new AtomicLong();
+        private final AtomicLong readings = new AtomicLong();
+
+        private Cloud(Mqtt5AsyncClient client) {
+            this.client = client;
+        }
+
+        static Cloud connect(int port, byte[] dictionary) {
+            Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier("bench-cloud")
+                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
+            c.connectWith().cleanStart(true).send().orTimeout(10, TimeUnit.SECONDS).join();
+            Cloud cloud = new Cloud(c);
+            c.subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).callback(p -> {
+                long now = System.currentTimeMillis();
+                cloud.messages.incrementAndGet();
+                try {
+                    for (long ts : BenchDecoder.timestamps(p.getTopic().toString(), p.getPayloadAsBytes(), dictionary)) {
+                        cloud.latencies.add(now - ts);
+                        cloud.readings.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot decode a message on " + p.getTopic(), e);
+                }
+            }).send().orTimeout(10, TimeUnit.SECONDS).join();
+            return cloud;
+        }
+
+        long readings() {
+            return readings.get();
+        }
+
+        long messages() {
+            return messages.get();
+        }
+
+        void reset() {
+            latencies.clear();
+            messages.set(0);
+            readings.set(0);
+        }
+
+        @Override
+        public void close() {
+            client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+}
