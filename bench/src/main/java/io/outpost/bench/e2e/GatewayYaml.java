@@ -68,16 +68,21 @@ public final class GatewayYaml {
         return this;
     }
 
-    /** The OPC UA simulator's changing nodes, subscribed (sampled and published every {@code interval}). */
+    /**
+     * The OPC UA simulator's changing nodes, subscribed: the server sends the changes every {@code interval} (the
+     * equivalent of a poll) and samples the nodes every 20 ms, as a PLC that reports by exception does, so that a
+     * change waits for the next publication only, not for a sample and then a publication.
+     */
     public GatewayYaml opcua(String id, int port, int nodes, String interval) {
         devices.append("  - id: ").append(id).append("\n    protocol: opcua\n    poll-interval: ").append(interval)
                 .append("\n    connection: {endpoint: \"opc.tcp://127.0.0.1:").append(port)
                 .append("/outpost\", security-policy: none, security-mode: none, trust-server: auto-accept}\n")
+                .append("    subscription: {publishing-interval: ").append(interval).append("}\n")
                 .append("    points:\n");
         for (int i = 0; i < nodes; i++) {
             devices.append("      - {id: n").append(String.format("%03d", i))
                     .append(", node: \"nsu=urn:outpost:simulator;s=Bench/").append(String.format("%05d", i))
-                    .append("\"}\n");
+                    .append("\", sampling-interval: 20ms}\n");
         }
         return this;
     }
