@@ -8,7 +8,8 @@
 #
 #   bench/soak.sh --minutes 30                 the long run
 #   bench/soak.sh --minutes 3 --seed 42        replay a schedule
-#   options: --devices 20 --points 50 --qos2-devices 4 --publish-rate 200 --java-opts "-Xmx256m"
+#   options: --devices 20 --points 50 --qos2-devices 4 --publish-rate 200 --java-opts "..." (default: the
+#   JVM options of systemd/outpost.service, whose other Environment= variables always apply)
 #
 # The short variant runs in `mvn verify` as ChaosSoakIT (bench module, 3 minutes). Needs Java 17, Maven and
 # mosquitto (installed with apt-get when missing and run as root). Work files (gateway log, config, mosquitto's

@@ -59,7 +59,11 @@ public final class E2eBenchmark {
         int duration = a.integer("duration", 60);
         String benchCp = a.text("bench-cp", System.getProperty("java.class.path"));
         String gatewayCp = a.text("gateway-cp", benchCp);
-        List<String> javaOpts = Arrays.asList(a.text("java-opts", "-Xmx256m").trim().split("\\s+"));
+        ServiceUnit unit = ServiceUnit.fromSourceTree(Path.of(""));
+        String options = a.text("java-opts", "");
+        unit = options.isBlank() ? unit : unit.withJavaOptions(options);
+        List<String> javaOpts = unit.javaOptions();
+        Map<String, String> gatewayEnv = unit.environment();
         Path work = Files.createDirectories(Path.of(a.text("work", "bench/target/e2e")).toAbsolutePath());
         Path out = Path.of(a.text("out", work.resolve("results.txt").toString()));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -88,10 +92,10 @@ public final class E2eBenchmark {
                 Files.writeString(config, config(scale, ready, data, cloud.port(), http));
                 Path log = work.resolve("gateway-" + scale.name() + ".log");
                 Files.deleteIfExists(log);
-                GatewayProcess gateway = new GatewayProcess(gatewayCp, javaOpts, config, log);
+                GatewayProcess gateway = new GatewayProcess(gatewayCp, javaOpts, gatewayEnv, config, log);
                 gateway.start();
                 try {
-                    run(scale, gateway, sims, cloud, meter, http, javaOpts, load, out, warmup, duration);
+                    run(scale, gateway, sims, cloud, meter, http, javaOpts, gatewayEnv, load, out, warmup, duration);
                 } finally {
                     gateway.stop();
                 }
@@ -100,7 +104,8 @@ public final class E2eBenchmark {
     }
 
     private static void run(Scale scale, GatewayProcess gateway, ExternalProcess sims, Mosquitto cloud,
-                            ExternalProcess meter, int http, List<String> javaOpts, String loadAtStart, Path out,
+                            ExternalProcess meter, int http, List<String> javaOpts, Map<String, String> env,
+                            String loadAtStart, Path out,
                             int warmup, int duration) throws Exception {
         long first = Long.parseLong(meter.awaitLine(l -> l.startsWith("FIRST "), Duration.ofMinutes(5)).substring(6));
         long startup = first - gateway.startedAtMillis();
@@ -157,7 +162,7 @@ public final class E2eBenchmark {
                         + "e2e_p50_ms=%s e2e_p99_ms=%s e2e_max_ms=%s gw_p50_ms=%s gw_p99_ms=%s modbus_p99_ms=%s opcua_p99_ms=%s "
                         + "bacnet_p99_ms=%s points_seen=%s not_good=%s skipped_polls=%.0f poll_errors=%.0f dropped=%.0f "
                         + "mosquitto_cpu_cores=%.3f simulators_cpu_cores=%.3f meter_cpu_cores=%.3f window_s=%s "
-                        + "java_opts=\"%s\" load_start=\"%s\" load_end=\"%s\" date=%s gateway_threads=%s",
+                        + "java_opts=\"%s\" gateway_env=\"%s\" load_start=\"%s\" load_end=\"%s\" date=%s gateway_threads=%s",
                 scale.name(), scale.total(), rate, gwCores, 100 * gwCores / Runtime.getRuntime().availableProcessors(),
                 rate > 0 ? gwCores * 1e6 / rate : 0, rssSum / 1024.0 / Math.max(1, rssSamples), rssMax / 1024.0,
                 peakRss / 1024.0, heapBefore[1] / 1024.0, heapLive[1] / 1024.0, heapLive[0] / 1024.0, startup, allPoints,
@@ -167,7 +172,7 @@ public final class E2eBenchmark {
                 metrics.getOrDefault("outpost_poll_errors_total", 0.0),
                 metrics.getOrDefault("outpost_messages_dropped_total", 0.0)
                         + metrics.getOrDefault("outpost_bridge_messages_dropped_total", 0.0),
-                mosquittoCores, simCores, meterCores, r.get("seconds"), String.join(" ", javaOpts), loadAtStart, loadAtEnd,
+                mosquittoCores, simCores, meterCores, r.get("seconds"), String.join(" ", javaOpts), env, loadAtStart, loadAtEnd,
                 Instant.now(), byThread);
         System.out.println(line);
         Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);

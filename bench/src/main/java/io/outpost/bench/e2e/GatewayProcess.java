@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,7 @@ public final class GatewayProcess {
             """;
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private Process process;
     private long startedAtMillis;
@@ -37,10 +39,13 @@ public final class GatewayProcess {
     /**
      * @param classPath the gateway application's class path
      * @param jvmOptions what {@code OUTPOST_JAVA_OPTS} would hold (the systemd unit sets {@code -Xmx256m})
+     * @param environment variables added to this process's environment (the unit's {@code MALLOC_ARENA_MAX})
      * @param config    the configuration file
      * @param log       where stdout and stderr are appended; a logback configuration is written beside it
      */
-    public GatewayProcess(String classPath, List<String> jvmOptions, Path config, Path log) {
+    public GatewayProcess(String classPath, List<String> jvmOptions, Map<String, String> environment, Path config,
+                          Path log) {
+        this.environment = Map.copyOf(environment);
         this.log = log;
         Path logback = log.resolveSibling("gateway-logback.xml");
         try {
@@ -67,8 +72,10 @@ public final class GatewayProcess {
         }
         try {
             startedAtMillis = System.currentTimeMillis();
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            b.environment().putAll(environment);
+            process = b.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the gateway: " + String.join(" ", command), e);
         }

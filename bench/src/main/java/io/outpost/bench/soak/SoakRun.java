@@ -5,6 +5,7 @@ import io.outpost.bench.e2e.FieldSimulators;
 import io.outpost.bench.e2e.GatewayProcess;
 import io.outpost.bench.e2e.GatewayYaml;
 import io.outpost.bench.e2e.OpsClient;
+import io.outpost.bench.e2e.ServiceUnit;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
@@ -35,14 +36,16 @@ import java.util.Random;
  * {@link Ledger}.
  *
  * <pre>java -cp ... io.outpost.bench.soak.SoakRun --minutes 30 [--seed N] [--devices 20] [--points 50]
- *     [--qos2-devices 4] [--publish-rate 200] [--work DIR] [--gateway-cp CP]</pre>
+ *     [--qos2-devices 4] [--publish-rate 200] [--work DIR] [--gateway-cp CP] [--java-opts "..."]</pre>
+ * The gateway gets the JVM options and environment of {@code systemd/outpost.service} unless {@code --java-opts}
+ * replaces the options.
  * Exits 0 when the soak is clean, 1 otherwise.
  */
 public final class SoakRun {
 
     /** What to run. */
     public record Options(double minutes, long seed, int devices, int qos2Devices, int points, int publishRate,
-                          String gatewayClassPath, List<String> javaOptions, Path work) {
+                          String gatewayClassPath, ServiceUnit unit, Path work) {
     }
 
     private final Options o;
@@ -82,7 +85,7 @@ public final class SoakRun {
         link = LinkEmulator.start("127.0.0.1", cloudPort);
         Path config = o.work().resolve("gateway.yaml");
         Files.writeString(config, config(mqttPort, httpPort));
-        gateway = new GatewayProcess(o.gatewayClassPath(), o.javaOptions(), config, o.work().resolve("gateway.log"));
+        gateway = new GatewayProcess(o.gatewayClassPath(), o.unit().javaOptions(), o.unit().environment(), config, o.work().resolve("gateway.log"));
         long lastAccepted = -1;
         long lastDelivered = 0;
         try (CloudRecorder consumer = new CloudRecorder(cloudPort, ledger).start();
@@ -276,11 +279,13 @@ public final class SoakRun {
         Path work = Path.of(a.text("work", "bench/target/soak-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(work);
+        ServiceUnit unit = ServiceUnit.fromSourceTree(Path.of(""));
+        String options = a.text("java-opts", "");
         Options o = new Options(Double.parseDouble(a.text("minutes", "30")),
                 Long.parseLong(a.text("seed", Long.toString(System.nanoTime()))), a.integer("devices", 20),
                 a.integer("qos2-devices", 4), a.integer("points", 50), a.integer("publish-rate", 200),
                 a.text("gateway-cp", System.getProperty("java.class.path")),
-                List.of(a.text("java-opts", "-Xmx256m").trim().split("\\s+")), work);
+                options.isBlank() ? unit : unit.withJavaOptions(options), work);
         SoakReport report = run(o);
         System.out.print(report.text());
         System.exit(report.clean() ? 0 : 1);

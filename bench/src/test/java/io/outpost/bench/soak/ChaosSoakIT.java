@@ -3,10 +3,10 @@ package io.outpost.bench.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.outpost.bench.e2e.ServiceUnit;
 import io.outpost.testing.Mosquitto;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class ChaosSoakIT {
         double minutes = Double.parseDouble(System.getProperty("soak.minutes", "3"));
         long seed = Long.getLong("soak.seed", System.nanoTime());
         SoakRun.Options options = new SoakRun.Options(minutes, seed, 20, 4, 50, 200,
-                System.getProperty("java.class.path"), List.of("-Xmx256m"), dir);
+                System.getProperty("java.class.path"), ServiceUnit.fromSourceTree(Path.of("")), dir);
 
         SoakReport report = SoakRun.run(options);
 
