@@ -24,22 +24,8 @@ WARMUP=${WARMUP:-20}
 # Empty: the JVM options of systemd/outpost.service (its other Environment= variables are always applied).
 OUTPOST_JAVA_OPTS=${OUTPOST_JAVA_OPTS:-}
 
-if ! command -v /usr/sbin/mosquitto >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "installing mosquitto..." >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
-  else
-    echo "mosquitto is needed: sudo apt-get install mosquitto" >&2; exit 1
-  fi
-fi
+. bench/prepare.sh
 
-echo "building the gateway and the bench module..." >&2
-mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-    -Dmdep.includeScope=runtime >&2
-GATEWAY_CP="gateway-app/target/classes:$(cat gateway-app/target/classpath.txt)"
-BENCH_CP="bench/target/classes:$(cat bench/target/classpath.txt)"
-
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for scale in "${SCALES[@]}"; do
   for _ in $(seq 1 "$REPEAT"); do
     java -Xmx512m -cp "$BENCH_CP" io.outpost.bench.e2e.E2eBenchmark --scale "$scale" --warmup "$WARMUP" \

@@ -17,20 +17,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v /usr/sbin/mosquitto >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "installing mosquitto..." >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
-  else
-    echo "mosquitto is needed: sudo apt-get install mosquitto" >&2; exit 1
-  fi
-fi
+. bench/prepare.sh
 
-echo "building the gateway and the bench module..." >&2
-mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-    -Dmdep.includeScope=runtime >&2
-GATEWAY_CP="$PWD/gateway-app/target/classes:$(cat gateway-app/target/classpath.txt)"
-BENCH_CP="bench/target/classes:$(cat bench/target/classpath.txt)"
-
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)" >&2
 exec java -Xmx1g -cp "$BENCH_CP" io.outpost.bench.soak.SoakRun --gateway-cp "$GATEWAY_CP" "$@"
