@@ -30,19 +30,27 @@ import java.util.regex.Pattern;
  */
 public final class E2eBenchmark {
 
-    /** Devices and points of a scale: Modbus devices of 100 points plus 100 OPC UA nodes and 100 BACnet objects. */
+    /**
+     * Devices and points of a scale: Modbus devices of 100 points plus 100 OPC UA nodes and 100 BACnet objects
+     * (1k: 8 devices, 10k: 98, 100k: 998).
+     */
     record Scale(String name, int modbusDevices, int points, int opcuaNodes, int bacnetObjects) {
         int total() {
             return modbusDevices * points + opcuaNodes + bacnetObjects;
         }
 
+        /** {@code 1k}, {@code 10k}, {@code 100k} or any other whole number of thousands (a ceiling search). */
         static Scale named(String name) {
-            return switch (name) {
-                case "1k" -> new Scale(name, 8, 100, 100, 100);
-                case "10k" -> new Scale(name, 98, 100, 100, 100);
-                case "100k" -> new Scale(name, 998, 100, 100, 100);
-                default -> throw new IllegalArgumentException("scale must be 1k, 10k or 100k, found " + name);
-            };
+            int thousands;
+            try {
+                thousands = name.endsWith("k") ? Integer.parseInt(name.substring(0, name.length() - 1)) : 0;
+            } catch (NumberFormatException e) {
+                thousands = 0;
+            }
+            if (thousands < 1) {
+                throw new IllegalArgumentException("the scale is thousands of points: 1k, 10k, 100k, ...; found " + name);
+            }
+            return new Scale(name, (thousands * 1000 - 200) / 100, 100, 100, 100);
         }
     }
 
