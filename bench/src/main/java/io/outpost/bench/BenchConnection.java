@@ -28,26 +28,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One MQTT 3.1.1 connection of the load generator on raw netty: answers the broker's QoS 1/2 flows (PUBACK,
- * PUBREC/PUBREL/PUBCOMP) and hands received payloads to a consumer on its event loop. Lean on purpose, so that
- * the generator is not what limits the measurement.
+ * One MQTT 3.1.1 connection of the load generator and of the end-to-end benchmark's meter, on raw netty: answers
+ * the broker's QoS 1/2 flows (PUBACK, PUBREC/PUBREL/PUBCOMP) and hands received messages to a consumer on its
+ * event loop (the message is released after the consumer returns). Lean on purpose, so that the client is not
+ * what limits the measurement.
  */
-final class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> {
+public final class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> {
 
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
-    private final Consumer<ByteBuf> onMessage;
+    private final Consumer<MqttPublishMessage> onMessage;
     private final CompletableFuture<BenchConnection> connected = new CompletableFuture<>();
     private volatile CompletableFuture<Void> subscribed;
     private Channel channel;
     private int nextId = 1;
 
-    private BenchConnection(Consumer<ByteBuf> onMessage) {
+    private BenchConnection(Consumer<MqttPublishMessage> onMessage) {
         this.onMessage = onMessage;
     }
 
-    static CompletableFuture<BenchConnection> open(EventLoopGroup group, String host, int port, String clientId,
-                                                   Consumer<ByteBuf> onMessage) {
+    public static CompletableFuture<BenchConnection> open(EventLoopGroup group, String host, int port, String clientId,
+                                                          Consumer<MqttPublishMessage> onMessage) {
         BenchConnection c = new BenchConnection(onMessage);
         ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -70,7 +71,7 @@ final class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> {
         return c.connected;
     }
 
-    CompletableFuture<Void> subscribe(String filter, int qos) {
+    public CompletableFuture<Void> subscribe(String filter, int qos) {
         subscribed = new CompletableFuture<>();
         channel.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.valueOf(qos), filter).build());
         return subscribed;
@@ -95,7 +96,7 @@ final class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> {
         return channel;
     }
 
-    void close() {
+    public void close() {
         if (channel != null) {
             channel.writeAndFlush(MqttMessageBuilders.disconnect().build());
             channel.close();
@@ -122,7 +123,7 @@ final class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> {
                 } else if (qos == 2) {
                     ctx.write(reply(MqttMessageType.PUBREC, p.variableHeader().packetId()), ctx.voidPromise());
                 }
-                onMessage.accept(p.content());
+                onMessage.accept(p);
             }
             case PUBREC -> ctx.write(reply(MqttMessageType.PUBREL, id(msg)), ctx.voidPromise());
             case PUBREL -> ctx.write(reply(MqttMessageType.PUBCOMP, id(msg)), ctx.voidPromise());

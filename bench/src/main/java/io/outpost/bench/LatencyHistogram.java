@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * End-to-end latencies in microseconds: 1 us buckets up to 100 ms, 100 us buckets up to 10 s, one overflow bucket.
  * Thread-safe (the load generator records from several event loops).
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
 
     private static final int FINE = 100_000;
     private static final int COARSE = 100_000;
     private final AtomicLongArray counts = new AtomicLongArray(FINE + COARSE + 1);
 
-    void record(long micros) {
+    public void record(long micros) {
         int bucket;
         if (micros < FINE) {
             bucket = (int) Math.max(0, micros);
@@ -24,7 +24,7 @@ final class LatencyHistogram {
         counts.incrementAndGet(bucket);
     }
 
-    long count() {
+    public long count() {
         long n = 0;
         for (int i = 0; i < counts.length(); i++) {
             n += counts.get(i);
@@ -33,7 +33,7 @@ final class LatencyHistogram {
     }
 
     /** The latency in microseconds below which {@code fraction} of the recorded values lie. */
-    long percentile(double fraction) {
+    public long percentile(double fraction) {
         long total = count();
         if (total == 0) {
             return 0;
@@ -49,7 +49,7 @@ final class LatencyHistogram {
         return Long.MAX_VALUE;
     }
 
-    void reset() {
+    public void reset() {
         for (int i = 0; i < counts.length(); i++) {
             counts.set(i, 0);
         }

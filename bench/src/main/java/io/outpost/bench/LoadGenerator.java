@@ -134,12 +134,12 @@ public final class LoadGenerator {
         List<BenchConnection> subscribers = new ArrayList<>();
         for (int i = 0; i < subs; i++) {
             BenchConnection s = BenchConnection.open(group, host, port, "bench-" + run + "-s" + i,
-                    buf -> received(buf, publishers)).get(30, TimeUnit.SECONDS);
+                    p -> received(p.content(), publishers)).get(30, TimeUnit.SECONDS);
             s.subscribe(fanIn ? "bench/" + run + "/#" : "bench/" + run + "/fanout", qos).get(30, TimeUnit.SECONDS);
             subscribers.add(s);
         }
         for (Publisher p : publishers) {
-            p.connection = BenchConnection.open(group, host, port, "bench-" + run + "-p" + p.index, buf -> { })
+            p.connection = BenchConnection.open(group, host, port, "bench-" + run + "-p" + p.index, m -> { })
                     .get(30, TimeUnit.SECONDS);
         }
         for (Publisher p : publishers) {

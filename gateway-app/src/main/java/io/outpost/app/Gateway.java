@@ -69,13 +69,16 @@ final class Gateway implements AutoCloseable {
         BrokerConfig brokerConfig = config.section(BrokerSection.KEY, BrokerConfig.class)
                 .orElseGet(() -> BrokerConfig.defaults(config.gateway().dataDir()));
         MqttEngine engine = new MqttEngine(brokerConfig, meters, Clock.systemUTC());
-        engine.start();
+        engine.restore();
         CoreServices services = CoreServices.production(meters);
         Bridge bridge = null;
         Gateway gateway = null;
         try {
             bridge = newBridge(config, engine, meters);
             bridge.start();
+            // Clients connect only now: a QoS 1/2 message acknowledged before the bridge's forwarders were
+            // registered would never reach an upstream.
+            engine.listen();
             GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
             bridge.attach(PointCatalog.of(runtime));

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  * into, and the route from command topics back to the core. The bridge registers its forwarders and reverse-rule
  * subscriptions through {@link #localBroker()}.
  *
- * <p>Life cycle: construct, {@link #start()} (blocking; binds listeners), then {@link #routeCommands} once the
+ * <p>Life cycle: construct, {@link #start()} (blocking; binds listeners) or {@link #restore()}, registering the
+ * forwarders, then {@link #listen()}, then {@link #routeCommands} once the
  * core runs, {@link #close()} last (after the core stopped publishing). {@link #publish} may be called from any
  * thread and never blocks.
  */
@@ -44,6 +45,19 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     /** Loads the broker's saved state and binds its listeners; throws naming the listener that cannot bind. */
     public void start() throws IOException {
         broker.start();
+    }
+
+    /**
+     * The first half of {@link #start()}: loads the broker's saved state; in-process publishing and forwarders work,
+     * network clients cannot connect yet. Register the forwarders, then {@link #listen()}. Blocking.
+     */
+    public void restore() throws IOException {
+        broker.restore();
+    }
+
+    /** The second half of {@link #start()}: binds the listeners; throws naming the listener that cannot bind. */
+    public void listen() throws IOException {
+        broker.listen();
     }
 
     /** The in-process broker (same routing, retained messages and forwarders as network clients). */

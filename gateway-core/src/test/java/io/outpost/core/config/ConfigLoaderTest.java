@@ -124,6 +124,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_site_of_100k_points_in_one_file_is_read() throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                gateway: {id: big, site: plant}
+                devices:
+                """);
+        for (int d = 0; d < 1000; d++) {
+            yaml.append("  - id: plc").append(d).append("\n    protocol: test\n    poll-interval: 1s\n    points:\n");
+            for (int p = 0; p < 100; p++) {
+                yaml.append("      - {id: register").append(p).append(", address: ").append(40001 + p)
+                        .append(", type: float32}\n");
+            }
+        }
+        assertThat(yaml.length()).as("larger than the YAML library's default limit").isGreaterThan(3 << 20);
+
+        GatewayConfig config = parse(yaml.toString());
+
+        assertThat(config.devices()).hasSize(1000);
+        assertThat(config.devices().get(999).points()).hasSize(100);
+    }
+
+    @Test
     void valid_config_is_read_with_defaults_and_overrides() throws Exception {
         GatewayConfig config = parse(VALID);
 

@@ -110,20 +110,50 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     }
 
     /**
-     * Loads saved state and binds every listener. Blocking; call once from the starting thread. On failure
-     * everything started so far is stopped again and the exception names what failed (a port in use, a missing
-     * certificate or password file).
+     * Loads saved state and binds every listener ({@link #restore()} then {@link #listen()}). Blocking; call once
+     * from the starting thread. On failure everything started so far is stopped again and the exception names what
+     * failed (a port in use, a missing certificate or password file).
      */
     public void start() throws IOException {
+        restore();
+        listen();
+    }
+
+    /**
+     * Loads saved state (sessions, retained messages) and starts the timers, without accepting connections yet:
+     * in-process publishers and forwarders work from here on. The gateway registers the bridge's forwarders between
+     * this and {@link #listen()}, so that no client's QoS 1/2 message is acknowledged before a forwarder could take
+     * it. Blocking; call once. On failure the broker is closed and the exception says why.
+     */
+    public void restore() throws IOException {
         try {
-            doStart();
+            doRestore();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void doStart() throws IOException {
+    /**
+     * Binds every listener: clients can connect from now on. Blocking; call once, after {@link #restore()}. On
+     * failure the broker is closed and the exception names the listener that could not bind.
+     */
+    public void listen() throws IOException {
+        try {
+            for (ListenerConfig l : config.listeners()) {
+                ListenerServer server = ListenerServer.bind(l, group, protocol, connections);
+                listeners.add(server);
+                LOG.info("MQTT listener {} ({}) on {}:{}{}{}", l.name(), l.type().name().toLowerCase(java.util.Locale.ROOT),
+                        l.bind(), server.port(), l.type().webSocket() ? l.path() : "",
+                        l.allowAnonymous() ? ", anonymous clients allowed" : "");
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void doRestore() throws IOException {
         authenticator.load();
         if (store != null) {
             BrokerSnapshot saved = store.load();
@@ -136,13 +166,6 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
                 LOG.info("broker state restored from {}: {} session(s), {} retained message(s)", store.file(),
                         saved.sessions().size(), saved.retained().size());
             }
-        }
-        for (ListenerConfig l : config.listeners()) {
-            ListenerServer server = ListenerServer.bind(l, group, protocol, connections);
-            listeners.add(server);
-            LOG.info("MQTT listener {} ({}) on {}:{}{}{}", l.name(), l.type().name().toLowerCase(java.util.Locale.ROOT),
-                    l.bind(), server.port(), l.type().webSocket() ? l.path() : "",
-                    l.allowAnonymous() ? ", anonymous clients allowed" : "");
         }
         EventLoop timerLoop = group.next();
         if (store != null) {

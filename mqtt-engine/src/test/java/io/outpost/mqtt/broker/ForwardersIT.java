@@ -3,6 +3,7 @@ package io.outpost.mqtt.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -14,8 +15,10 @@ import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
+import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -146,6 +149,30 @@ class ForwardersIT {
             broker.broker.publish(message("gw/status", 1));
             var p = (io.netty.handler.codec.mqtt.MqttPublishMessage) sub.expect(MqttMessageType.PUBLISH);
             assertThat(p.variableHeader().topicName()).isEqualTo("gw/status");
+        }
+    }
+
+    @Test
+    void clients_can_connect_only_after_listen_so_a_forwarder_registered_after_restore_sees_every_message()
+            throws Exception {
+        int port = FreePorts.tcp();
+        Broker b = new Broker(TestBroker.parse(dir.resolve("split"),
+                "listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: " + port + "}]"),
+                new SimpleMeterRegistry(), Clock.systemUTC(), 1);
+        try {
+            b.restore();
+            assertThatThrownBy(() -> RawClient.open(port)).as("a connection before listen()").isInstanceOf(Exception.class);
+            b.addForwarder(holding);
+            b.listen();
+            try (RawClient pub = RawClient.connected(port, MqttVersion.MQTT_5, "plc", true, null)) {
+                pub.publish("site/a", 1, 1, new byte[] {1}, null);
+                Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> stages.size() == 1);
+                stages.get(0).complete(null);
+                assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(1);
+            }
+            assertThat(seen).extracting(EngineMessage::topic).containsExactly("site/a");
+        } finally {
+            b.close();
         }
     }
 

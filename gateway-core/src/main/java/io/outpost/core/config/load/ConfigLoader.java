@@ -131,8 +131,15 @@ public final class ConfigLoader {
         return new GatewayConfig(file, identity, publish, devices, sectionRecords);
     }
 
+    /**
+     * The largest configuration file read, in characters. The YAML library's default (3 MB) refuses a site of about
+     * 30,000 points written one per line; 64 MB holds several hundred thousand.
+     */
+    static final int MAX_CHARACTERS = 64 << 20;
+
     private static Node compose(String yaml, String label) throws ConfigException {
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true)
+                .setCodePointLimit(MAX_CHARACTERS).build();
         try {
             return new Compose(settings).composeString(yaml).orElse(null);
         } catch (MarkedYamlEngineException e) {
