@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
@@ -26,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whose hand-over completed for the core) arrives at the upstream broker, in order per topic.
  */
 class GatewayReloadUpstreamIT {
+
+    private static final int WINDOW = 32;
 
     @TempDir
     Path dir;
@@ -132,23 +134,32 @@ class GatewayReloadUpstreamIT {
         }
     }
 
-    /** Publishes 0, 1, 2, ... at QoS 1 and records each number the broker acknowledged without an error code. */
+    /**
+     * Publishes 0, 1, 2, ... at QoS 1 with up to {@code WINDOW} unacknowledged (so that a hold has many to keep in
+     * order) and records each number the broker acknowledged without an error code.
+     */
     private static void publish(int port, AtomicBoolean publishing, List<Integer> acknowledged) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("plc")
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
+        Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("plc")
+                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        client.connect().join();
+        Semaphore window = new Semaphore(WINDOW);
         try {
             for (int n = 0; publishing.get(); n++) {
-                try {
-                    client.publishWith().topic("site/plc/counter").qos(MqttQos.AT_LEAST_ONCE)
-                            .payload(String.valueOf(n).getBytes(StandardCharsets.UTF_8)).send();
-                    acknowledged.add(n);
-                } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException refused) {
-                    // Refused (0x97 while the reload hold is full): not acknowledged, so not owed upstream.
-                }
+                window.acquireUninterruptibly();
+                int number = n;
+                client.publishWith().topic("site/plc/counter").qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(String.valueOf(n).getBytes(StandardCharsets.UTF_8)).send()
+                        .whenComplete((result, error) -> {
+                            // A refusal (0x97 while the reload hold is full) is not an acknowledgement: not owed.
+                            if (error == null && result.getError().isEmpty()) {
+                                acknowledged.add(number);
+                            }
+                            window.release();
+                        });
             }
+            window.acquireUninterruptibly(WINDOW);
         } finally {
-            client.disconnect();
+            client.disconnect().join();
         }
     }
 }
