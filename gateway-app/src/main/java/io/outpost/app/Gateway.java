@@ -20,6 +20,7 @@ import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
+import io.outpost.mqtt.broker.forward.ForwardHold;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
 import java.time.Clock;
@@ -39,6 +40,13 @@ import org.slf4j.LoggerFactory;
 final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /**
+     * How much network clients may publish while the bridge restarts (a few seconds at most: closing flushes the
+     * queues, starting recovers them) before further messages are refused; the core's readings are always held,
+     * bounded by its own pending limit.
+     */
+    static final int HOLD_MAX_MESSAGES = 10_000;
+    static final long HOLD_MAX_BYTES = 16L << 20;
 
     private final CoreServices services;
     private final MqttEngine engine;
@@ -156,6 +164,20 @@ final class Gateway implements AutoCloseable {
 
     private void restartBridge(GatewayConfig next) {
         LOG.info("upstreams changed: restarting the bridge (queues stay on disk and resume)");
+        // Between the old forwarders leaving and the new ones registering, accepted messages would be acknowledged
+        // without reaching any queue: hold them (acknowledgement deferred) and hand them to the new bridge.
+        try (ForwardHold hold = engine.holdForwarding(HOLD_MAX_MESSAGES, HOLD_MAX_BYTES)) {
+            swapBridge(next);
+            int held = hold.release();
+            if (held > 0 || hold.refused() > 0) {
+                LOG.info("{} message(s) accepted during the bridge restart went to the new upstreams; {} refused "
+                        + "(the hold was full; MQTT 5 publishers got 0x97, 3.1.1 ones reconnect and resend)",
+                        held, hold.refused());
+            }
+        }
+    }
+
+    private void swapBridge(GatewayConfig next) {
         bridge.close();
         Bridge restarted = newBridge(next, engine, meters);
         try {

@@ -9,6 +9,7 @@ import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.Broker;
 import io.outpost.mqtt.broker.config.BrokerConfig;
+import io.outpost.mqtt.broker.forward.ForwardHold;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
@@ -58,6 +59,15 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     /** The second half of {@link #start()}: binds the listeners; throws naming the listener that cannot bind. */
     public void listen() throws IOException {
         broker.listen();
+    }
+
+    /**
+     * Holds forwarding while the bridge is replaced, so that no message is acknowledged in the moment between the
+     * old bridge's forwarders leaving and the new ones registering: see {@link Broker#holdForwarding}. Any thread;
+     * release the hold once the new bridge started (or failed to), e.g. with try-with-resources.
+     */
+    public ForwardHold holdForwarding(int maxMessages, long maxBytes) {
+        return broker.holdForwarding(maxMessages, maxBytes);
     }
 
     /** The in-process broker (same routing, retained messages and forwarders as network clients). */

@@ -17,6 +17,8 @@ import io.outpost.mqtt.broker.auth.AccessControl;
 import io.outpost.mqtt.broker.auth.Authenticator;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.ListenerConfig;
+import io.outpost.mqtt.broker.forward.ForwardHold;
+import io.outpost.mqtt.broker.forward.Forwarders;
 import io.outpost.mqtt.broker.listener.ListenerServer;
 import io.outpost.mqtt.broker.local.LocalSubscriber;
 import io.outpost.mqtt.broker.persist.BrokerSnapshot;
@@ -38,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private final SessionRegistry sessions;
     private final Authenticator authenticator;
     private final ProtocolContext protocol;
-    private final List<DurableForwarder> forwarders = new CopyOnWriteArrayList<>();
+    private final Forwarders forwarders = new Forwarders();
     private final LongAdder sessionChanges = new LongAdder();
     private final ChannelGroup connections = new DefaultChannelGroup("outpost-broker", GlobalEventExecutor.INSTANCE);
     private final List<ListenerServer> listeners = new ArrayList<>();
@@ -107,6 +108,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         stats.gauge("outpost.broker.sessions", "sessions, connected or not", sessions::size);
         stats.gauge("outpost.broker.subscriptions", "subscriptions", tree::size);
         stats.gauge("outpost.broker.retained", "retained messages", retained::size);
+        stats.gauge("outpost.broker.held", "messages held while the bridge restarts", forwarders::held);
     }
 
     /**
@@ -205,7 +207,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     @Override
     public CompletableFuture<Void> accept(EngineMessage message, String publisherClientId) {
         retainAndRoute(message, publisherClientId);
-        return forward(message);
+        return forwarders.forward(message);
     }
 
     private void retainAndRoute(EngineMessage message) {
@@ -219,27 +221,14 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         router.route(message, publisherClientId);
     }
 
-    private CompletableFuture<Void> forward(EngineMessage message) {
-        if (forwarders.isEmpty()) {
-            return DONE;
-        }
-        Object[] all = forwarders.toArray();
-        if (all.length == 1) {
-            return stage((DurableForwarder) all[0], message);
-        }
-        CompletableFuture<?>[] stages = new CompletableFuture<?>[all.length];
-        for (int i = 0; i < all.length; i++) {
-            stages[i] = stage((DurableForwarder) all[i], message);
-        }
-        return CompletableFuture.allOf(stages);
-    }
-
-    private static CompletableFuture<Void> stage(DurableForwarder f, EngineMessage message) {
-        try {
-            return f.accept(message).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    /**
+     * Holds forwarding while the forwarders are replaced (the bridge restarting on a reload): accepted messages wait,
+     * unacknowledged, until the returned hold is released, then go to the forwarders registered by then, in order.
+     * Network clients' messages beyond the bounds are refused; the core's are always held (it bounds its own).
+     * Any thread; release the hold in a {@code finally} (or try-with-resources) from the same code path.
+     */
+    public ForwardHold holdForwarding(int maxMessages, long maxBytes) {
+        return forwarders.hold(maxMessages, maxBytes);
     }
 
     // ------------------------------------------------------------------ LocalBroker

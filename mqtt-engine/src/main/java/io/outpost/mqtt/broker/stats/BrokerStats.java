@@ -72,7 +72,9 @@ public final class BrokerStats {
 
     /** Registers a gauge that another part of the broker owns (sessions, subscriptions, retained messages). */
     public void gauge(String name, String description, IntSupplier value) {
-        Gauge.builder(name, value, v -> v.getAsInt()).description(description).register(meters);
+        // Strong: the supplier is usually a method reference nobody else holds, and a weakly held one reads NaN
+        // after the next garbage collection.
+        Gauge.builder(name, value, v -> v.getAsInt()).strongReference(true).description(description).register(meters);
     }
 
     public void received(int messages) {
