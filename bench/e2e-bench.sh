@@ -7,6 +7,10 @@
 #
 #   bench/e2e-bench.sh               1k, 10k and 100k points, one run each
 #   bench/e2e-bench.sh 10k           one scale
+#   bench/e2e-bench.sh 100k --uplink cbor-batch-zstd   the uplink format of the forward rule (or UPLINK=...):
+#                                    per-point (default: one QoS 1 message per point update, as published),
+#                                    json-batch, cbor-batch, cbor-batch-zstd, json-batch-deflate (one batch per
+#                                    device and poll, max-delay 50 ms)
 #   REPEAT=3 DURATION=60 WARMUP=20 bench/e2e-bench.sh 10k
 #   OUTPOST_JAVA_OPTS="-Xmx256m -XX:StartFlightRecording=filename=/tmp/gw.jfr" bench/e2e-bench.sh 10k   (profile;
 #   without OUTPOST_JAVA_OPTS the gateway gets the JVM options of systemd/outpost.service)
@@ -16,8 +20,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCALES=("${@:-1k 10k 100k}")
-read -r -a SCALES <<< "${SCALES[*]}"
+UPLINK=${UPLINK:-per-point}
+SCALES=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --uplink) UPLINK=${2:?--uplink needs a format}; shift 2 ;;
+    --uplink=*) UPLINK=${1#--uplink=}; shift ;;
+    *) SCALES+=("$1"); shift ;;
+  esac
+done
+[ ${#SCALES[@]} -gt 0 ] || SCALES=(1k 10k 100k)
 REPEAT=${REPEAT:-1}
 DURATION=${DURATION:-60}
 WARMUP=${WARMUP:-20}
@@ -29,7 +41,7 @@ OUTPOST_JAVA_OPTS=${OUTPOST_JAVA_OPTS:-}
 for scale in "${SCALES[@]}"; do
   for _ in $(seq 1 "$REPEAT"); do
     java -Xmx512m -cp "$BENCH_CP" io.outpost.bench.e2e.E2eBenchmark --scale "$scale" --warmup "$WARMUP" \
-        --duration "$DURATION" --bench-cp "$BENCH_CP" --gateway-cp "$GATEWAY_CP" --java-opts "$OUTPOST_JAVA_OPTS" \
+        --duration "$DURATION" --uplink "$UPLINK" --bench-cp "$BENCH_CP" --gateway-cp "$GATEWAY_CP" --java-opts "$OUTPOST_JAVA_OPTS" \
         --work bench/target/e2e
   done
 done

@@ -65,6 +65,7 @@ public final class E2eBenchmark {
         Scale scale = Scale.named(a.text("scale", "10k"));
         int warmup = a.integer("warmup", 20);
         int duration = a.integer("duration", 60);
+        UplinkChoice uplink = UplinkChoice.named(a.text("uplink", UplinkChoice.PER_POINT.label()));
         String benchCp = a.text("bench-cp", System.getProperty("java.class.path"));
         String gatewayCp = a.text("gateway-cp", benchCp);
         ServiceUnit unit = ServiceUnit.fromSourceTree(Path.of(""));
@@ -79,8 +80,8 @@ public final class E2eBenchmark {
 
         String load = loadAverage();
         System.err.printf("e2e %s: %d Modbus devices x %d points + %d OPC UA nodes + %d BACnet objects = %d points, "
-                        + "polled every 1 s; load average at start %s%n", scale.name(), scale.modbusDevices(), scale.points(),
-                scale.opcuaNodes(), scale.bacnetObjects(), scale.total(), load);
+                        + "polled every 1 s, uplink %s; load average at start %s%n", scale.name(), scale.modbusDevices(), scale.points(),
+                scale.opcuaNodes(), scale.bacnetObjects(), scale.total(), uplink.label(), load);
         Path data = work.resolve("data-" + scale.name());
         deleteRecursively(data);
         try (ExternalProcess sims = ExternalProcess.start("simulators", List.of(java, "-Xmx2g", "-cp", benchCp,
@@ -97,13 +98,14 @@ public final class E2eBenchmark {
                 meter.awaitLine("SUBSCRIBED"::equals, Duration.ofSeconds(60));
                 int http = FreePorts.tcp();
                 Path config = work.resolve("gateway-" + scale.name() + ".yaml");
-                Files.writeString(config, config(scale, ready, data, cloud.port(), http));
+                Files.writeString(config, config(scale, uplink, ready, data, cloud.port(), http));
                 Path log = work.resolve("gateway-" + scale.name() + ".log");
                 Files.deleteIfExists(log);
                 GatewayProcess gateway = new GatewayProcess(gatewayCp, javaOpts, gatewayEnv, config, log);
                 gateway.start();
                 try {
-                    run(scale, gateway, sims, cloud, meter, http, javaOpts, gatewayEnv, load, out, warmup, duration);
+                    run(scale, uplink, gateway, sims, cloud, meter, http, javaOpts, gatewayEnv, load, out, warmup,
+                            duration);
                 } finally {
                     gateway.stop();
                 }
@@ -111,7 +113,8 @@ public final class E2eBenchmark {
         }
     }
 
-    private static void run(Scale scale, GatewayProcess gateway, ExternalProcess sims, Mosquitto cloud,
+    private static void run(Scale scale, UplinkChoice uplink, GatewayProcess gateway, ExternalProcess sims,
+                            Mosquitto cloud,
                             ExternalProcess meter, int http, List<String> javaOpts, Map<String, String> env,
                             String loadAtStart, Path out,
                             int warmup, int duration) throws Exception {
@@ -164,19 +167,19 @@ public final class E2eBenchmark {
         long[] heapLive = heap(gw, true);
         double rate = Double.parseDouble(r.get("rate"));
         String loadAtEnd = loadAverage();
-        String line = String.format(Locale.ROOT, "E2E scale=%s points=%d updates_per_s=%.0f gateway_cpu_cores=%.3f "
+        String line = String.format(Locale.ROOT, "E2E scale=%s uplink=%s points=%d updates_per_s=%.0f gateway_cpu_cores=%.3f "
                         + "gateway_cpu_pct_of_machine=%.1f cpu_us_per_update=%.1f rss_avg_mb=%.0f rss_max_mb=%.0f rss_peak_mb=%.0f "
                         + "heap_used_mb=%.0f heap_live_mb=%.0f heap_committed_mb=%.0f startup_first_ms=%d startup_all_ms=%d "
                         + "e2e_p50_ms=%s e2e_p99_ms=%s e2e_max_ms=%s gw_p50_ms=%s gw_p99_ms=%s modbus_p99_ms=%s opcua_p99_ms=%s "
-                        + "bacnet_p99_ms=%s points_seen=%s not_good=%s skipped_polls=%.0f poll_errors=%.0f dropped=%.0f "
+                        + "bacnet_p99_ms=%s points_seen=%s not_good=%s malformed=%s skipped_polls=%.0f poll_errors=%.0f dropped=%.0f "
                         + "mosquitto_cpu_cores=%.3f simulators_cpu_cores=%.3f meter_cpu_cores=%.3f window_s=%s "
                         + "java_opts=\"%s\" gateway_env=\"%s\" load_start=\"%s\" load_end=\"%s\" date=%s gateway_threads=%s",
-                scale.name(), scale.total(), rate, gwCores, 100 * gwCores / Runtime.getRuntime().availableProcessors(),
+                scale.name(), uplink.label(), scale.total(), rate, gwCores, 100 * gwCores / Runtime.getRuntime().availableProcessors(),
                 rate > 0 ? gwCores * 1e6 / rate : 0, rssSum / 1024.0 / Math.max(1, rssSamples), rssMax / 1024.0,
                 peakRss / 1024.0, heapBefore[1] / 1024.0, heapLive[1] / 1024.0, heapLive[0] / 1024.0, startup, allPoints,
                 r.get("e2e_p50_ms"), r.get("e2e_p99_ms"), r.get("e2e_max_ms"), r.get("gw_p50_ms"), r.get("gw_p99_ms"),
                 r.get("modbus_p99_ms"), r.get("opcua_p99_ms"), r.get("bacnet_p99_ms"), r.get("points_seen"),
-                r.get("not_good"), metrics.getOrDefault("outpost_poll_skipped_total", 0.0),
+                r.get("not_good"), r.get("malformed"), metrics.getOrDefault("outpost_poll_skipped_total", 0.0),
                 metrics.getOrDefault("outpost_poll_errors_total", 0.0),
                 metrics.getOrDefault("outpost_messages_dropped_total", 0.0)
                         + metrics.getOrDefault("outpost_bridge_messages_dropped_total", 0.0),
@@ -186,10 +189,11 @@ public final class E2eBenchmark {
         Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static String config(Scale scale, Map<String, String> ready, Path data, int cloudPort, int http) {
+    static String config(Scale scale, UplinkChoice uplink, Map<String, String> ready, Path data, int cloudPort,
+                         int http) {
         GatewayYaml y = new GatewayYaml("bench-gw", "bench", data, "{site}/{protocol}/{device}/{point}")
                 .localPorts(FreePorts.tcp(), http)
-                .upstream(cloudPort, List.of(new GatewayYaml.Forward("bench/#", "cloud/{topic}", 1)), List.of());
+                .upstream(cloudPort, List.of(uplink.forward()), List.of());
         StampMap map = new StampMap(scale.points());
         String[] ports = ready.get("modbus").split(",");
         for (int i = 0; i < scale.modbusDevices(); i++) {

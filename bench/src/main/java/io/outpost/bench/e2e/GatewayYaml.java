@@ -9,8 +9,15 @@ import java.util.List;
  */
 public final class GatewayYaml {
 
-    /** One forward rule of the upstream. */
-    public record Forward(String from, String to, int qos) {
+    /**
+     * One forward rule of the upstream.
+     *
+     * @param options further keys of the rule in flow style ({@code format: cbor-batch, compression: zstd}), or empty
+     */
+    public record Forward(String from, String to, int qos, String options) {
+        public Forward(String from, String to, int qos) {
+            this(from, to, qos, "");
+        }
     }
 
     private final StringBuilder devices = new StringBuilder();
@@ -47,7 +54,7 @@ public final class GatewayYaml {
         sections.append("    forward:\n");
         for (Forward f : rules) {
             sections.append("      - {from: \"").append(f.from()).append("\", to: \"").append(f.to()).append("\", qos: ")
-                    .append(f.qos()).append("}\n");
+                    .append(f.qos()).append(f.options().isEmpty() ? "" : ", " + f.options()).append("}\n");
         }
         return this;
     }

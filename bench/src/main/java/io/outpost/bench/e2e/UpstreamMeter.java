@@ -5,6 +5,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.outpost.bench.BenchConnection;
 import io.outpost.bench.LatencyHistogram;
+import io.outpost.testing.UplinkBatches;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The measuring subscriber of the end-to-end benchmark, at the cloud broker: counts point updates (one message per
- * reading), and measures two latencies on the machine's wall clock:
+ * reading on {@code cloud/bench/...}, or every reading inside the batches on {@code cloud/batch/<device>}, in any
+ * batch format and compression), and measures two latencies per reading on the machine's wall clock:
  * <ul>
  *   <li><b>end to end</b>: from the device's value change to arrival here. Modbus and BACnet values hold their
  *       change time ({@link StampMap}); OPC UA values carry it as their source timestamp ({@code ts}).</li>
@@ -31,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamMeter {
 
     private static final String PREFIX = "cloud/bench/";
+    /** Batched uplinks: {@code cloud/batch/<device>}, one batch per device ({@code batch: {by: device}}). */
+    static final String BATCH_PREFIX = "cloud/batch/";
 
     private final long baseMillis;
     private final int expectedPoints;
@@ -41,6 +46,7 @@ public final class UpstreamMeter {
     private boolean measuring;
     private long updates;
     private long notGood;
+    private long malformed;
     private long maxEndToEndMicros;
     private long firstAt;
     private long allAt;
@@ -102,10 +108,10 @@ public final class UpstreamMeter {
             long n = updates - windowUpdatesAtStart;
             System.out.printf(Locale.ROOT, "RESULT updates=%d seconds=%.1f rate=%.0f points_seen=%d points=%d "
                             + "e2e_p50_ms=%.1f e2e_p99_ms=%.1f e2e_max_ms=%.1f gw_p50_ms=%.1f gw_p99_ms=%.1f "
-                            + "modbus_p99_ms=%.1f opcua_p99_ms=%.1f bacnet_p99_ms=%.1f not_good=%d%n",
+                            + "modbus_p99_ms=%.1f opcua_p99_ms=%.1f bacnet_p99_ms=%.1f not_good=%d malformed=%d%n",
                     n, seconds, n / seconds, seen.size(), expectedPoints, ms(endToEnd, 0.5), ms(endToEnd, 0.99),
                     maxEndToEndMicros / 1000.0, ms(throughGateway, 0.5), ms(throughGateway, 0.99),
-                    ms(byProtocol[0], 0.99), ms(byProtocol[1], 0.99), ms(byProtocol[2], 0.99), notGood);
+                    ms(byProtocol[0], 0.99), ms(byProtocol[1], 0.99), ms(byProtocol[2], 0.99), notGood, malformed);
             System.out.flush();
             done.countDown();
         }
@@ -117,6 +123,10 @@ public final class UpstreamMeter {
 
     private void onMessage(MqttPublishMessage p) {
         String topic = p.variableHeader().topicName();
+        if (topic.startsWith(BATCH_PREFIX)) {
+            onBatch(topic, p);
+            return;
+        }
         if (!topic.startsWith(PREFIX)) {
             return;
         }
@@ -124,43 +134,92 @@ public final class UpstreamMeter {
         if (protocolEnd < 0 || topic.indexOf('/', protocolEnd + 1) < 0) {
             return; // status topics: cloud/bench/<device>/_status and cloud/bench/_status
         }
-        Instant arrival = Instant.now();
-        long arrivalMicros = arrival.getEpochSecond() * 1_000_000 + arrival.getNano() / 1000;
+        long arrivalMicros = nowMicros();
+        if (!measuring) {
+            // Before the window only arrivals count: no need to read the payload.
+            arrived(topic, arrivalMicros);
+            return;
+        }
+        String payload = p.content().toString(StandardCharsets.US_ASCII);
+        long value = number(payload, "\"value\":");
+        long ts = number(payload, "\"ts\":");
+        boolean good = value != Long.MIN_VALUE && ts != Long.MIN_VALUE && payload.contains("\"quality\":\"good\"");
+        reading(topic, protocolIndex(topic.substring(PREFIX.length(), protocolEnd)), value, ts, good, arrivalMicros);
+    }
+
+    /** A batch ({@code cloud/batch/<device>}): every reading in it counts as one point update. */
+    private void onBatch(String topic, MqttPublishMessage p) {
+        long arrivalMicros = nowMicros();
+        byte[] payload = new byte[p.content().readableBytes()];
+        p.content().getBytes(p.content().readerIndex(), payload);
+        UplinkBatches.Batch batch;
+        try {
+            batch = UplinkBatches.read(UplinkBatches.decompress(payload, null));
+        } catch (IOException e) {
+            malformed++;
+            System.err.println("a malformed batch on " + topic + ": " + e.getMessage());
+            return;
+        }
+        for (UplinkBatches.Reading r : batch.readings()) {
+            String key = r.device() + '/' + r.point();
+            boolean good = "good".equals(r.quality()) && r.value() instanceof Number;
+            long value = good ? Math.round(((Number) r.value()).doubleValue()) : Long.MIN_VALUE;
+            reading(key, protocolIndex(r.device()), value, r.sourceMillis(), good, arrivalMicros);
+        }
+    }
+
+    /**
+     * One point update arrived.
+     *
+     * @param point    names the point (distinct per point)
+     * @param protocol 0 Modbus, 1 OPC UA, 2 BACnet
+     * @param value    the value: for Modbus and BACnet, the device's change time in ms after the base
+     * @param ts       the reading's source time (OPC UA: the device's change; polled points: the gateway's read)
+     */
+    private void reading(String point, int protocol, long value, long ts, boolean good, long arrivalMicros) {
+        arrived(point, arrivalMicros);
+        if (!measuring) {
+            return;
+        }
+        if (!good) {
+            notGood++;
+            return;
+        }
+        long changedMillis = protocol == 1 ? ts : baseMillis + value;
+        long e2e = arrivalMicros - changedMillis * 1000;
+        endToEnd.record(e2e);
+        byProtocol[protocol].record(e2e);
+        maxEndToEndMicros = Math.max(maxEndToEndMicros, e2e);
+        if (protocol != 1) {
+            throughGateway.record(arrivalMicros - ts * 1000);
+        }
+    }
+
+    private void arrived(String point, long arrivalMicros) {
         if (firstAt == 0) {
             firstAt = arrivalMicros / 1000;
             System.out.println("FIRST " + firstAt);
             System.out.flush();
         }
         updates++;
-        if (seen.add(topic) && seen.size() == expectedPoints) {
+        if (seen.add(point) && seen.size() == expectedPoints) {
             allAt = arrivalMicros / 1000;
             System.out.println("ALL " + allAt);
             System.out.flush();
         }
-        if (!measuring) {
-            return;
+    }
+
+    /** By the protocol segment of a per-point topic, or by the device id of a batch (m000, ua1, bac1). */
+    private static int protocolIndex(String protocolOrDevice) {
+        if (protocolOrDevice.startsWith("m")) {
+            return 0;
         }
-        String payload = p.content().toString(StandardCharsets.US_ASCII);
-        long value = number(payload, "\"value\":");
-        long ts = number(payload, "\"ts\":");
-        if (value == Long.MIN_VALUE || ts == Long.MIN_VALUE || !payload.contains("\"quality\":\"good\"")) {
-            notGood++;
-            return;
-        }
-        String protocol = topic.substring(PREFIX.length(), protocolEnd);
-        int index = switch (protocol) {
-            case "modbus" -> 0;
-            case "opcua" -> 1;
-            default -> 2;
-        };
-        long changedMillis = index == 1 ? ts : baseMillis + value;
-        long e2e = arrivalMicros - changedMillis * 1000;
-        endToEnd.record(e2e);
-        byProtocol[index].record(e2e);
-        maxEndToEndMicros = Math.max(maxEndToEndMicros, e2e);
-        if (index != 1) {
-            throughGateway.record(arrivalMicros - ts * 1000);
-        }
+        return protocolOrDevice.startsWith("opcua") || protocolOrDevice.startsWith("ua") ? 1 : 2;
+    }
+
+    private static long nowMicros() {
+        Instant arrival = Instant.now();
+        return arrival.getEpochSecond() * 1_000_000 + arrival.getNano() / 1000;
     }
 
     /** The integer part of the number after {@code key}, or {@link Long#MIN_VALUE} when absent. */

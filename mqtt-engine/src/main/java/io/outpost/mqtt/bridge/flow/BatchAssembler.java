@@ -17,8 +17,16 @@ import java.util.Map;
  * size bound, or when nothing more can be read and its first record's {@code max-delay} is over: a live reading
  * waits at most that long for companions, a replayed backlog packs full batches at once. Ready batches leave in the
  * order they became ready, so batches of one topic keep their order. Confined to the upstream's thread.
+ *
+ * <p>The records held are decoded messages (topic, payload, reading: about a kilobyte each on the heap). With one
+ * batch per device, a backlog read at full speed would fill every device's batch to {@code max-bytes} before any
+ * is full: 1,000 devices x 16 KB of readings is over a million records in memory. So the sender reads no more than
+ * {@link #MAX_HELD} records ahead: beyond it, the oldest open batch goes as it is ({@link #closeOldest()}).
  */
 final class BatchAssembler {
+
+    /** Records taken into batches and not yet sent, at most (about 16 MB of heap). */
+    static final int MAX_HELD = 16_384;
 
     /** Records sent as one message. */
     record Key(String topic, Packing packing, int qos, boolean history) {
@@ -86,6 +94,22 @@ final class BatchAssembler {
                 ready.add(b);
             }
         }
+    }
+
+    /** True when as many records as may be held are: send before taking more. */
+    boolean full() {
+        return held >= MAX_HELD;
+    }
+
+    /** Makes the oldest open batch ready before its time; false when none is open. */
+    boolean closeOldest() {
+        Iterator<Batch> it = open.values().iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        ready.add(it.next());
+        it.remove();
+        return true;
     }
 
     /** When the earliest open batch is due, or {@link Long#MAX_VALUE}. */

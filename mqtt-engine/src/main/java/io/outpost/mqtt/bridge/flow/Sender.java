@@ -382,6 +382,13 @@ public final class Sender {
             int qos = Math.min(m.qos(), maxQos);
             boolean replay = m.receivedAtMillis() < lanes.liveFromMillis();
             if (m.packing() != null && m.packing().format().batches()) {
+                if (batches.full()) {
+                    // Bounded read-ahead: the oldest batch goes (at the loop's head, window permitting) first.
+                    if (!batches.closeOldest()) {
+                        return;
+                    }
+                    continue;
+                }
                 src.advance();
                 if (store.take(r.ref())) {
                     taken(m, history, contested);

@@ -55,4 +55,31 @@ class RetainedStoreTest {
         assertThat(match("e", 11_000)).isEmpty();
         assertThat(store.size()).isZero();
     }
+
+    @Test
+    void a_topic_cleared_and_published_again_is_found_by_name_and_by_filter() {
+        store.put(m("a/b", "1", null, 0));
+        store.put(m("a/b/c", "2", null, 0));
+        store.put(m("a/b", "", null, 0));
+        store.put(m("a/b/c", "", null, 0));
+        assertThat(store.all()).isEmpty();
+
+        store.put(m("a/b/c", "3", null, 0));
+        store.put(m("a/b", "4", null, 0));
+        store.put(m("a/b", "5", null, 0));
+
+        assertThat(new String(store.get("a/b", 0).payload(), StandardCharsets.UTF_8)).isEqualTo("5");
+        assertThat(new String(store.get("a/b/c", 0).payload(), StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(match("a/#", 0)).containsExactlyInAnyOrder("a/b", "a/b/c");
+        assertThat(store.size()).isEqualTo(2);
+    }
+
+    @Test
+    void an_expired_message_dropped_by_a_match_leaves_its_topic_usable() {
+        store.put(m("e/1", "x", 10L, 1_000));
+        assertThat(match("e/#", 11_000)).isEmpty();
+        store.put(m("e/1", "y", null, 12_000));
+        assertThat(match("e/#", 12_000)).containsExactly("e/1");
+        assertThat(store.get("e/1", 12_000)).isNotNull();
+    }
 }
