@@ -62,8 +62,7 @@ final class BrowseCommand implements Callable<Integer> {
         } catch (ToolSupport.ToolFailure f) {
             return ToolSupport.fail(spec.commandLine().getErr(), f);
         } catch (DeviceException e) {
-            spec.commandLine().getErr().println("outpost: " + e.getMessage() + " (" + e.reason() + ")");
-            return ExitCodes.FAILURE;
+            return ToolSupport.fail(spec.commandLine().getErr(), e);
         }
     }
 }

@@ -68,8 +68,7 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (ToolSupport.ToolFailure f) {
             return ToolSupport.fail(spec.commandLine().getErr(), f);
         } catch (DeviceException e) {
-            spec.commandLine().getErr().println("outpost: " + e.getMessage() + " (" + e.reason() + ")");
-            return ExitCodes.FAILURE;
+            return ToolSupport.fail(spec.commandLine().getErr(), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.outpost.app;
 import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
+import io.outpost.core.spi.DeviceException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,5 +74,11 @@ final class ToolSupport {
     static int fail(PrintWriter err, ToolFailure f) {
         err.println("outpost: " + f.getMessage());
         return f.status;
+    }
+
+    /** The device could not be reached or answered with an error: a run-time failure, with the reason shown. */
+    static int fail(PrintWriter err, DeviceException e) {
+        err.println("outpost: " + e.getMessage() + " (" + e.reason() + ")");
+        return ExitCodes.FAILURE;
     }
 }

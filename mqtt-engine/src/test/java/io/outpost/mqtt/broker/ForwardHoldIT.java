@@ -43,14 +43,7 @@ class ForwardHoldIT {
     @TempDir
     Path dir;
     TestBroker broker;
-    final List<EngineMessage> seen = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
-    final DurableForwarder holding = m -> {
-        seen.add(m);
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        stages.add(f);
-        return f;
-    };
+    final PendingForwarder holding = new PendingForwarder();
 
     @BeforeEach
     void start() {
@@ -87,19 +80,19 @@ class ForwardHoldIT {
 
             broker.broker.addForwarder(holding);
             assertThat(hold.release()).isEqualTo(4);
-            assertThat(seen).extracting(ForwardHoldIT::payload).containsExactly("2", "3", "4", "core");
+            assertThat(holding.seen).extracting(ForwardHoldIT::payload).containsExactly("2", "3", "4", "core");
             assertThat(old).containsExactly("1");
             pub.expectNothing(QUIET);
 
-            stages.forEach(s -> s.complete(null));
+            holding.stages.forEach(s -> s.complete(null));
             assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(2);
             assertThat(id(pub.expect(MqttMessageType.PUBREC))).isEqualTo(3);
             assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(4);
             core.get(10, TimeUnit.SECONDS);
 
             pub.publish("site/a", 1, 5, bytes("5"), null);
-            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> stages.size() == 5);
-            stages.get(4).complete(null);
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> holding.stages.size() == 5);
+            holding.stages.get(4).complete(null);
             assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(5);
         }
     }
@@ -115,14 +108,14 @@ class ForwardHoldIT {
 
             broker.broker.addForwarder(holding);
             hold.release();
-            stages.forEach(s -> s.complete(null));
+            holding.stages.forEach(s -> s.complete(null));
             assertThat(id(pub.expect(MqttMessageType.PUBREC))).isEqualTo(7);
             assertThat(id(pub.expect(MqttMessageType.PUBREC))).isEqualTo(7);
             pub.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREL, false, MqttQoS.AT_LEAST_ONCE, false, 0),
                     MqttMessageIdVariableHeader.from(7)));
             assertThat(id(pub.expect(MqttMessageType.PUBCOMP))).isEqualTo(7);
         }
-        assertThat(seen).extracting(ForwardHoldIT::payload).containsExactly("once");
+        assertThat(holding.seen).extracting(ForwardHoldIT::payload).containsExactly("once");
     }
 
     @Test
@@ -141,8 +134,8 @@ class ForwardHoldIT {
 
             broker.broker.addForwarder(holding);
             assertThat(hold.release()).isEqualTo(3);
-            assertThat(seen).extracting(ForwardHoldIT::payload).containsExactly("1", "2", "core");
-            stages.forEach(s -> s.complete(null));
+            assertThat(holding.seen).extracting(ForwardHoldIT::payload).containsExactly("1", "2", "core");
+            holding.stages.forEach(s -> s.complete(null));
             assertThat(reason(pub.expect(MqttMessageType.PUBACK))).isEqualTo((byte) 0);
             assertThat(reason(pub.expect(MqttMessageType.PUBACK))).isEqualTo((byte) 0);
             MqttMessage refused = pub.expect(MqttMessageType.PUBACK);

@@ -10,7 +10,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.core.message.MessageRejectedException;
-import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.testing.RawClient;
@@ -43,14 +42,7 @@ class ForwardersIT {
     @TempDir
     Path dir;
     TestBroker broker;
-    final List<EngineMessage> seen = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
-    final DurableForwarder holding = m -> {
-        seen.add(m);
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        stages.add(f);
-        return f;
-    };
+    final PendingForwarder holding = new PendingForwarder();
 
     @BeforeEach
     void start() {
@@ -73,13 +65,13 @@ class ForwardersIT {
         try (RawClient pub = RawClient.connected(broker.port(), MqttVersion.MQTT_5, "plc", true, null)) {
             pub.publish("site/a", 1, 1, new byte[] {1}, null);
             pub.publish("site/b", 1, 2, new byte[] {2}, null);
-            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> stages.size() == 2);
-            assertThat(seen).extracting(EngineMessage::topic).containsExactly("site/a", "site/b");
-            assertThat(seen.get(0).origin()).isEqualTo("plc");
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> holding.stages.size() == 2);
+            assertThat(holding.seen).extracting(EngineMessage::topic).containsExactly("site/a", "site/b");
+            assertThat(holding.seen.get(0).origin()).isEqualTo("plc");
             pub.expectNothing(QUIET);
-            stages.get(1).complete(null);
+            holding.stages.get(1).complete(null);
             pub.expectNothing(QUIET);
-            stages.get(0).complete(null);
+            holding.stages.get(0).complete(null);
             assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(1);
             assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(2);
         }
@@ -107,9 +99,9 @@ class ForwardersIT {
     void in_process_publish_completes_after_the_forwarders_and_fails_when_refused() throws Exception {
         broker.broker.addForwarder(holding);
         CompletableFuture<Void> done = broker.broker.publish(message("gw/x", 1)).toCompletableFuture();
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> stages.size() == 1);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> holding.stages.size() == 1);
         assertThat(done).isNotDone();
-        stages.get(0).complete(null);
+        holding.stages.get(0).complete(null);
         done.get(10, TimeUnit.SECONDS);
         broker.broker.removeForwarder(holding);
         broker.broker.addForwarder(m -> CompletableFuture.failedFuture(new MessageRejectedException("store-full", "full")));
@@ -166,11 +158,11 @@ class ForwardersIT {
             b.listen();
             try (RawClient pub = RawClient.connected(port, MqttVersion.MQTT_5, "plc", true, null)) {
                 pub.publish("site/a", 1, 1, new byte[] {1}, null);
-                Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> stages.size() == 1);
-                stages.get(0).complete(null);
+                Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> holding.stages.size() == 1);
+                holding.stages.get(0).complete(null);
                 assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(1);
             }
-            assertThat(seen).extracting(EngineMessage::topic).containsExactly("site/a");
+            assertThat(holding.seen).extracting(EngineMessage::topic).containsExactly("site/a");
         } finally {
             b.close();
         }

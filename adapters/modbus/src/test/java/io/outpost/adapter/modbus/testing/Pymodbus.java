@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A pymodbus slave (Debian's python3-pymodbus, run by /usr/bin/python3) as an independent peer, seeded with values
@@ -44,10 +45,10 @@ public final class Pymodbus implements AutoCloseable {
                     "python3 cannot import pymodbus.server; install the Debian packages python3-pymodbus and "
                             + "python3-serial-asyncio");
         } catch (IOException e) {
-            assumeTrue(false, "cannot run " + PYTHON + ": " + e.getMessage());
+            Assumptions.abort("cannot run " + PYTHON + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            assumeTrue(false, "interrupted while checking for pymodbus");
+            Assumptions.abort("interrupted while checking for pymodbus");
         }
     }
 
