@@ -109,9 +109,14 @@ public final class UpstreamMetrics {
                 .tags(tags.and(extra)).strongReference(true).register(registry));
     }
 
-    public void accepted(long messages, long bytes) {
+    /** Messages the forwarder handed to the store and the store made durable. */
+    public void accepted(long messages) {
         accepted.increment(messages);
         inflowRate.mark(messages);
+    }
+
+    /** Bytes the store's writer wrote for new messages (the rate the store fills at: the autonomy estimate's). */
+    public void stored(long bytes) {
         inflowBytes.mark(bytes);
     }
 

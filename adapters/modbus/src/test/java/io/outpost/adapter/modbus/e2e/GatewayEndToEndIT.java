@@ -8,7 +8,7 @@ import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ValueConversionTest {
 
     private static final PointRef P = new PointRef("dev", "pt");
-    private static final Instant ARRIVAL = Instant.parse("2026-11-21T10:00:00Z");
+    private static final long ARRIVAL = Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
 
     @Test
     void unsignedAndWideIntegers_keepTheirValue() throws Exception {
