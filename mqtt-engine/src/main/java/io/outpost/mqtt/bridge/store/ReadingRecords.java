@@ -161,7 +161,7 @@ final class ReadingRecords {
             times[i] = (flags & RECEIVE_DELTA) != 0 ? receivedAt + Varints.getSigned(b) : receivedAt;
             Varints.get(b);
             if ((flags & REASON) != 0) {
-                b.position(b.position() + (int) Varints.get(b));
+                skipText(b);
             }
             skipValue(b, flags >>> 4);
         }
@@ -263,7 +263,7 @@ final class ReadingRecords {
             case TAG_INT -> Varints.get(b);
             case TAG_UINT64, TAG_FLOAT64 -> b.position(b.position() + 8);
             case TAG_FLOAT32 -> b.position(b.position() + 4);
-            case TAG_TEXT -> b.position(b.position() + (int) Varints.get(b));
+            case TAG_TEXT -> skipText(b);
             case TAG_ARRAY -> {
                 int n = (int) Varints.get(b);
                 for (int i = 0; i < n; i++) {
@@ -274,6 +274,11 @@ final class ReadingRecords {
                 // none, false and true take no bytes
             }
         }
+    }
+
+    private static void skipText(ByteBuffer b) {
+        int length = (int) Varints.get(b);
+        b.position(b.position() + length);
     }
 
     private static void putText(ByteBuffer b, String s) {
