@@ -61,7 +61,7 @@ class ValueConversionTest {
                 new StatusCode(StatusCodes.Bad_NodeIdUnknown), null, null, null, null), ARRIVAL);
         assertThat(bad.quality()).isEqualTo(Quality.bad("Bad_NodeIdUnknown"));
         assertThat(bad.hasValue()).isFalse();
-        assertThat(bad.sourceTime()).isEqualTo(ARRIVAL);
+        assertThat(bad.sourceMillis()).isEqualTo(ARRIVAL);
 
         // Info bits (here: overflow) do not change the name.
         assertThat(StatusNames.of(StatusCodes.Bad_SensorFailure | 0x480L)).isEqualTo("Bad_SensorFailure");
