@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -60,6 +61,9 @@ public final class DevicePoller {
     private final Map<String, PointState> points = new HashMap<>();
     private final PollSchedule schedule;
     private final ConcurrentLinkedQueue<Sample> pushedSamples = new ConcurrentLinkedQueue<>();
+    /** Pushed values waiting for the serial executor, bounded by {@link #maxPushed}. */
+    private final AtomicInteger pushedWaiting = new AtomicInteger();
+    private final int maxPushed;
     private final AtomicBoolean pushDrainScheduled = new AtomicBoolean();
 
     private Read inFlight;
@@ -111,6 +115,7 @@ public final class DevicePoller {
             states.add(state);
         }
         live.addDevice(device.id(), states);
+        this.maxPushed = Math.max(10_000, 10 * states.size());
         this.schedule = new PollSchedule(device.points(), scheduler.nanoTime() + firstPollDelayNanos);
         this.status = new DeviceStatus(DeviceStatus.State.STARTING, "", now());
     }
@@ -169,6 +174,12 @@ public final class DevicePoller {
 
     /** A value the device pushed; batched with others that arrive before the serial executor gets to them. */
     public void push(Sample sample) {
+        if (pushedWaiting.incrementAndGet() > maxPushed) {
+            // A flood of pushed values the core cannot keep up with: memory stays bounded, the drop is counted.
+            pushedWaiting.decrementAndGet();
+            metrics.pushedDropped();
+            return;
+        }
         pushedSamples.add(sample);
         if (pushDrainScheduled.compareAndSet(false, true)) {
             serial.execute(this::drainPushed);
@@ -404,6 +415,7 @@ public final class DevicePoller {
         pushDrainScheduled.set(false);
         if (stopped) {
             pushedSamples.clear();
+            pushedWaiting.set(0);
             return;
         }
         long now = scheduler.nanoTime();
@@ -413,6 +425,7 @@ public final class DevicePoller {
         List<Message> reported = new ArrayList<>();
         Sample s;
         while ((s = pushedSamples.poll()) != null) {
+            pushedWaiting.decrementAndGet();
             PointState p = points.get(s.point().point());
             if (p != null) {
                 offer(p, s, at, now, reported);

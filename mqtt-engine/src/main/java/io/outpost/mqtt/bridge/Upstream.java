@@ -137,6 +137,7 @@ final class Upstream {
                 metrics.stored(bytes);
             }
         }, clock, formats);
+        metrics.store(store);
         if (config.uplink().budget() != null) {
             budget = new ByteBudget(config.name(), config.uplink().budget(), store.classes(), dir, clock.millis());
             metrics.budget(budget);

@@ -185,6 +185,15 @@ public final class SegmentStore implements MessageStore {
         return diskReads.sum();
     }
 
+    /** Durable records dropped from the in-memory tails before a cursor took them. */
+    public long tailDropped() {
+        long n = 0;
+        for (RecordTail t : tails) {
+            n += t.dropped();
+        }
+        return n;
+    }
+
     /** Bytes of appends waiting for the writer thread (bounded by {@link #MAX_QUEUED_BYTES}). */
     public long queuedBytes() {
         return writer.queuedBytes();
