@@ -1,7 +1,9 @@
 package io.outpost.app;
 
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
+import io.outpost.core.message.MessageProperties;
 import io.outpost.mqtt.api.LocalBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,7 +46,7 @@ final class GatewayStatus {
         long now = clock.millis();
         byte[] payload = ("{\"state\":\"" + state + "\",\"gateway\":\"" + gatewayId + "\",\"version\":\"" + version
                 + "\",\"since\":" + now + "}").getBytes(StandardCharsets.UTF_8);
-        return broker.publish(new EngineMessage(topic, payload, 1, true, List.of(), null, "application/json", null,
-                null, true, EngineMessage.ORIGIN_GATEWAY, now, 0));
+        return broker.publish(Message.of(new MessageHeader(topic, 1, true,
+                MessageProperties.ofContentType("application/json", true), Message.ORIGIN_GATEWAY), payload, now));
     }
 }

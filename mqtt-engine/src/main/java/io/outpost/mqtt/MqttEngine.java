@@ -3,9 +3,8 @@ package io.outpost.mqtt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.message.CommandMessage;
+import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageSink;
-import io.outpost.core.message.OutboundMessage;
-import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.Broker;
 import io.outpost.mqtt.broker.config.BrokerConfig;
@@ -15,10 +14,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -34,13 +31,11 @@ import java.util.concurrent.CompletionStage;
 public final class MqttEngine implements MessageSink, AutoCloseable {
 
     private final Broker broker;
-    private final Clock clock;
     private final Map<String, LocalBroker.LocalSubscription> commandSubscriptions = new HashMap<>();
     private CommandRouter commands;
 
     public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock) {
         this.broker = new Broker(config, meters, clock, 0);
-        this.clock = clock;
     }
 
     /** Loads the broker's saved state and binds its listeners; throws naming the listener that cannot bind. */
@@ -81,35 +76,14 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     }
 
     /**
-     * Publishes the core's messages (origin {@code $gateway}) in order. The stage completes when the broker
-     * accepted every message and every forwarder's stage completed, whatever the QoS, so that the core's pending
-     * count reflects the bridge's durable stores.
+     * Publishes a batch of the core's messages (origin {@code $gateway}, a device's poll) in order, on the calling
+     * thread: routed to local subscribers (one task per subscriber thread for the whole batch) and handed to each
+     * forwarder as one batch, so one store append. The stage completes when every forwarder made the batch durable,
+     * whatever the QoS, so that the core's pending count reflects the bridge's durable stores.
      */
     @Override
-    public CompletionStage<Void> publish(List<OutboundMessage> messages) {
-        if (messages.size() == 1) {
-            return broker.submit(toEngine(messages.get(0)));
-        }
-        CompletableFuture<?>[] stages = new CompletableFuture<?>[messages.size()];
-        for (int i = 0; i < stages.length; i++) {
-            stages[i] = broker.submit(toEngine(messages.get(i)));
-        }
-        return CompletableFuture.allOf(stages);
-    }
-
-    private EngineMessage toEngine(OutboundMessage m) {
-        Long expiry = m.messageExpiry() == null ? null : Math.max(1, m.messageExpiry().toSeconds());
-        return new EngineMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.userProperties(), expiry,
-                m.contentType(), m.responseTopic(), m.correlationData(), isText(m.contentType()),
-                EngineMessage.ORIGIN_GATEWAY, clock.millis(), m.pointUpdates(), m.reading());
-    }
-
-    private static boolean isText(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String t = contentType.toLowerCase(Locale.ROOT);
-        return t.startsWith("text/") || t.startsWith("application/json");
+    public CompletionStage<Void> publish(List<Message> messages) {
+        return broker.submitBatch(messages);
     }
 
     /**

@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.PayloadFormats;
+import io.outpost.core.message.Message;
 import io.outpost.core.point.Value;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
@@ -149,7 +149,8 @@ class MqttEngineIT {
         CompletableFuture<Void> store = new CompletableFuture<>();
         engine.localBroker().addForwarder(m -> m.topic().equals("gw/batch") ? store : CompletableFuture.completedFuture(null));
         CompletableFuture<Void> handOver = engine.publish(List.of(
-                OutboundMessage.of("gw/batch", new byte[] {1}, 0, false, null, 1, Instant.now()))).toCompletableFuture();
+                Message.of("gw/batch", new byte[] {1}, 0, false, Message.ORIGIN_GATEWAY, Instant.now().toEpochMilli())))
+                .toCompletableFuture();
         Awaitility.await().during(300, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS).until(() -> !handOver.isDone());
         store.complete(null);
         handOver.get(10, TimeUnit.SECONDS);

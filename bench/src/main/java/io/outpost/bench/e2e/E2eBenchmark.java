@@ -124,6 +124,7 @@ public final class E2eBenchmark {
         String allLine = meter.awaitLine(l -> l.startsWith("ALL ") || l.startsWith("WINDOW "), Duration.ofMinutes(5));
         long allPoints = allLine.startsWith("ALL ") ? Long.parseLong(allLine.substring(4)) - gateway.startedAtMillis() : -1;
         meter.awaitLine(l -> l.startsWith("WINDOW "), Duration.ofSeconds(warmup + 300L));
+        Map<String, Double> metricsAtStart = metrics(http);
         long gw = gateway.pid();
         ProcessSample g0 = ProcessSample.of(gw);
         Map<String, Long> threads0 = ThreadCpu.ticks(gw);
@@ -160,6 +161,12 @@ public final class E2eBenchmark {
         long peakRss = ProcessSample.peakRssKb(gw);
         Map<String, String> r = fields(result);
         Map<String, Double> metrics = metrics(http);
+        // Bytes the gateway allocated per update delivered over the window (young-generation allocation as the
+        // collector counts it, Micrometer's jvm.gc.memory.allocated).
+        double allocated = metrics.getOrDefault("jvm_gc_memory_allocated_bytes_total", 0.0)
+                - metricsAtStart.getOrDefault("jvm_gc_memory_allocated_bytes_total", 0.0);
+        double refused = metrics.getOrDefault("outpost_messages_dropped_total", 0.0)
+                - metricsAtStart.getOrDefault("outpost_messages_dropped_total", 0.0);
         if (javaOpts.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
             Files.writeString(out.resolveSibling("nmt-" + scale.name() + ".txt"), jcmd(gw, "VM.native_memory summary"));
         }
@@ -167,14 +174,18 @@ public final class E2eBenchmark {
         long[] heapLive = heap(gw, true);
         double rate = Double.parseDouble(r.get("rate"));
         String loadAtEnd = loadAverage();
+        double windowSeconds = Double.parseDouble(r.get("seconds"));
         String line = String.format(Locale.ROOT, "E2E scale=%s uplink=%s points=%d updates_per_s=%.0f gateway_cpu_cores=%.3f "
+                        + "alloc_bytes_per_update=%.0f refused_in_window=%.0f "
                         + "gateway_cpu_pct_of_machine=%.1f cpu_us_per_update=%.1f rss_avg_mb=%.0f rss_max_mb=%.0f rss_peak_mb=%.0f "
                         + "heap_used_mb=%.0f heap_live_mb=%.0f heap_committed_mb=%.0f startup_first_ms=%d startup_all_ms=%d "
                         + "e2e_p50_ms=%s e2e_p99_ms=%s e2e_max_ms=%s gw_p50_ms=%s gw_p99_ms=%s modbus_p99_ms=%s opcua_p99_ms=%s "
                         + "bacnet_p99_ms=%s points_seen=%s not_good=%s malformed=%s skipped_polls=%.0f poll_errors=%.0f dropped=%.0f "
                         + "mosquitto_cpu_cores=%.3f simulators_cpu_cores=%.3f meter_cpu_cores=%.3f window_s=%s "
                         + "java_opts=\"%s\" gateway_env=\"%s\" load_start=\"%s\" load_end=\"%s\" date=%s gateway_threads=%s",
-                scale.name(), uplink.label(), scale.total(), rate, gwCores, 100 * gwCores / Runtime.getRuntime().availableProcessors(),
+                scale.name(), uplink.label(), scale.total(), rate, gwCores,
+                rate > 0 ? allocated / (rate * windowSeconds) : 0, refused,
+                100 * gwCores / Runtime.getRuntime().availableProcessors(),
                 rate > 0 ? gwCores * 1e6 / rate : 0, rssSum / 1024.0 / Math.max(1, rssSamples), rssMax / 1024.0,
                 peakRss / 1024.0, heapBefore[1] / 1024.0, heapLive[1] / 1024.0, heapLive[0] / 1024.0, startup, allPoints,
                 r.get("e2e_p50_ms"), r.get("e2e_p99_ms"), r.get("e2e_max_ms"), r.get("gw_p50_ms"), r.get("gw_p99_ms"),

@@ -2,7 +2,7 @@ package io.outpost.bench.jmh;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.routing.Subscriber;
 import io.outpost.mqtt.broker.routing.Subscription;
@@ -62,7 +62,7 @@ public class TopicTreeBenchmark {
         }
 
         @Override
-        public void deliver(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
+        public void deliver(Message message, int qos, boolean retain, int[] subscriptionIds) {
             throw new UnsupportedOperationException();
         }
     }

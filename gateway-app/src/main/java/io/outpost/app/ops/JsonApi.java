@@ -1,12 +1,12 @@
 package io.outpost.app.ops;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.mapping.JsonPayloadFormat;
+import io.outpost.core.message.JsonPayloadFormat;
 import io.outpost.core.poll.DeviceActivity;
-import io.outpost.core.report.LiveValues;
+import io.outpost.core.point.Sample;
+import io.outpost.core.report.PointState;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +25,6 @@ import java.util.function.Supplier;
  */
 public final class JsonApi {
 
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final GatewayRuntime runtime;
     private final Supplier<List<UpstreamStatus>> upstreams;
@@ -55,7 +54,7 @@ public final class JsonApi {
 
     private static byte[] json(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonPayloadFormat.JSON.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -121,27 +120,29 @@ public final class JsonApi {
     public byte[] points(String filter) {
         String f = filter == null ? "" : filter.toLowerCase(Locale.ROOT);
         long now = clock.millis();
-        List<LiveValues.Live> rows = runtime.values().all().stream()
-                .filter(l -> f.isEmpty() || (l.point().ref() + " " + l.point().publication().topic() + " " + l.point().unit())
+        List<PointState> rows = runtime.values().all().stream()
+                .filter(l -> l.latest() != null)
+                .filter(l -> f.isEmpty() || (l.ref() + " " + l.config().publication().topic() + " " + l.config().unit())
                         .toLowerCase(Locale.ROOT).contains(f))
-                .sorted(Comparator.comparing(l -> l.point().ref().toString()))
+                .sorted(Comparator.comparing(l -> l.ref().toString()))
                 .toList();
         return json(g -> {
             g.writeStartArray();
-            for (LiveValues.Live l : rows) {
+            for (PointState l : rows) {
+                Sample latest = l.latest();
                 g.writeStartObject();
-                g.writeStringField("device", l.point().ref().device());
-                g.writeStringField("point", l.point().ref().point());
-                if (l.latest().hasValue()) {
+                g.writeStringField("device", l.ref().device());
+                g.writeStringField("point", l.ref().point());
+                if (latest.hasValue()) {
                     g.writeFieldName("value");
-                    JsonPayloadFormat.writeValue(g, l.latest().value());
+                    JsonPayloadFormat.writeValue(g, latest.value());
                 }
-                g.writeStringField("quality", l.latest().quality().status().wireName());
-                g.writeStringField("reason", l.latest().quality().reason());
-                g.writeNumberField("ts", l.latest().sourceTime().toEpochMilli());
-                g.writeNumberField("ageSeconds", Math.max(0, (now - l.latest().sourceTime().toEpochMilli()) / 1000.0));
-                g.writeStringField("unit", l.point().unit());
-                g.writeStringField("topic", l.point().publication().topic());
+                g.writeStringField("quality", latest.quality().status().wireName());
+                g.writeStringField("reason", latest.quality().reason());
+                g.writeNumberField("ts", latest.sourceMillis());
+                g.writeNumberField("ageSeconds", Math.max(0, (now - latest.sourceMillis()) / 1000.0));
+                g.writeStringField("unit", l.config().unit());
+                g.writeStringField("topic", l.config().publication().topic());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -1,11 +1,13 @@
 package io.outpost.core.command;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.outpost.core.config.PointConfig;
-import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.CommandMessage;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.JsonPayloadFormat;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageSink;
 import io.outpost.core.point.Value;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.spi.DeviceException;
@@ -35,18 +37,18 @@ import org.slf4j.LoggerFactory;
 public final class CommandRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** A writable point and the poller of its device. */
     private record Target(PointConfig point, DevicePoller poller) {
     }
 
     private final Map<String, Target> byTopic = new ConcurrentHashMap<>();
-    private final PointPublisher publisher;
+    private final MessageSink results;
     private final Clock clock;
 
-    public CommandRouter(PointPublisher publisher, Clock clock) {
-        this.publisher = publisher;
+    /** @param results where command results go (the core's hand-over, so that they are counted as pending) */
+    public CommandRouter(MessageSink results, Clock clock) {
+        this.results = results;
         this.clock = clock;
     }
 
@@ -112,13 +114,15 @@ public final class CommandRouter {
                          String message) {
         String topic = command.responseTopic() != null ? command.responseTopic() : point.command().resultTopic();
         byte[] body = resultJson(point, payload, error, message);
-        publisher.send(List.of(new OutboundMessage(topic, body, 1, false, List.of(), null, null,
-                command.correlationData(), "application/json", point.ref(), 0, clock.instant())));
+        MessageProperties props = new MessageProperties(List.of(), null, "application/json", null,
+                command.correlationData(), true);
+        results.publish(List.of(Message.of(new MessageHeader(topic, 1, false, props, Message.ORIGIN_GATEWAY), body,
+                clock.millis())));
     }
 
     private byte[] resultJson(PointConfig point, CommandPayload payload, String error, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonPayloadFormat.JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeBooleanField("ok", error == null);
             g.writeStringField("point", point.ref().toString());

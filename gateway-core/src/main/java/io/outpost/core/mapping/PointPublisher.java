@@ -1,45 +1,42 @@
 package io.outpost.core.mapping;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.DeviceConfig;
-import io.outpost.core.config.PointConfig;
+import io.outpost.core.message.JsonPayloadFormat;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
+import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.core.message.MessageSink;
-import io.outpost.core.message.OutboundMessage;
-import io.outpost.core.message.PointReading;
-import io.outpost.core.message.UserProperty;
 import io.outpost.core.poll.DeviceOutput;
-import io.outpost.core.report.Reported;
 import io.outpost.core.spi.DeviceStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mapping stage: turns reported readings and device status changes into MQTT messages (topic, payload, QoS,
- * retain) and hands them to the engine, counting what is pending so that pollers can hold back when the engine is
- * behind.
+ * The core's hand-over to the engine: takes each poll's reported readings (already messages, see
+ * {@link io.outpost.core.report.PointState}), device status changes and command results, hands them to the engine as
+ * one batch per call, and counts what is pending so that pollers hold back while the engine is behind.
  */
-public final class PointPublisher implements DeviceOutput {
+public final class PointPublisher implements DeviceOutput, MessageSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PointPublisher.class);
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final MessageProperties JSON_PROPERTIES = MessageProperties.ofContentType("application/json", true);
 
     private final MessageSink sink;
-    private final PayloadFormats formats;
     private final Clock clock;
     private final long maxPending;
     private final AtomicLong pending = new AtomicLong();
@@ -50,35 +47,31 @@ public final class PointPublisher implements DeviceOutput {
     private final Counter handedOver;
 
     /**
-     * @param nanoTime the monotonic clock of the core's scheduler, for {@link #lastAcceptedNanos()}
+     * @param nanoTime   the monotonic clock of the core's scheduler, for {@link #lastAcceptedNanos()}
+     * @param maxPending messages handed over and not yet accepted beyond which pollers hold back
      */
-    public PointPublisher(MessageSink sink, PayloadFormats formats, Clock clock, LongSupplier nanoTime,
-                          long maxPending, MeterRegistry meters) {
+    public PointPublisher(MessageSink sink, Clock clock, LongSupplier nanoTime, long maxPending, MeterRegistry meters) {
         this.sink = sink;
         this.nanoTime = nanoTime;
         this.lastAcceptedNanos = nanoTime.getAsLong();
-        this.formats = formats;
         this.clock = clock;
         this.maxPending = maxPending;
         this.meters = meters;
         this.handedOver = Counter.builder("outpost.messages.handed.over")
-                .description("Messages the engine accepted from the mapping stage").register(meters);
+                .description("Messages the engine accepted from the core").register(meters);
         Gauge.builder("outpost.messages.pending", pending, AtomicLong::get)
-                .description("Messages handed to the engine and not yet accepted").register(meters);
+                .description("Messages handed to the engine and not yet accepted (bounded by the core's "
+                        + "max-pending; pollers hold back beyond it)").register(meters);
     }
 
     @Override
-    public void reported(DeviceConfig device, List<Reported> readings) {
-        List<OutboundMessage> messages = new ArrayList<>(readings.size());
-        for (Reported r : readings) {
-            messages.add(toMessage(r.point(), r));
-        }
-        send(messages);
+    public void reported(DeviceConfig device, List<Message> readings) {
+        publish(readings);
     }
 
     @Override
     public void statusChanged(DeviceConfig device, DeviceStatus status) {
-        send(List.of(statusMessage(device, status)));
+        publish(List.of(statusMessage(device, status)));
     }
 
     @Override
@@ -95,11 +88,13 @@ public final class PointPublisher implements DeviceOutput {
         return lastAcceptedNanos;
     }
 
-    /** Sends messages that are not point readings (command results); same accounting. */
-    public void send(List<OutboundMessage> messages) {
+    /** Hands a batch to the engine, counted as pending until the engine accepted or refused it. Any thread. */
+    @Override
+    public CompletionStage<Void> publish(List<Message> messages) {
         int n = messages.size();
         pending.addAndGet(n);
-        sink.publish(messages).whenComplete((ok, error) -> {
+        CompletionStage<Void> stage = sink.publish(messages);
+        stage.whenComplete((ok, error) -> {
             pending.addAndGet(-n);
             lastAcceptedNanos = nanoTime.getAsLong();
             if (error == null) {
@@ -116,20 +111,13 @@ public final class PointPublisher implements DeviceOutput {
                 LOG.error("engine failed to accept {} message(s)", n, cause);
             }
         });
-    }
-
-    private OutboundMessage toMessage(PointConfig point, Reported r) {
-        PayloadFormat format = formats.get(point.publication().format());
-        byte[] payload = format.encode(point, r.sample());
-        return new OutboundMessage(point.publication().topic(), payload, point.publication().qos(),
-                point.publication().retain(), List.<UserProperty>of(), null, null, null, format.contentType(),
-                point.ref(), 1, clock.instant(), new PointReading(r.sample(), point.type()));
+        return stage;
     }
 
     /** {"state":"online","reason":"","since":1763700000123}, retained, QoS 1. */
-    private OutboundMessage statusMessage(DeviceConfig device, DeviceStatus status) {
+    private Message statusMessage(DeviceConfig device, DeviceStatus status) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JsonPayloadFormat.JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("state", status.state().name().toLowerCase(java.util.Locale.ROOT));
             g.writeStringField("reason", status.reason());
@@ -138,7 +126,7 @@ public final class PointPublisher implements DeviceOutput {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new OutboundMessage(device.statusTopic(), out.toByteArray(), 1, true, List.of(), null, null, null,
-                "application/json", null, 0, clock.instant());
+        return Message.of(new MessageHeader(device.statusTopic(), 1, true, JSON_PROPERTIES, Message.ORIGIN_GATEWAY),
+                out.toByteArray(), clock.millis());
     }
 }

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * An immutable point value. The variants are few on purpose: every integer type up to uint32 and int64 fits
- * {@link Int}; only uint64 needs {@link UInt64}; both float widths are held as {@link Real}.
+ * {@link Int}; only uint64 needs {@link UInt64}; both float widths are held as {@link Real}, which remembers
+ * whether the value is single precision so that it is rendered as the shortest decimal that reads back to the same
+ * float32 (one rule for every protocol, see {@code docs/configuration.md}).
  */
 public sealed interface Value permits Value.Bool, Value.Int, Value.UInt64, Value.Real, Value.Text, Value.Array {
 
@@ -25,6 +27,11 @@ public sealed interface Value permits Value.Bool, Value.Int, Value.UInt64, Value
 
     static Value of(double v) {
         return new Real(v);
+    }
+
+    /** A single-precision value (a Modbus float32, an OPC UA Float, a BACnet Real). */
+    static Value ofFloat32(float v) {
+        return new Real(v, true);
     }
 
     static Value of(String v) {
@@ -87,7 +94,22 @@ public sealed interface Value permits Value.Bool, Value.Int, Value.UInt64, Value
         }
     }
 
-    record Real(double value) implements Value {
+    /**
+     * A floating-point value. With {@code single} the value is a float32 widened to double (exactly: every float is
+     * a double); renderers print it as a float so that 21.3f reads {@code 21.3}, not {@code 21.299999237060547}.
+     */
+    record Real(double value, boolean single) implements Value {
+
+        public Real {
+            if (single && !Double.isNaN(value) && (double) (float) value != value) {
+                throw new IllegalArgumentException("a single-precision value must be a float, found " + value);
+            }
+        }
+
+        public Real(double value) {
+            this(value, false);
+        }
+
         @Override
         public double asDouble() {
             return value;
@@ -100,7 +122,7 @@ public sealed interface Value permits Value.Bool, Value.Int, Value.UInt64, Value
 
         @Override
         public String toString() {
-            return Double.toString(value);
+            return single ? ShortestDecimal.of((float) value) : ShortestDecimal.of(value);
         }
     }
 

@@ -1,15 +1,15 @@
 package io.outpost.core.poll;
 
 import io.outpost.core.config.DeviceConfig;
-import io.outpost.core.report.Reported;
+import io.outpost.core.message.Message;
 import io.outpost.core.spi.DeviceStatus;
 import java.util.List;
 
-/** Where a device's results go: the mapping stage. Called on the device's serial executor; must not block. */
+/** Where a device's results go: the engine, through the core's hand-over accounting. Called on the device's serial executor; must not block. */
 public interface DeviceOutput {
 
-    /** Readings that passed report-by-exception, in the order read. */
-    void reported(DeviceConfig device, List<Reported> readings);
+    /** The messages of the readings of one poll (or one batch of pushed values) that passed report-by-exception. */
+    void reported(DeviceConfig device, List<Message> readings);
 
     /** The device's connection state changed. */
     void statusChanged(DeviceConfig device, DeviceStatus status);

@@ -2,13 +2,14 @@ package io.outpost.core.poll;
 
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.PayloadFormat;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.core.report.EngineeringTransform;
-import io.outpost.core.report.ReportFilter;
-import io.outpost.core.report.Reported;
 import io.outpost.core.report.LiveValues;
+import io.outpost.core.report.PointState;
+import io.outpost.core.report.ReportFilter;
 import io.outpost.core.spi.DeviceAdapter;
 import io.outpost.core.spi.DeviceException;
 import io.outpost.core.spi.DeviceStatus;
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The core's loop for one device: reads due points in batches on a drift-free schedule, gives up on a read after
  * the device timeout, marks points bad with the failure's reason, retries with jittered exponential backoff,
- * recovers, and passes readings through report-by-exception to the mapping stage. Pushed values and writes go
- * through the same place.
+ * recovers, and passes readings through report-by-exception to the output: one list of messages per poll. Pushed
+ * values and writes go through the same place. When the output is saturated (the engine is behind), polls are
+ * skipped rather than read and dropped, and the device status says so ({@code backpressure}) until polling resumes.
  *
  * <p>All state is confined to {@code serial}, the device's serial executor; public methods may be called from
  * any thread.
@@ -44,23 +48,28 @@ import org.slf4j.LoggerFactory;
 public final class DevicePoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevicePoller.class);
+    /** The device status reason while polls are skipped because the engine is behind. */
+    public static final String BACKPRESSURE = "backpressure";
 
     private final DeviceConfig device;
     private final DeviceAdapter adapter;
     private final TaskScheduler scheduler;
     private final Executor serial;
     private final DeviceOutput output;
-    private final LiveValues live;
     private final JitteredBackoff backoff;
     private final PollMetrics metrics;
-    private final Map<String, PointConfig> points = new HashMap<>();
-    private final ReportFilter filter = new ReportFilter();
+    private final Map<String, PointState> points = new HashMap<>();
     private final PollSchedule schedule;
     private final ConcurrentLinkedQueue<Sample> pushedSamples = new ConcurrentLinkedQueue<>();
+    /** Pushed values waiting for the serial executor, bounded by {@link #maxPushed}. */
+    private final AtomicInteger pushedWaiting = new AtomicInteger();
+    private final int maxPushed;
     private final AtomicBoolean pushDrainScheduled = new AtomicBoolean();
 
     private Read inFlight;
     private int consecutiveFailures;
+    private long readCount;
+    private boolean heldBack;
     private long retryAtNanos = Long.MIN_VALUE;
     private Cancellable wakeup = Cancellable.NONE;
     private volatile DeviceStatus status;
@@ -73,27 +82,40 @@ public final class DevicePoller {
     private static final class Read {
         final List<PointConfig> points;
         final long startNanos;
+        final long mark;
         Cancellable timeout = Cancellable.NONE;
         boolean timedOut;
 
-        Read(List<PointConfig> points, long startNanos) {
+        Read(List<PointConfig> points, long startNanos, long mark) {
             this.points = points;
             this.startNanos = startNanos;
+            this.mark = mark;
         }
     }
 
+    /**
+     * @param formats the payload format of each point, by format name
+     * @param live    the live table the device's points join (and leave when it stops)
+     */
     public DevicePoller(DeviceConfig device, DeviceAdapter adapter, TaskScheduler scheduler, Executor serial,
-                        DeviceOutput output, LiveValues live, RandomGenerator random,
-                        io.micrometer.core.instrument.MeterRegistry meters, long firstPollDelayNanos) {
+                        DeviceOutput output, LiveValues live, Function<String, PayloadFormat> formats,
+                        RandomGenerator random, io.micrometer.core.instrument.MeterRegistry meters,
+                        long firstPollDelayNanos) {
         this.device = device;
         this.adapter = adapter;
         this.scheduler = scheduler;
         this.serial = serial;
         this.output = output;
-        this.live = live;
         this.backoff = new JitteredBackoff(device.backoff(), random);
         this.metrics = new PollMetrics(meters, device.id());
-        device.points().forEach(p -> points.put(p.id(), p));
+        List<PointState> states = new ArrayList<>(device.points().size());
+        for (PointConfig p : device.points()) {
+            PointState state = new PointState(p, formats.apply(p.publication().format()));
+            points.put(p.id(), state);
+            states.add(state);
+        }
+        live.addDevice(device.id(), states);
+        this.maxPushed = Math.max(10_000, 10 * states.size());
         this.schedule = new PollSchedule(device.points(), scheduler.nanoTime() + firstPollDelayNanos);
         this.status = new DeviceStatus(DeviceStatus.State.STARTING, "", now());
     }
@@ -152,6 +174,12 @@ public final class DevicePoller {
 
     /** A value the device pushed; batched with others that arrive before the serial executor gets to them. */
     public void push(Sample sample) {
+        if (pushedWaiting.incrementAndGet() > maxPushed) {
+            // A flood of pushed values the core cannot keep up with: memory stays bounded, the drop is counted.
+            pushedWaiting.decrementAndGet();
+            metrics.pushedDropped();
+            return;
+        }
         pushedSamples.add(sample);
         if (pushDrainScheduled.compareAndSet(false, true)) {
             serial.execute(this::drainPushed);
@@ -168,9 +196,9 @@ public final class DevicePoller {
 
     /** What the adapter learned about a point (unit, name), kept with its live value; any thread. */
     public void describe(String pointId, Map<String, String> metadata) {
-        PointConfig p = points.get(pointId);
+        PointState p = points.get(pointId);
         if (p != null) {
-            live.describe(p.ref(), metadata);
+            p.describe(metadata);
         }
     }
 
@@ -239,7 +267,18 @@ public final class DevicePoller {
         }
         if (output.saturated()) {
             skip("backpressure", retry, now);
+            if (!retry && !heldBack) {
+                heldBack = true;
+                LOG.warn("device {}: polls skipped: the gateway cannot deliver readings as fast as they are read "
+                        + "(the upstream queue's disk or the local broker is behind)", device.id());
+                setStatus(new DeviceStatus(DeviceStatus.State.ONLINE, BACKPRESSURE, now()));
+            }
             return;
+        }
+        if (heldBack) {
+            heldBack = false;
+            LOG.info("device {}: polling resumes", device.id());
+            setStatus(DeviceStatus.online(now()));
         }
         List<PointConfig> due = retry ? schedule.allPolled() : schedule.takeDue(now);
         if (due.isEmpty()) {
@@ -264,7 +303,10 @@ public final class DevicePoller {
 
     private void startRead(List<PointConfig> due, long now) {
         lastAttemptNanos = now;
-        Read read = new Read(due, now);
+        Read read = new Read(due, now, ++readCount);
+        for (PointConfig p : due) {
+            points.get(p.id()).expect(read.mark);
+        }
         inFlight = read;
         CompletionStage<List<Sample>> stage;
         try {
@@ -316,17 +358,24 @@ public final class DevicePoller {
             schedule.restartFrom(read.startNanos);
         }
         metrics.readSucceeded(now - read.startNanos, read.points.size());
-        Map<String, Sample> byPoint = new HashMap<>(samples.size() * 2);
+        long at = scheduler.clock().millis();
+        long mark = read.mark;
+        List<Message> reported = new ArrayList<>(read.points.size());
         for (Sample s : samples) {
-            byPoint.put(s.point().point(), s);
+            PointState p = points.get(s.point().point());
+            if (p != null && p.markRead(mark)) {
+                offer(p, s, at, now, reported);
+            }
         }
-        Instant at = now();
-        List<Reported> reported = new ArrayList<>(read.points.size());
-        for (PointConfig p : read.points) {
-            Sample s = byPoint.get(p.id());
-            offer(p, s != null ? s : Sample.bad(p.ref(), "no-data", at), now, reported);
+        for (PointConfig c : read.points) {
+            PointState p = points.get(c.id());
+            if (!p.wasRead(mark)) {
+                offer(p, Sample.bad(c.ref(), "no-data", at), at, now, reported);
+            }
         }
-        setStatus(DeviceStatus.online(at));
+        if (!heldBack) {
+            setStatus(DeviceStatus.online(Instant.ofEpochMilli(at)));
+        }
         emit(reported);
     }
 
@@ -345,12 +394,13 @@ public final class DevicePoller {
             LOG.debug("device {}: read failed again ({}: {}), attempt {}, next in {} ms", device.id(), reason, message,
                     consecutiveFailures, delay / 1_000_000);
         }
-        Instant at = now();
-        List<Reported> reported = new ArrayList<>();
+        long at = scheduler.clock().millis();
+        List<Message> reported = new ArrayList<>(read.points.size());
         for (PointConfig p : read.points) {
-            offer(p, Sample.bad(p.ref(), reason, at), now, reported);
+            offer(points.get(p.id()), Sample.bad(p.ref(), reason, at), at, now, reported);
         }
-        setStatus(DeviceStatus.offline(reason, at));
+        heldBack = false;
+        setStatus(DeviceStatus.offline(reason, Instant.ofEpochMilli(at)));
         emit(reported);
     }
 
@@ -365,43 +415,49 @@ public final class DevicePoller {
         pushDrainScheduled.set(false);
         if (stopped) {
             pushedSamples.clear();
+            pushedWaiting.set(0);
             return;
         }
         long now = scheduler.nanoTime();
         lastAttemptNanos = now;
         lastSuccessNanos = now;
-        List<Reported> reported = new ArrayList<>();
+        long at = scheduler.clock().millis();
+        List<Message> reported = new ArrayList<>();
         Sample s;
         while ((s = pushedSamples.poll()) != null) {
-            PointConfig p = points.get(s.point().point());
+            pushedWaiting.decrementAndGet();
+            PointState p = points.get(s.point().point());
             if (p != null) {
-                offer(p, s, now, reported);
+                offer(p, s, at, now, reported);
             }
         }
         emit(reported);
     }
 
     private void publishHeartbeatsOfPushedPoints(long now) {
-        List<Reported> reported = new ArrayList<>();
-        for (PointConfig p : schedule.pushedPoints()) {
-            Sample again = filter.heartbeatDue(p, now);
+        List<PointConfig> pushed = schedule.pushedPoints();
+        if (pushed.isEmpty()) {
+            return;
+        }
+        long at = scheduler.clock().millis();
+        List<Message> reported = new ArrayList<>();
+        for (PointConfig p : pushed) {
+            Message again = ReportFilter.heartbeatDue(points.get(p.id()), at, now);
             if (again != null) {
-                reported.add(new Reported(p, again));
+                reported.add(again);
             }
         }
         emit(reported);
     }
 
-    private void offer(PointConfig point, Sample raw, long now, List<Reported> into) {
-        Sample sample = EngineeringTransform.apply(point, raw);
-        boolean report = filter.offer(point, sample, now);
-        live.update(point, sample, report);
-        if (report) {
-            into.add(new Reported(point, sample));
+    private static void offer(PointState point, Sample raw, long receivedAtMillis, long now, List<Message> into) {
+        Message m = ReportFilter.offer(point, raw, receivedAtMillis, now);
+        if (m != null) {
+            into.add(m);
         }
     }
 
-    private void emit(List<Reported> reported) {
+    private void emit(List<Message> reported) {
         if (!reported.isEmpty()) {
             metrics.reported(reported.size());
             output.reported(device, reported);
@@ -422,7 +478,7 @@ public final class DevicePoller {
         }
         long next = consecutiveFailures > 0 ? retryAtNanos : schedule.nextDueNanos();
         for (PointConfig p : schedule.pushedPoints()) {
-            next = Math.min(next, filter.nextHeartbeatNanos(p));
+            next = Math.min(next, ReportFilter.nextHeartbeatNanos(points.get(p.id())));
         }
         wakeup.cancel();
         if (next == Long.MAX_VALUE) {

@@ -43,6 +43,13 @@ final class PollMetrics {
                 .increment();
     }
 
+    /** Pushed values dropped because the device's queue of them was full (the core fell that far behind). */
+    void pushedDropped() {
+        skipped.computeIfAbsent("pushed-dropped", r -> Counter.builder("outpost.poll.pushed.dropped")
+                .description("Values a device pushed (subscriptions, COV) dropped: its queue of unprocessed ones was full")
+                .tag("device", device).register(registry)).increment();
+    }
+
     void skipped(String reason) {
         skipped.computeIfAbsent(reason, r -> Counter.builder("outpost.poll.skipped")
                 .description("Polls not taken: backpressure (engine behind) or busy (previous read still running)")

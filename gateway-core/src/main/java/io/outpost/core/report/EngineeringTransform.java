@@ -2,43 +2,102 @@ package io.outpost.core.report;
 
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.config.Range;
+import io.outpost.core.config.Scaling;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.math.BigDecimal;
-import java.math.MathContext;
 
 /**
- * Turns a device reading into an engineering value: scale and offset, float32 noise removed, and a good value
- * outside the configured range marked {@code uncertain(out-of-range)}.
+ * Turns a device reading into an engineering value: scale and offset, single precision kept for float32 points, and
+ * a good value outside the configured range marked {@code uncertain(out-of-range)}. Made once per point; applying it
+ * allocates only the new value (nothing when the value passes unchanged) and never goes through text or BigDecimal.
+ *
+ * <p><b>Decimal scaling.</b> A scale of {@code 0.1} is not a double (it is 0.1000000000000000055...), so
+ * {@code 213 * 0.1} gives {@code 21.300000000000001}. The scale and offset as written in the configuration are
+ * decimals {@code m * 10^-k}; the value is computed as {@code (raw * m + o) / 10^k}: for an integer reading the
+ * numerator is an exact integer and one correctly rounded division gives the double nearest the true result, so it
+ * prints as {@code 21.3}. Scales that are no short decimal fall back to {@code raw * scale + offset}.
  */
 public final class EngineeringTransform {
 
-    /** Scaled values keep 15 significant digits: 213 * 0.1 is published as 21.3, not 21.300000000000001. */
-    private static final MathContext SCALED = new MathContext(15);
+    /** Largest integer every double holds exactly. */
+    private static final double EXACT = 9_007_199_254_740_992.0;
+    private static final double[] POWERS_OF_TEN = new double[23];
 
-    private EngineeringTransform() {
+    static {
+        double p = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = p;
+            p *= 10;
+        }
     }
 
-    public static Sample apply(PointConfig point, Sample raw) {
+    private final DataType type;
+    private final Scaling scaling;
+    private final Range range;
+    /** The scale and offset as integers over {@link #divisor}; NaN when they are no short decimal. */
+    private final double multiplier;
+    private final double addend;
+    private final double divisor;
+
+    public EngineeringTransform(PointConfig point) {
+        this.type = point.type();
+        this.scaling = point.scaling();
+        this.range = point.range();
+        double m = Double.NaN;
+        double o = Double.NaN;
+        double d = Double.NaN;
+        if (!scaling.isIdentity() && Double.isFinite(scaling.offset())) {
+            // Once per point at start: the decimals the configuration wrote (BigDecimal.valueOf reads a double's
+            // shortest decimal form), brought to one exponent.
+            BigDecimal scale = BigDecimal.valueOf(scaling.scale()).stripTrailingZeros();
+            BigDecimal offset = BigDecimal.valueOf(scaling.offset()).stripTrailingZeros();
+            int k = Math.max(0, Math.max(scale.scale(), offset.scale()));
+            if (k < POWERS_OF_TEN.length) {
+                BigDecimal mm = scale.movePointRight(k);
+                BigDecimal oo = offset.movePointRight(k);
+                if (mm.abs().doubleValue() < EXACT && oo.abs().doubleValue() < EXACT
+                        && mm.stripTrailingZeros().scale() <= 0 && oo.stripTrailingZeros().scale() <= 0) {
+                    m = mm.doubleValue();
+                    o = oo.doubleValue();
+                    d = POWERS_OF_TEN[k];
+                }
+            }
+        }
+        this.multiplier = m;
+        this.addend = o;
+        this.divisor = d;
+    }
+
+    /** The engineering sample; {@code raw} itself when nothing changes. */
+    public Sample apply(Sample raw) {
         if (!raw.hasValue()) {
             return raw;
         }
         Value value = raw.value();
-        if (value instanceof Value.Real r && point.type() == DataType.FLOAT32) {
-            // A float32 widened to double prints as 21.299999237060547; its own shortest form is what the device meant.
-            value = Value.of(Double.parseDouble(Float.toString((float) r.value())));
-        }
-        if (!point.scaling().isIdentity() && value.isNumeric() && !(value instanceof Value.Bool)) {
-            double scaled = point.scaling().toEngineering(value.asDouble());
-            value = Value.of(Double.isFinite(scaled) ? new BigDecimal(scaled).round(SCALED).doubleValue() : scaled);
+        if (!scaling.isIdentity() && value.isNumeric() && !(value instanceof Value.Bool)) {
+            value = scaled(value);
+        } else if (type == DataType.FLOAT32 && value instanceof Value.Real r && !r.single()) {
+            value = Value.ofFloat32((float) r.value());
         }
         Quality quality = raw.quality();
-        Range range = point.range();
         if (range != null && quality.isGood() && value.isNumeric() && !range.contains(value.asDouble())) {
             quality = Quality.uncertain(Quality.OUT_OF_RANGE);
         }
         return value == raw.value() && quality == raw.quality() ? raw : raw.withValue(value, quality);
+    }
+
+    private Value scaled(Value raw) {
+        double x = raw.asDouble();
+        double v;
+        if (Double.isNaN(multiplier) || Math.abs(x * multiplier) >= EXACT) {
+            v = scaling.toEngineering(x);
+        } else {
+            v = (x * multiplier + addend) / divisor;
+        }
+        boolean single = type == DataType.FLOAT32 || raw instanceof Value.Real r && r.single();
+        return single ? Value.ofFloat32((float) v) : Value.of(v);
     }
 }

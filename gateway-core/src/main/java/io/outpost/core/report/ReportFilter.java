@@ -2,73 +2,63 @@ package io.outpost.core.report;
 
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.config.ReportPolicy;
+import io.outpost.core.message.Message;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * Report by exception for one device's points: a reading is reported when it is the first, when its quality
- * changed, when its value moved beyond the deadband (compared with the last <em>reported</em> value), when the
- * point reports every read, or when its heartbeat has elapsed. Confined to the device's serial executor.
+ * Report by exception: a reading is reported when it is the first, when its quality changed, when its value moved
+ * beyond the deadband (compared with the last <em>reported</em> value), when the point reports every read, or when
+ * its heartbeat has elapsed. Works on the {@link PointState}s of one device, on that device's serial executor.
+ * Stateless itself.
  */
 public final class ReportFilter {
 
-    private static final class Last {
-        Sample sample;
-        long reportedAtNanos;
-    }
-
-    private final Map<String, Last> last = new HashMap<>();
-
-    /** Returns true and remembers the sample when it must be reported. */
-    public boolean offer(PointConfig point, Sample sample, long nowNanos) {
-        Last previous = last.get(point.id());
-        if (previous == null) {
-            previous = new Last();
-            last.put(point.id(), previous);
-        } else if (!mustReport(point, previous, sample, nowNanos)) {
-            return false;
-        }
-        previous.sample = sample;
-        previous.reportedAtNanos = nowNanos;
-        return true;
+    private ReportFilter() {
     }
 
     /**
-     * For a point nobody reads (pushed values): the last reported sample again when its heartbeat has elapsed.
-     * The source timestamp stays the old one, since the device said nothing new.
+     * Takes a raw reading of a point: transforms it to engineering units, records it as the latest, and returns the
+     * message to publish when it must be reported (then it is also the point's last reported), else null.
      */
-    public Sample heartbeatDue(PointConfig point, long nowNanos) {
-        Duration heartbeat = point.report().heartbeat();
-        Last previous = last.get(point.id());
-        if (heartbeat == null || previous == null || nowNanos - previous.reportedAtNanos < heartbeat.toNanos()) {
+    public static Message offer(PointState point, Sample raw, long receivedAtMillis, long nowNanos) {
+        Sample sample = point.transform().apply(raw);
+        point.setLatest(sample);
+        Message before = point.reported();
+        if (before != null && !mustReport(point.config(), before.sample(), point.reportedAtNanos(), sample, nowNanos)) {
             return null;
         }
-        previous.reportedAtNanos = nowNanos;
-        return previous.sample;
+        return point.report(sample, receivedAtMillis, nowNanos);
+    }
+
+    /**
+     * For a point nobody reads (pushed values): the last reported reading again when its heartbeat has elapsed, as
+     * a new message with the old source time, since the device said nothing new; else null.
+     */
+    public static Message heartbeatDue(PointState point, long receivedAtMillis, long nowNanos) {
+        Duration heartbeat = point.config().report().heartbeat();
+        if (heartbeat == null || point.reported() == null || nowNanos - point.reportedAtNanos() < heartbeat.toNanos()) {
+            return null;
+        }
+        return point.reportAgain(receivedAtMillis, nowNanos);
     }
 
     /** When the point's next heartbeat is due, or {@link Long#MAX_VALUE} when it has none yet. */
-    public long nextHeartbeatNanos(PointConfig point) {
-        Duration heartbeat = point.report().heartbeat();
-        Last previous = last.get(point.id());
-        return heartbeat == null || previous == null ? Long.MAX_VALUE : previous.reportedAtNanos + heartbeat.toNanos();
+    public static long nextHeartbeatNanos(PointState point) {
+        Duration heartbeat = point.config().report().heartbeat();
+        return heartbeat == null || point.reported() == null ? Long.MAX_VALUE
+                : point.reportedAtNanos() + heartbeat.toNanos();
     }
 
-    public void forget(String pointId) {
-        last.remove(pointId);
-    }
-
-    private static boolean mustReport(PointConfig point, Last previous, Sample sample, long nowNanos) {
+    private static boolean mustReport(PointConfig point, Sample before, long reportedAtNanos, Sample sample,
+                                      long nowNanos) {
         ReportPolicy policy = point.report();
-        Sample before = previous.sample;
         if (policy.everyRead() || !before.quality().equals(sample.quality())) {
             return true;
         }
-        if (policy.heartbeat() != null && nowNanos - previous.reportedAtNanos >= policy.heartbeat().toNanos()) {
+        if (policy.heartbeat() != null && nowNanos - reportedAtNanos >= policy.heartbeat().toNanos()) {
             return true;
         }
         return valueChanged(point, before.value(), sample.value());

@@ -4,9 +4,9 @@ import io.outpost.core.command.CommandRouter;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.GatewayIdentity;
-import io.outpost.core.mapping.PayloadFormats;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.poll.DeviceContext;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
@@ -43,6 +43,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final AdapterCatalog adapters;
     private final CoreServices services;
     private final PointPublisher publisher;
+    private final PayloadFormats formats;
     private final CommandRouter commands;
     private final LiveValues live = new LiveValues();
     private final Duration maxStartStagger;
@@ -60,7 +61,8 @@ public final class GatewayRuntime implements AutoCloseable {
         this.adapters = adapters;
         this.services = services;
         this.maxStartStagger = maxStartStagger;
-        this.publisher = new PointPublisher(sink, formats, services.scheduler().clock(), services.scheduler()::nanoTime,
+        this.formats = formats;
+        this.publisher = new PointPublisher(sink, services.scheduler().clock(), services.scheduler()::nanoTime,
                 maxPending, services.meters());
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
@@ -136,7 +138,8 @@ public final class GatewayRuntime implements AutoCloseable {
         long stagger = (long) (services.random().nextDouble() * Math.min(maxStartStagger.toNanos(),
                 device.pollInterval().toNanos()));
         DevicePoller poller = new DevicePoller(device, adapter, services.scheduler(),
-                new SerialExecutor(services.workers()), publisher, live, services.random(), services.meters(), stagger);
+                new SerialExecutor(services.workers()), publisher, live, formats::get, services.random(),
+                services.meters(), stagger);
         context.attach(poller);
         devices.put(device.id(), new RunningDevice(poller, io, context));
         commands.register(poller);

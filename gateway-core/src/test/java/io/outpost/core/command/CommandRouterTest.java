@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.message.CommandMessage;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.Message;
 import io.outpost.core.message.UserProperty;
 import io.outpost.core.point.Value;
 import io.outpost.core.testing.CoreHarness;
@@ -129,7 +129,7 @@ class CommandRouterTest {
         core.advance(Duration.ofMillis(10));
 
         assertThat(core.sink.on("site/dev/pump/set/result")).isEmpty();
-        OutboundMessage reply = core.sink.on("replies/hmi-1").get(0);
+        Message reply = core.sink.on("replies/hmi-1").get(0);
         assertThat(reply.correlationData()).containsExactly(1, 2, 3);
         assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).contains("\"ok\":true");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.point.DataType;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.testing.TestAdapterFactory;

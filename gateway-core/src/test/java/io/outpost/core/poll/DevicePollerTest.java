@@ -236,7 +236,7 @@ class DevicePollerTest {
         dev.context().setPushed("state", true);
         core.advance(Duration.ofMillis(10));
         dev.context().push(io.outpost.core.point.Sample.good(new PointRef("dev", "state"),
-                Value.of(7), core.scheduler.instant()));
+                Value.of(7), core.scheduler.instant().toEpochMilli()));
         core.advance(Duration.ofSeconds(3));
 
         assertThat(dev.reads()).allSatisfy(batch -> assertThat(batch).doesNotContain("state"));

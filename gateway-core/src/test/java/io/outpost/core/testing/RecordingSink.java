@@ -1,7 +1,7 @@
 package io.outpost.core.testing;
 
 import io.outpost.core.message.MessageSink;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +14,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RecordingSink implements MessageSink {
 
-    private final List<OutboundMessage> messages = new ArrayList<>();
+    private final List<Message> messages = new ArrayList<>();
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
     private boolean hold;
 
     @Override
-    public synchronized CompletionStage<Void> publish(List<OutboundMessage> batch) {
+    public synchronized CompletionStage<Void> publish(List<Message> batch) {
         messages.addAll(batch);
         if (!hold) {
             return CompletableFuture.completedFuture(null);
@@ -43,11 +43,11 @@ public final class RecordingSink implements MessageSink {
         toComplete.forEach(f -> f.complete(null));
     }
 
-    public synchronized List<OutboundMessage> messages() {
+    public synchronized List<Message> messages() {
         return List.copyOf(messages);
     }
 
-    public synchronized List<OutboundMessage> on(String topic) {
+    public synchronized List<Message> on(String topic) {
         return messages.stream().filter(m -> m.topic().equals(topic)).toList();
     }
 

@@ -104,7 +104,7 @@ public final class TestAdapter implements DeviceAdapter {
                 for (PointConfig p : points) {
                     Value v = values.get(p.id());
                     if (v != null) {
-                        out.add(Sample.good(p.ref(), v, context.scheduler().clock().instant()));
+                        out.add(Sample.good(p.ref(), v, context.scheduler().clock().millis()));
                     }
                 }
                 return later(CompletableFuture.completedFuture(out));

@@ -1,5 +1,6 @@
 package io.outpost.mqtt.api;
 
+import io.outpost.core.message.Message;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -14,13 +15,13 @@ public interface LocalBroker {
      * {@link DurableForwarder}. The stage completes when every forwarder accepted it (QoS 1/2) or at once (QoS 0);
      * it fails with {@link io.outpost.core.message.MessageRejectedException} when a forwarder refused it.
      */
-    CompletionStage<Void> publish(EngineMessage message);
+    CompletionStage<Void> publish(Message message);
 
     /**
      * Subscribes in-process to a topic filter (wildcards and shared subscriptions as for clients); retained
      * messages matching the filter are delivered first. The handler runs on an engine thread and must not block.
      */
-    LocalSubscription subscribe(String topicFilter, int qos, Consumer<EngineMessage> handler);
+    LocalSubscription subscribe(String topicFilter, int qos, Consumer<Message> handler);
 
     /** Registers a forwarder; it sees every message accepted from then on. */
     void addForwarder(DurableForwarder forwarder);

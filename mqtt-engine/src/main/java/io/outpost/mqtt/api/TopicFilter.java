@@ -61,8 +61,18 @@ public final class TopicFilter {
 
     /** True when {@code topic} contains no wildcard and can be published to. */
     public static boolean isValidTopicName(String topic) {
-        return topic != null && !topic.isEmpty() && topic.indexOf('+') < 0 && topic.indexOf('#') < 0
-                && topic.indexOf('\u0000') < 0 && topic.getBytes(StandardCharsets.UTF_8).length <= 65_535;
+        if (topic == null || topic.isEmpty()) {
+            return false;
+        }
+        int n = topic.length();
+        for (int i = 0; i < n; i++) {
+            char c = topic.charAt(i);
+            if (c == '+' || c == '#' || c == '\u0000') {
+                return false;
+            }
+        }
+        // A char takes at most 3 UTF-8 bytes: only long topics need counting (no copy for the usual ones).
+        return n * 3 <= 65_535 || topic.getBytes(StandardCharsets.UTF_8).length <= 65_535;
     }
 
     /** A subscription's filter: its share group (or null) and the filter proper. */

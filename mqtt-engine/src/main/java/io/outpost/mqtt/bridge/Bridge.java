@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.outpost.core.config.GatewayIdentity;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
@@ -67,8 +68,10 @@ public final class Bridge implements AutoCloseable {
                   MeterRegistry meters, Clock clock, RandomGenerator random) {
         this.group = new NioEventLoopGroup(Math.min(2, Math.max(1, config.upstreams().size())),
                 new DefaultThreadFactory("outpost-bridge-io", true));
+        // The formats queued readings are rendered with when sent as published: those the core can name.
+        PayloadFormats formats = PayloadFormats.standard();
         for (UpstreamConfig u : config.upstreams()) {
-            upstreams.add(new Upstream(u, gateway, gatewayStatusTopic, broker, meters, group, clock, random));
+            upstreams.add(new Upstream(u, gateway, gatewayStatusTopic, broker, meters, group, clock, random, formats));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge;
 
 import io.outpost.core.config.GatewayIdentity;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
 import io.outpost.mqtt.bridge.batch.Compressor;
@@ -14,7 +14,9 @@ import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.config.WillConfig;
 import io.outpost.mqtt.bridge.flow.InflightTable;
 import io.outpost.mqtt.bridge.route.TopicRewrite;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.core.message.Message;
+import io.outpost.mqtt.bridge.store.Route;
+import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -83,7 +85,7 @@ final class StatusWill implements AutoCloseable {
         return null;
     }
 
-    private void localStatus(EngineMessage m) {
+    private void localStatus(Message m) {
         if (m.payload().length > 0) {
             latestStatus = m.payload();
         }
@@ -109,7 +111,8 @@ final class StatusWill implements AutoCloseable {
             ids.release(birthPacketId);
         }
         birthPacketId = ids.reserve();
-        QueuedMessage m = QueuedMessage.of(0, remoteTopic, w.isAuto() ? encode(birth) : birth, 1, clock.millis());
+        Message m = Message.of(remoteTopic, w.isAuto() ? encode(birth) : birth, 1, w.retain(), Message.ORIGIN_GATEWAY,
+                clock.millis());
         c.send(List.of(MqttPackets.publish(m, null, 1, w.retain(), birthPacketId, false, clock.millis(), v5,
                 c.aliases())), null);
         birthSent = true;
@@ -138,8 +141,9 @@ final class StatusWill implements AutoCloseable {
         }
         byte[] body = status;
         if (p.format().batches()) {
-            QueuedMessage m = new QueuedMessage(0, remoteTopic, status, 1, true, List.of(), null, null, null, null,
-                    true, clock.millis(), 0, null, p, localTopic);
+            // Shaped like a queued message of the rule, so the cloud decodes it as it decodes the rule's batches.
+            StoredRecord m = new StoredRecord(null, 0, 0, Message.of(localTopic, status, 1, true,
+                    Message.ORIGIN_GATEWAY, clock.millis()), new Route(localTopic, remoteTopic, 1, true, p, null, null));
             body = BatchEncoder.encode(p.format(), List.of(m), false);
         }
         return compressor.compress(body, p.compression(), p.dictionaryId());

@@ -8,7 +8,10 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.ssl.SslContext;
 import io.outpost.core.config.GatewayIdentity;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
@@ -57,8 +60,10 @@ final class Upstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     private static final long TICK_MILLIS = 250;
+    private static final MessageProperties JSON = MessageProperties.ofContentType("application/json", true);
 
     private final UpstreamConfig config;
+    private final PayloadFormats formats;
     private final Path dir;
     private final LocalBroker broker;
     private final EventLoopGroup group;
@@ -86,7 +91,8 @@ final class Upstream {
     private volatile long freeDisk;
 
     Upstream(UpstreamConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
-             MeterRegistry meters, EventLoopGroup group, Clock clock, RandomGenerator random) {
+             MeterRegistry meters, EventLoopGroup group, Clock clock, RandomGenerator random, PayloadFormats formats) {
+        this.formats = formats;
         this.config = config;
         this.gateway = gateway;
         this.gatewayStatusTopic = gatewayStatusTopic;
@@ -125,7 +131,13 @@ final class Upstream {
             public void dropped(String reason, long messages) {
                 metrics.dropped(reason, messages);
             }
-        }, clock);
+
+            @Override
+            public void written(long bytes) {
+                metrics.stored(bytes);
+            }
+        }, clock, formats);
+        metrics.store(store);
         if (config.uplink().budget() != null) {
             budget = new ByteBudget(config.name(), config.uplink().budget(), store.classes(), dir, clock.millis());
             metrics.budget(budget);
@@ -163,7 +175,7 @@ final class Upstream {
             store.close();
             throw e;
         }
-        forwarder = new Forwarder(config, store, metrics, clock, origin);
+        forwarder = new Forwarder(config, store, metrics, origin);
         broker.addForwarder(forwarder);
         LOG.info("upstream {}: queue in {} ({} message(s) waiting), servers {}", config.name(), dir,
                 store.stats().messages(), config.servers());
@@ -280,8 +292,8 @@ final class Upstream {
     private void publishStatus(UpstreamStatus s, long now) {
         lastPublishedState = s.state();
         lastPublishedNanos = now;
-        EngineMessage m = new EngineMessage(config.statusTopic(), StatusJson.render(s), 0, true, List.of(), null,
-                "application/json", null, null, true, origin, clock.millis(), 0);
+        Message m = Message.of(new MessageHeader(config.statusTopic(), 0, true, JSON, origin), StatusJson.render(s),
+                clock.millis());
         broker.publish(m).whenComplete((ok, err) -> {
             if (err != null) {
                 LOG.debug("upstream {}: status not published: {}", config.name(), err.toString());

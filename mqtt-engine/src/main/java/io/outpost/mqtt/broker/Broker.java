@@ -10,7 +10,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.mqtt.api.DurableForwarder;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.auth.AccessControl;
@@ -84,7 +84,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private final AtomicInteger localSubscribers = new AtomicInteger();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private long savedSessionChanges = -1;
-    private int savedRetainedChanges = -1;
+    private long savedRetainedChanges = -1;
     private volatile boolean closed;
     /** Set once saved state was read: before that, saving at close would overwrite it with nothing. */
     private volatile boolean stateLoaded;
@@ -205,16 +205,16 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     // ------------------------------------------------------------------ accepting messages
 
     @Override
-    public CompletableFuture<Void> accept(EngineMessage message, String publisherClientId) {
+    public CompletableFuture<Void> accept(Message message, String publisherClientId) {
         retainAndRoute(message, publisherClientId);
         return forwarders.forward(message);
     }
 
-    private void retainAndRoute(EngineMessage message) {
+    private void retainAndRoute(Message message) {
         retainAndRoute(message, null);
     }
 
-    private void retainAndRoute(EngineMessage message, String publisherClientId) {
+    private void retainAndRoute(Message message, String publisherClientId) {
         if (message.retain()) {
             retained.put(message);
         }
@@ -234,7 +234,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     // ------------------------------------------------------------------ LocalBroker
 
     @Override
-    public CompletionStage<Void> publish(EngineMessage message) {
+    public CompletionStage<Void> publish(Message message) {
         CompletableFuture<Void> forwarded = submit(message);
         return message.qos() == 0 ? DONE : forwarded;
     }
@@ -243,7 +243,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
      * Publishes in-process and returns the forwarders' stage whatever the QoS (what the core's hand-over needs).
      * Messages of one origin are accepted in the order of the calls, on that origin's event loop.
      */
-    public CompletableFuture<Void> submit(EngineMessage message) {
+    public CompletableFuture<Void> submit(Message message) {
         if (!TopicFilter.isValidTopicName(message.topic())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("invalid topic name '" + message.topic() + "'"));
         }
@@ -267,8 +267,38 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         return result;
     }
 
+    /**
+     * Publishes a batch of the core (a device's poll) on the calling thread: retained, routed to local subscribers
+     * (one task per subscriber thread for the whole batch) and handed to every forwarder as one batch. Returns the
+     * forwarders' stage whatever the QoS. Calls from one thread are accepted in call order (a device's poller calls
+     * from its serial executor, so its messages keep their order).
+     */
+    public CompletableFuture<Void> submitBatch(List<Message> batch) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new io.outpost.core.message.MessageRejectedException(
+                    "shutting-down", "the broker is shutting down"));
+        }
+        if (batch.isEmpty()) {
+            return DONE;
+        }
+        for (Message m : batch) {
+            if (!TopicFilter.isValidTopicName(m.topic())) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("invalid topic name '" + m.topic()
+                        + "' in a batch of the core"));
+            }
+        }
+        stats.received(batch.size());
+        for (Message m : batch) {
+            if (m.retain()) {
+                retained.put(m);
+            }
+        }
+        router.routeBatch(batch);
+        return forwarders.forwardBatch(batch);
+    }
+
     @Override
-    public LocalSubscription subscribe(String topicFilter, int qos, Consumer<EngineMessage> handler) {
+    public LocalSubscription subscribe(String topicFilter, int qos, Consumer<Message> handler) {
         return subscribe(topicFilter, qos, true, handler);
     }
 
@@ -277,13 +307,13 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
      * not delivered (for topics that carry events, such as commands, where a retained message must not be acted
      * on again).
      */
-    public LocalSubscription subscribe(String topicFilter, int qos, boolean sendRetained, Consumer<EngineMessage> handler) {
+    public LocalSubscription subscribe(String topicFilter, int qos, boolean sendRetained, Consumer<Message> handler) {
         TopicFilter.Subscription parsed = TopicFilter.parseSubscription(topicFilter);
         int n = localSubscribers.incrementAndGet();
         EventLoop loop = sessions.loopFor("$local/" + n + "/" + topicFilter);
         LocalSubscriber subscriber = new LocalSubscriber(loop, handler, topicFilter);
         Subscription s = new Subscription(subscriber, parsed.shareGroup(), parsed.filter(), qos, false, true, 0, 0);
-        List<EngineMessage> current = new ArrayList<>();
+        List<Message> current = new ArrayList<>();
         // The subscriber waits for its retained messages before taking live ones (see LocalSubscriber).
         tree.add(s);
         if (parsed.shareGroup() == null && sendRetained) {
@@ -310,7 +340,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
 
     private void saveIfChanged() {
         long s = sessionChanges.sum();
-        int r = retained.changeCount();
+        long r = retained.changeCount();
         if (s == savedSessionChanges && r == savedRetainedChanges) {
             return;
         }

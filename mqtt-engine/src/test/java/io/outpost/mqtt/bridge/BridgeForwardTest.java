@@ -3,7 +3,7 @@ package io.outpost.mqtt.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
 import io.outpost.testing.Mosquitto;
@@ -107,7 +107,7 @@ class BridgeForwardTest {
     @Test
     void reverse_rules_bring_cloud_commands_to_the_local_broker_but_never_echo_them_back() throws Exception {
         subscriber = CloudClient.connect(cloud.port()).subscribe("#", 1);
-        List<EngineMessage> commands = new CopyOnWriteArrayList<>();
+        List<Message> commands = new CopyOnWriteArrayList<>();
         h.local.subscribe("north-field/#", 1, commands::add);
         h.start("""
                 upstreams:
@@ -124,7 +124,7 @@ class BridgeForwardTest {
             assertThat(commands).isNotEmpty();
         });
 
-        EngineMessage cmd = commands.get(0);
+        Message cmd = commands.get(0);
         assertThat(cmd.topic()).isEqualTo("north-field/tank/setpoint/set");
         assertThat(new String(cmd.payload(), StandardCharsets.UTF_8)).isEqualTo("7.5");
         h.local.publish("north-field/marker", "after", 1).toCompletableFuture().join();
@@ -147,7 +147,7 @@ class BridgeForwardTest {
         h.publish("north-field/x", 1, 0, 10);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            EngineMessage status = h.local.retained("$SYS/outpost/upstreams/cloud");
+            Message status = h.local.retained("$SYS/outpost/upstreams/cloud");
             assertThat(status).isNotNull();
             String json = new String(status.payload(), StandardCharsets.UTF_8);
             assertThat(json).contains("\"state\":\"connected\"", "\"acked\":10", "\"autonomyHours\"");

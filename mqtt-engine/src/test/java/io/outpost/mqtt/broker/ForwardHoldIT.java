@@ -14,7 +14,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.mqtt.api.DurableForwarder;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.broker.forward.ForwardHold;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
@@ -188,12 +188,11 @@ class ForwardHoldIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String payload(EngineMessage m) {
+    private static String payload(Message m) {
         return new String(m.payload(), StandardCharsets.UTF_8);
     }
 
-    private static EngineMessage coreMessage(String topic, String payload) {
-        return new EngineMessage(topic, bytes(payload), 1, false, List.of(), null, null, null, null, false,
-                EngineMessage.ORIGIN_GATEWAY, System.currentTimeMillis(), 1);
+    private static Message coreMessage(String topic, String payload) {
+        return Message.of(topic, bytes(payload), 1, false, Message.ORIGIN_GATEWAY, System.currentTimeMillis());
     }
 }

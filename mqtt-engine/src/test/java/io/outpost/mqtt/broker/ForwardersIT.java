@@ -10,7 +10,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.outpost.core.message.MessageRejectedException;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.testing.RawClient;
 import io.outpost.mqtt.broker.testing.TestBroker;
@@ -66,7 +66,7 @@ class ForwardersIT {
             pub.publish("site/a", 1, 1, new byte[] {1}, null);
             pub.publish("site/b", 1, 2, new byte[] {2}, null);
             Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> holding.stages.size() == 2);
-            assertThat(holding.seen).extracting(EngineMessage::topic).containsExactly("site/a", "site/b");
+            assertThat(holding.seen).extracting(Message::topic).containsExactly("site/a", "site/b");
             assertThat(holding.seen.get(0).origin()).isEqualTo("plc");
             pub.expectNothing(QUIET);
             holding.stages.get(1).complete(null);
@@ -113,7 +113,7 @@ class ForwardersIT {
     @Test
     void in_process_subscribers_get_retained_messages_first_then_live_ones_from_network_clients() throws Exception {
         broker.broker.publish(retained("site/tank/level", "1.5")).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        List<EngineMessage> got = new CopyOnWriteArrayList<>();
+        List<Message> got = new CopyOnWriteArrayList<>();
         LocalBroker.LocalSubscription s = broker.broker.subscribe("site/#", 1, got::add);
         try (RawClient pub = RawClient.connected(broker.port(), MqttVersion.MQTT_3_1_1, "plc", true, null)) {
             pub.publish("site/tank/level", 1, 1, "1.6".getBytes(StandardCharsets.UTF_8), null);
@@ -162,19 +162,19 @@ class ForwardersIT {
                 holding.stages.get(0).complete(null);
                 assertThat(id(pub.expect(MqttMessageType.PUBACK))).isEqualTo(1);
             }
-            assertThat(holding.seen).extracting(EngineMessage::topic).containsExactly("site/a");
+            assertThat(holding.seen).extracting(Message::topic).containsExactly("site/a");
         } finally {
             b.close();
         }
     }
 
-    private static EngineMessage message(String topic, int qos) {
-        return new EngineMessage(topic, "x".getBytes(StandardCharsets.UTF_8), qos, false, List.of(), null, null, null,
-                null, false, EngineMessage.ORIGIN_GATEWAY, System.currentTimeMillis(), 1);
+    private static Message message(String topic, int qos) {
+        return Message.of(topic, "x".getBytes(StandardCharsets.UTF_8), qos, false, Message.ORIGIN_GATEWAY,
+                System.currentTimeMillis());
     }
 
-    private static EngineMessage retained(String topic, String payload) {
-        return new EngineMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true, List.of(), null, null, null,
-                null, false, EngineMessage.ORIGIN_GATEWAY, System.currentTimeMillis(), 1);
+    private static Message retained(String topic, String payload) {
+        return Message.of(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true, Message.ORIGIN_GATEWAY,
+                System.currentTimeMillis());
     }
 }

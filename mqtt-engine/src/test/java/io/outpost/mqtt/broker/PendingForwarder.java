@@ -1,7 +1,7 @@
 package io.outpost.mqtt.broker;
 
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.DurableForwarder;
-import io.outpost.mqtt.api.EngineMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,11 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class PendingForwarder implements DurableForwarder {
 
-    final List<EngineMessage> seen = new CopyOnWriteArrayList<>();
+    final List<Message> seen = new CopyOnWriteArrayList<>();
     final List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletionStage<Void> accept(EngineMessage message) {
+    public CompletionStage<Void> accept(Message message) {
         seen.add(message);
         CompletableFuture<Void> stage = new CompletableFuture<>();
         stages.add(stage);

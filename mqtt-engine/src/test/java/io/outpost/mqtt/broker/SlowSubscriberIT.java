@@ -2,7 +2,7 @@ package io.outpost.mqtt.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.broker.session.Session;
 import io.outpost.mqtt.broker.testing.TestBroker;
 import java.io.DataInputStream;
@@ -71,8 +71,7 @@ class SlowSubscriberIT {
     private void flood(int qos, int count) {
         byte[] payload = new byte[4096];
         for (int i = 0; i < count; i++) {
-            broker.broker.publish(new EngineMessage("flood/x", payload, qos, false, List.of(), null, null, null, null,
-                    false, "test", System.currentTimeMillis(), 0));
+            broker.broker.publish(Message.of("flood/x", payload, qos, false, "test", System.currentTimeMillis()));
         }
     }
 

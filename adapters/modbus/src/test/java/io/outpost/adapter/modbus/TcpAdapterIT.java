@@ -381,7 +381,7 @@ class TcpAdapterIT {
                      """).replace("transport: tcp", "transport: rtu-over-tcp")))) {
             int bits = Float.floatToIntBits(123.456f);
             rtu.unit(3).setRegisters(Table.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16);
-            assertThat(rig.read().get("f").value()).isEqualTo(Value.of((double) 123.456f));
+            assertThat(rig.read().get("f").value()).isEqualTo(Value.ofFloat32(123.456f));
             rig.write("c", Value.of(true));
             rig.write("r", Value.of(321L));
             assertThat(rtu.unit(3).bit(Table.COIL, 0)).isTrue();

@@ -209,7 +209,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
             return CompletableFuture.failedFuture(new DeviceException("starting",
                     "the session is new and its nodes are being resolved"));
         }
-        Instant now = context.scheduler().clock().instant();
+        long now = context.scheduler().clock().millis();
         List<Sample> out = new ArrayList<>(points.size());
         List<PointConfig> targets = new ArrayList<>(points.size());
         List<ReadValueId> ids = new ArrayList<>(points.size());
@@ -242,7 +242,7 @@ final class OpcUaAdapter implements DeviceAdapter, ConnectionListener, PointSink
                     }
                     activity();
                     DataValue[] results = response.getResults();
-                    Instant now = context.scheduler().clock().instant();
+                    long now = context.scheduler().clock().millis();
                     List<Sample> samples = new ArrayList<>(targets.size());
                     for (int i = 0; i < targets.size(); i++) {
                         PointConfig p = targets.get(i);

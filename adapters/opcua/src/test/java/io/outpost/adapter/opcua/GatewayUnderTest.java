@@ -6,7 +6,7 @@ import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;

@@ -151,6 +151,21 @@ class OpcUaDataIT {
     }
 
     @Test
+    void aFloatNodeIsPublishedAsTheShortestDecimalOfTheFloat_notOfItsDoubleWidening(@TempDir Path dir) throws Exception {
+        sim.set("Test/Float", 2.484f);
+        sim.set("Test/Double", 2.484);
+        String points = "      - {id: float, node: \"" + sim.nodeId("Test/Float") + "\", mode: poll}\n"
+                + "      - {id: double, node: \"" + sim.nodeId("Test/Double") + "\", mode: poll}\n";
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir, device(points)).start()) {
+            // Widened to double the float reads 2.4839999675750732: the device holds 2.484 in single precision.
+            await().atMost(GatewayUnderTest.WAIT).until(() -> gw.sink.payloads("t/plc/float").stream()
+                    .anyMatch(p -> p.startsWith("{\"value\":2.484,\"quality\":\"good\"")));
+            await().atMost(GatewayUnderTest.WAIT).until(() -> gw.sink.payloads("t/plc/double").stream()
+                    .anyMatch(p -> p.startsWith("{\"value\":2.484,\"quality\":\"good\"")));
+        }
+    }
+
+    @Test
     void statusCodes_becomeQualityWithTheStatusName(@TempDir Path dir) throws Exception {
         sim.set("Test/Status", 5.0);
         try (GatewayUnderTest gw = new GatewayUnderTest(dir, device(

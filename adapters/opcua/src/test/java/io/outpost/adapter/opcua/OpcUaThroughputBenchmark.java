@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.message.MessageSink;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.Message;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.spi.AdapterCatalog;
@@ -51,7 +51,7 @@ class OpcUaThroughputBenchmark {
         final LongAdder messages = new LongAdder();
 
         @Override
-        public CompletionStage<Void> publish(List<OutboundMessage> batch) {
+        public CompletionStage<Void> publish(List<Message> batch) {
             messages.add(batch.size());
             return CompletableFuture.completedFuture(null);
         }

@@ -1,16 +1,13 @@
 package io.outpost.mqtt.bridge.batch;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.outpost.core.message.PointReading;
-import io.outpost.core.point.DataType;
+import io.outpost.core.message.JsonPayloadFormat;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -37,17 +34,15 @@ public final class BatchEncoder {
 
     /** Version of the batch structure; a consumer rejects versions it does not know. */
     public static final int VERSION = 1;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private BatchEncoder() {
     }
 
     /** What goes into one batch, grouped: readings by device and point, the other messages in order. */
-    private record Grouped(long base, Map<String, Map<String, List<Sample>>> devices, Map<String, DataType> types,
-                           List<QueuedMessage> messages) {
+    private record Grouped(long base, Map<String, Map<String, List<Sample>>> devices, List<StoredRecord> messages) {
     }
 
-    public static byte[] encode(BatchFormat format, List<QueuedMessage> batch, boolean history) {
+    public static byte[] encode(BatchFormat format, List<StoredRecord> batch, boolean history) {
         Grouped g = group(batch);
         return switch (format) {
             case JSON_BATCH -> json(g, history);
@@ -57,44 +52,39 @@ public final class BatchEncoder {
     }
 
     /** A rough size of a message's part of a batch before compression, to bound batches while they fill. */
-    public static int estimate(QueuedMessage m) {
-        PointReading r = m.reading();
-        if (r == null) {
-            return m.localTopic().length() + m.payload().length + 16;
+    public static int estimate(StoredRecord r) {
+        Sample s = r.sample();
+        if (s == null) {
+            return r.localTopic().length() + r.message().payload().length + 16;
         }
-        Value v = r.sample().value();
+        Value v = s.value();
         int value = v == null ? 1 : v instanceof Value.Text t ? t.value().length() + 3 : v instanceof Value.Array a ? a.items().size() * 9 + 2 : 9;
-        return r.sample().point().point().length() + value + 10 + (r.sample().quality().isGood() ? 0 : 20);
+        return s.point().point().length() + value + 10 + (s.quality().isGood() ? 0 : 20);
     }
 
-    private static Grouped group(List<QueuedMessage> batch) {
+    private static Grouped group(List<StoredRecord> batch) {
         long base = Long.MAX_VALUE;
         Map<String, Map<String, List<Sample>>> devices = new LinkedHashMap<>();
-        Map<String, DataType> types = new LinkedHashMap<>();
-        List<QueuedMessage> messages = new ArrayList<>();
-        for (QueuedMessage m : batch) {
-            PointReading r = m.reading();
-            if (r == null) {
-                messages.add(m);
-                base = Math.min(base, m.receivedAtMillis());
+        List<StoredRecord> messages = new ArrayList<>();
+        for (StoredRecord r : batch) {
+            Sample s = r.sample();
+            if (s == null) {
+                messages.add(r);
+                base = Math.min(base, r.receivedAtMillis());
                 continue;
             }
-            Sample s = r.sample();
-            base = Math.min(base, s.sourceTime().toEpochMilli());
+            base = Math.min(base, s.sourceMillis());
             devices.computeIfAbsent(s.point().device(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(s.point().point(), k -> new ArrayList<>()).add(s);
-            if (r.type() != null) {
-                types.put(s.point().toString(), r.type());
-            }
         }
-        return new Grouped(base == Long.MAX_VALUE ? 0 : base, devices, types, messages);
+        return new Grouped(base == Long.MAX_VALUE ? 0 : base, devices, messages);
     }
 
     // ------------------------------------------------------------------ JSON
 
     private static byte[] json(Grouped g, boolean history) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator j = JSON.createGenerator(out)) {
+        try (JsonGenerator j = JsonPayloadFormat.JSON.createGenerator(out)) {
             j.writeStartObject();
             j.writeNumberField("v", VERSION);
             j.writeNumberField("t", g.base);
@@ -108,11 +98,11 @@ public final class BatchEncoder {
                     j.writeArrayFieldStart(point.getKey());
                     for (Sample s : point.getValue()) {
                         j.writeStartArray();
-                        j.writeNumber(s.sourceTime().toEpochMilli() - g.base);
+                        j.writeNumber(s.sourceMillis() - g.base);
                         if (s.value() == null) {
                             j.writeNull();
                         } else {
-                            jsonValue(j, s.value());
+                            JsonPayloadFormat.writeValue(j, s.value());
                         }
                         if (!s.quality().isGood()) {
                             j.writeString(s.quality().status().wireName());
@@ -127,15 +117,16 @@ public final class BatchEncoder {
             j.writeEndObject();
             if (!g.messages.isEmpty()) {
                 j.writeArrayFieldStart("m");
-                for (QueuedMessage m : g.messages) {
+                for (StoredRecord m : g.messages) {
                     j.writeStartObject();
                     j.writeStringField("t", m.localTopic());
                     j.writeNumberField("dt", m.receivedAtMillis() - g.base);
-                    String text = utf8(m.payload());
+                    byte[] payload = m.message().payload();
+                    String text = utf8(payload);
                     if (text != null) {
                         j.writeStringField("p", text);
                     } else {
-                        j.writeStringField("b", Base64.getEncoder().encodeToString(m.payload()));
+                        j.writeStringField("b", Base64.getEncoder().encodeToString(payload));
                     }
                     j.writeEndObject();
                 }
@@ -146,30 +137,6 @@ public final class BatchEncoder {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
         }
         return out.toByteArray();
-    }
-
-    private static void jsonValue(JsonGenerator j, Value v) throws IOException {
-        if (v instanceof Value.Bool b) {
-            j.writeBoolean(b.value());
-        } else if (v instanceof Value.Int i) {
-            j.writeNumber(i.value());
-        } else if (v instanceof Value.UInt64 u) {
-            j.writeNumber(new BigInteger(Long.toUnsignedString(u.bits())));
-        } else if (v instanceof Value.Real r) {
-            if (Double.isFinite(r.value())) {
-                j.writeNumber(r.value());
-            } else {
-                j.writeString(Double.toString(r.value()));
-            }
-        } else if (v instanceof Value.Text t) {
-            j.writeString(t.value());
-        } else if (v instanceof Value.Array a) {
-            j.writeStartArray();
-            for (Value item : a.items()) {
-                jsonValue(j, item);
-            }
-            j.writeEndArray();
-        }
     }
 
     /** The payload as text when it is valid UTF-8 (JSON payloads are), else null. */
@@ -196,15 +163,14 @@ public final class BatchEncoder {
         for (Map.Entry<String, Map<String, List<Sample>>> device : g.devices.entrySet()) {
             c.text(device.getKey()).map(device.getValue().size());
             for (Map.Entry<String, List<Sample>> point : device.getValue().entrySet()) {
-                DataType type = g.types.get(device.getKey() + "/" + point.getKey());
                 c.text(point.getKey()).array(point.getValue().size());
                 for (Sample s : point.getValue()) {
                     boolean good = s.quality().isGood();
-                    c.array(good ? 2 : 4).integer(s.sourceTime().toEpochMilli() - g.base);
+                    c.array(good ? 2 : 4).integer(s.sourceMillis() - g.base);
                     if (s.value() == null) {
                         c.nil();
                     } else {
-                        cborValue(c, s.value(), type);
+                        cborValue(c, s.value());
                     }
                     if (!good) {
                         c.text(s.quality().status().wireName()).text(s.quality().reason());
@@ -214,15 +180,15 @@ public final class BatchEncoder {
         }
         if (!g.messages.isEmpty()) {
             c.text("m").array(g.messages.size());
-            for (QueuedMessage m : g.messages) {
+            for (StoredRecord m : g.messages) {
                 c.map(3).text("t").text(m.localTopic()).text("dt").integer(m.receivedAtMillis() - g.base)
-                        .text("b").bytes(m.payload());
+                        .text("b").bytes(m.message().payload());
             }
         }
         return c.toByteArray();
     }
 
-    private static void cborValue(CborWriter c, Value v, DataType type) {
+    private static void cborValue(CborWriter c, Value v) {
         if (v instanceof Value.Bool b) {
             c.bool(b.value());
         } else if (v instanceof Value.Int i) {
@@ -230,7 +196,7 @@ public final class BatchEncoder {
         } else if (v instanceof Value.UInt64 u) {
             c.unsigned(u.bits());
         } else if (v instanceof Value.Real r) {
-            if (type == DataType.FLOAT32) {
+            if (r.single()) {
                 c.float32((float) r.value());
             } else {
                 c.float64(r.value());
@@ -240,7 +206,7 @@ public final class BatchEncoder {
         } else if (v instanceof Value.Array a) {
             c.array(a.items().size());
             for (Value item : a.items()) {
-                cborValue(c, item, type);
+                cborValue(c, item);
             }
         }
     }

@@ -3,7 +3,7 @@ package io.outpost.mqtt.bridge.budget;
 import io.outpost.core.config.ByteSizes;
 import io.outpost.mqtt.broker.persist.AtomicFiles;
 import io.outpost.mqtt.bridge.config.BudgetConfig;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.store.StoreClass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -173,8 +173,8 @@ public final class ByteBudget {
      * its local topic went out less than {@code min-interval} before its time. Does not count it as sent: see
      * {@link #sending}.
      */
-    public boolean thins(QueuedMessage m) {
-        if (state == State.NORMAL || isKept(m.classIndex())) {
+    public boolean thins(StoredRecord m) {
+        if (state == State.NORMAL || isKept(m.ref().classIndex())) {
             return false;
         }
         Long last = lastSent.get(m.localTopic());
@@ -183,8 +183,8 @@ public final class ByteBudget {
     }
 
     /** The message goes out: with the budget low, it is the reading the next ones of its topic are measured from. */
-    public void sending(QueuedMessage m) {
-        if (state != State.NORMAL && !isKept(m.classIndex())) {
+    public void sending(StoredRecord m) {
+        if (state != State.NORMAL && !isKept(m.ref().classIndex())) {
             lastSent.put(m.localTopic(), time(m));
         }
     }
@@ -193,8 +193,8 @@ public final class ByteBudget {
         return classIndex < kept.length && kept[classIndex];
     }
 
-    private static long time(QueuedMessage m) {
-        return m.reading() != null ? m.reading().sample().sourceTime().toEpochMilli() : m.receivedAtMillis();
+    private static long time(StoredRecord m) {
+        return m.sample() != null ? m.sample().sourceMillis() : m.receivedAtMillis();
     }
 
     /** Writes the count for the next start (also called when the upstream closes). */

@@ -19,8 +19,8 @@ import io.netty.handler.codec.mqtt.MqttSubscribePayload;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.outpost.core.message.Message;
 import io.outpost.core.message.UserProperty;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,7 +83,7 @@ public final class MqttPackets {
      * A PUBLISH of a queued message. The message expiry is lowered by the time it waited (MQTT 5 asks a forwarder to
      * do so); the stable id goes in as a user property (MQTT 5 only: 3.1.1 has no properties).
      */
-    public static MqttPublishMessage publish(QueuedMessage m, String messageId, int qos, boolean retain, int packetId,
+    public static MqttPublishMessage publish(Message m, String messageId, int qos, boolean retain, int packetId,
                                              boolean dup, long nowMillis, boolean v5) {
         return publish(m, messageId, qos, retain, packetId, dup, nowMillis, v5, TopicAliases.NONE);
     }
@@ -92,7 +92,7 @@ public final class MqttPackets {
      * As above, with the connection's topic aliases (MQTT 5): a topic that has an alias goes as the alias only. A
      * null {@code messageId} sends no {@code oid} (batches carry their readings' timestamps instead).
      */
-    public static MqttPublishMessage publish(QueuedMessage m, String messageId, int qos, boolean retain, int packetId,
+    public static MqttPublishMessage publish(Message m, String messageId, int qos, boolean retain, int packetId,
                                              boolean dup, long nowMillis, boolean v5, TopicAliases aliases) {
         TopicAliases.Use alias = v5 ? aliases.use(m.topic()) : TopicAliases.NONE.use(m.topic());
         MqttProperties props = v5 ? properties(m, messageId, nowMillis, alias.alias()) : MqttProperties.NO_PROPERTIES;
@@ -102,7 +102,7 @@ public final class MqttPackets {
                 Unpooled.wrappedBuffer(m.payload()));
     }
 
-    private static MqttProperties properties(QueuedMessage m, String messageId, long nowMillis, int alias) {
+    private static MqttProperties properties(Message m, String messageId, long nowMillis, int alias) {
         MqttProperties props = new MqttProperties();
         if (alias > 0) {
             props.add(new MqttProperties.IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
@@ -137,13 +137,13 @@ public final class MqttPackets {
     }
 
     /** Seconds of expiry left, at least 1 (a message is dropped, not sent, once none is left). */
-    public static long remainingExpiry(QueuedMessage m, long nowMillis) {
-        long leftMillis = m.expiresAtMillis() - nowMillis;
-        return Math.max(1, Math.min(0xFFFF_FFFFL, (leftMillis + 999) / 1000));
+    public static long remainingExpiry(Message m, long nowMillis) {
+        Long left = m.remainingExpirySeconds(nowMillis);
+        return left == null ? 0xFFFF_FFFFL : Math.max(1, Math.min(0xFFFF_FFFFL, left));
     }
 
     /** The encoded size of the PUBLISH {@link #publish} builds, to compare with the upstream's Maximum Packet Size. */
-    public static long publishSize(QueuedMessage m, String messageId, int qos, boolean v5) {
+    public static long publishSize(Message m, String messageId, int qos, boolean v5) {
         long variable = 2 + utf8(m.topic()) + (qos > 0 ? 2 : 0);
         if (v5) {
             long props = 0;

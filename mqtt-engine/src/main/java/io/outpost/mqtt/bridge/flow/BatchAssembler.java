@@ -2,7 +2,6 @@ package io.outpost.mqtt.bridge.flow;
 
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
 import io.outpost.mqtt.bridge.batch.Packing;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import java.util.Map;
  * waits at most that long for companions, a replayed backlog packs full batches at once. Ready batches leave in the
  * order they became ready, so batches of one topic keep their order. Confined to the upstream's thread.
  *
- * <p>The records held are decoded messages (topic, payload, reading: about a kilobyte each on the heap). With one
+ * <p>The records held are messages (typed readings: about 150 bytes each on the heap). With one
  * batch per device, a backlog read at full speed would fill every device's batch to {@code max-bytes} before any
  * is full: 1,000 devices x 16 KB of readings is over a million records in memory. So the sender reads no more than
  * {@link #MAX_HELD} records ahead: beyond it, the oldest open batch goes as it is ({@link #closeOldest()}).
@@ -43,10 +42,18 @@ final class BatchAssembler {
             this.key = key;
             this.deadlineMillis = deadlineMillis;
         }
+
+        /** True when {@code r} belongs to this batch (its key, without making one). */
+        boolean holds(StoredRecord r, int qos, boolean history) {
+            return key.qos == qos && key.history == history && key.packing.equals(r.packing())
+                    && key.topic.equals(r.topic());
+        }
     }
 
     private final Map<Key, Batch> open = new LinkedHashMap<>();
     private final ArrayDeque<Batch> ready = new ArrayDeque<>();
+    /** The batch the last record went to, while it is open. */
+    private Batch last;
     private int held;
 
     /**
@@ -55,32 +62,37 @@ final class BatchAssembler {
      * @param limit the batch's size bound: its packing's max-bytes, lowered to what the server accepts
      */
     void add(StoredRecord r, int qos, boolean history, int limit) {
-        QueuedMessage m = r.message();
-        Key key = new Key(m.topic(), m.packing(), qos, history);
-        if (!history) {
-            // A live record of a topic whose backlog batch is still filling: the backlog goes first (topic order).
-            Batch backlog = open.remove(new Key(m.topic(), m.packing(), qos, true));
-            if (backlog != null) {
-                ready.add(backlog);
+        Batch b = last;
+        if (b == null || !b.holds(r, qos, history) || open.get(b.key) != b) {
+            // Not the batch the previous record went to (records of a poll come one after the other).
+            Key key = new Key(r.topic(), r.packing(), qos, history);
+            if (!history) {
+                // A live record of a topic whose backlog batch is still filling: the backlog goes first (topic order).
+                Batch backlog = open.remove(new Key(r.topic(), r.packing(), qos, true));
+                if (backlog != null) {
+                    ready.add(backlog);
+                }
             }
+            b = open.get(key);
         }
-        Batch b = open.get(key);
-        int size = BatchEncoder.estimate(m);
+        int size = BatchEncoder.estimate(r);
         if (b != null && b.estimate + size > limit && !b.records.isEmpty()) {
-            open.remove(key);
+            open.remove(b.key);
             ready.add(b);
             b = null;
         }
         if (b == null) {
-            b = new Batch(key, m.receivedAtMillis() + m.packing().maxDelayMillis());
-            open.put(key, b);
+            b = new Batch(new Key(r.topic(), r.packing(), qos, history), r.receivedAtMillis() + r.packing().maxDelayMillis());
+            open.put(b.key, b);
         }
         b.records.add(r);
         b.estimate += size;
         held++;
+        last = b;
         if (b.estimate >= limit) {
-            open.remove(key);
+            open.remove(b.key);
             ready.add(b);
+            last = null;
         }
     }
 
@@ -154,10 +166,10 @@ final class BatchAssembler {
     long oldestReceivedAt() {
         long oldest = Long.MAX_VALUE;
         for (Batch b : ready) {
-            oldest = Math.min(oldest, b.records.get(0).message().receivedAtMillis());
+            oldest = Math.min(oldest, b.records.get(0).receivedAtMillis());
         }
         for (Batch b : open.values()) {
-            oldest = Math.min(oldest, b.records.get(0).message().receivedAtMillis());
+            oldest = Math.min(oldest, b.records.get(0).receivedAtMillis());
         }
         return oldest;
     }

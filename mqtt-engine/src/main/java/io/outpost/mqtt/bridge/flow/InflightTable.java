@@ -1,6 +1,6 @@
 package io.outpost.mqtt.bridge.flow;
 
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +31,7 @@ public final class InflightTable {
         /** The queued records it carries, in queue order; all leave the store on its acknowledgement. */
         public final List<StoredRecord> records;
         /** What goes on the wire (topic and payload; for a batch, the packed payload). */
-        public QueuedMessage message;
+        public Message message;
         /** The stable id ({@code oid}) of a message sent as published, computed once; null for a batch. */
         public final String messageId;
         /** The packet id; for QoS 0 a negative key of no meaning on the wire. */
@@ -48,7 +48,7 @@ public final class InflightTable {
         /** The connection its last PUBLISH went out on (its send quota counts it until acknowledged). */
         public long connection = -1;
 
-        public Entry(List<StoredRecord> records, QueuedMessage message, String messageId, int packetId, int qos,
+        public Entry(List<StoredRecord> records, Message message, String messageId, int packetId, int qos,
                      boolean retain) {
             this.records = List.copyOf(records);
             this.message = message;
@@ -67,14 +67,14 @@ public final class InflightTable {
         public int pointUpdates() {
             int n = 0;
             for (StoredRecord r : records) {
-                n += r.message().pointUpdates();
+                n += r.pointUpdates();
             }
             return n;
         }
 
         /** True when it carries packed records (a batch or a Sparkplug payload). */
         public boolean packed() {
-            return record().message().packing() != null;
+            return record().packing() != null;
         }
     }
 
@@ -86,11 +86,11 @@ public final class InflightTable {
 
     /** A new entry: a fresh packet id for QoS 1/2, a local key for QoS 0. */
     public Entry add(StoredRecord record, String messageId, int qos, boolean retain) {
-        return add(List.of(record), record.message(), messageId, qos, retain);
+        return add(List.of(record), record.wire(), messageId, qos, retain);
     }
 
     /** A new entry for records sent as one {@code wire} message. */
-    public Entry add(List<StoredRecord> records, QueuedMessage wire, String messageId, int qos, boolean retain) {
+    public Entry add(List<StoredRecord> records, Message wire, String messageId, int qos, boolean retain) {
         Entry e = new Entry(records, wire, messageId, qos == 0 ? nextQos0() : allocate(), qos, retain);
         put(e);
         return e;
@@ -169,7 +169,7 @@ public final class InflightTable {
     public long oldestReceivedAt() {
         long oldest = Long.MAX_VALUE;
         for (Entry e : entries.values()) {
-            oldest = Math.min(oldest, e.record().message().receivedAtMillis());
+            oldest = Math.min(oldest, e.record().receivedAtMillis());
         }
         return oldest;
     }

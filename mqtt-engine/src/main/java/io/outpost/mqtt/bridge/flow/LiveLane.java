@@ -1,6 +1,5 @@
 package io.outpost.mqtt.bridge.flow;
 
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.StoreCursor;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.HashSet;
@@ -11,7 +10,8 @@ import java.util.Set;
  * it: those received after the link came up on a remote topic that has nothing in the backlog. It reads the backlog
  * once (without taking anything) to learn which topics have history; live records of those topics are left for the
  * backlog's cursor, which reaches them in order, so per-topic order holds. Records it takes are skipped by the
- * backlog's cursor. Confined to the upstream's thread; may block on disk reads like any cursor.
+ * backlog's cursor. Confined to the upstream's thread; may block on disk reads like any cursor, but reads the
+ * backlog's records of readings only as far as their topics and times (no values decoded).
  */
 final class LiveLane implements StoreCursor {
 
@@ -31,30 +31,36 @@ final class LiveLane implements StoreCursor {
 
     /**
      * The next live record that may go before the backlog, or null when there is none now, or when this round's
-     * share of the backlog was read and none found yet ({@link #scanning()} tells).
+     * share of the backlog was read and none found yet ({@link #scanning()} tells). The backlog is read for its
+     * topics only: records of readings are not decoded on the way.
      */
     @Override
     public StoredRecord peek() {
         scanning = false;
         while (true) {
-            StoredRecord r = cursor.peek();
-            if (r == null) {
-                return null;
-            }
-            QueuedMessage m = r.message();
-            if (m.receivedAtMillis() >= liveFromMillis && !backlogTopics.contains(m.topic())) {
-                return r;
-            }
+            scanLeft -= cursor.skipBacklog(liveFromMillis, backlogTopics, scanLeft);
             if (scanLeft == 0) {
                 scanning = true;
                 return null;
             }
+            StoredRecord r = cursor.peek();
+            if (r == null) {
+                return null;
+            }
+            if (r.receivedAtMillis() >= liveFromMillis && !backlogTopics.contains(r.topic())) {
+                return r;
+            }
             scanLeft--;
-            if (m.receivedAtMillis() < liveFromMillis) {
-                backlogTopics.add(m.topic());
+            if (r.receivedAtMillis() < liveFromMillis) {
+                backlogTopics.add(r.topic());
             }
             cursor.advance();
         }
+    }
+
+    @Override
+    public int skipBacklog(long beforeMillis, Set<String> topics, int max) {
+        return cursor.skipBacklog(beforeMillis, topics, max);
     }
 
     /** A new round of the sender: another share of the backlog may be read. */

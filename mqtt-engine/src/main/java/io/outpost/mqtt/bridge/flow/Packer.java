@@ -1,6 +1,6 @@
 package io.outpost.mqtt.bridge.flow;
 
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.List;
 
@@ -14,13 +14,13 @@ public interface Packer {
      *
      * @param history the records were queued before the link came up (a replayed backlog)
      */
-    QueuedMessage pack(List<StoredRecord> records, boolean history);
+    Message pack(List<StoredRecord> records, boolean history);
 
     /**
      * The message to write for an entry, just before each write: what {@link #pack} made, unless the payload depends
      * on the moment it is written (Sparkplug's sequence number).
      */
-    default QueuedMessage atWrite(InflightTable.Entry entry) {
+    default Message atWrite(InflightTable.Entry entry) {
         return entry.message;
     }
 }

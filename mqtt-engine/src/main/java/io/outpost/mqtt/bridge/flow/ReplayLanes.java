@@ -1,8 +1,8 @@
 package io.outpost.mqtt.bridge.flow;
 
+import io.outpost.mqtt.bridge.batch.BatchEncoder;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.store.MessageStore;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.StoreCursor;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 
@@ -66,7 +66,7 @@ final class ReplayLanes {
             return null;
         }
         StoredRecord h = cursors[i].peek();
-        boolean backlog = h != null && h.message().receivedAtMillis() < liveFromMillis;
+        boolean backlog = h != null && h.receivedAtMillis() < liveFromMillis;
         if (h != null && !backlog && lanes[i] != null) {
             lanes[i].close();
             lanes[i] = null;
@@ -85,8 +85,8 @@ final class ReplayLanes {
     }
 
     /** Counts a record taken while both kinds waited. */
-    void account(QueuedMessage m, boolean history) {
-        long bytes = m.payload().length + m.topic().length();
+    void account(StoredRecord r, boolean history) {
+        long bytes = BatchEncoder.estimate(r) + r.topic().length();
         if (history) {
             historyBytes += bytes;
         } else {

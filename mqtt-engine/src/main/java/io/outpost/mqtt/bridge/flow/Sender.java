@@ -3,6 +3,7 @@ package io.outpost.mqtt.bridge.flow;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
@@ -12,7 +13,6 @@ import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.flow.InflightTable.Entry;
 import io.outpost.mqtt.bridge.flow.InflightTable.Phase;
 import io.outpost.mqtt.bridge.store.MessageStore;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.Qos2Mark;
 import io.outpost.mqtt.bridge.store.Removal;
 import io.outpost.mqtt.bridge.store.StoreClass;
@@ -130,9 +130,9 @@ public final class Sender {
         for (List<MessageStore.Handshake> group : byPacket.values()) {
             MessageStore.Handshake first = group.get(0);
             List<StoredRecord> records = group.stream().map(MessageStore.Handshake::record).toList();
-            QueuedMessage m = first.record().message();
+            StoredRecord m = first.record();
             boolean packed = m.packing() != null;
-            QueuedMessage wire = packed ? packer.pack(records, true) : m;
+            Message wire = packed ? packer.pack(records, true) : m.wire();
             Entry e = new Entry(records, wire, packed ? null : first.record().messageId(), first.mark().packetId(), 2,
                     wire.retain());
             e.phase = first.mark().released() ? Phase.RELEASED : Phase.PUBLISHED;
@@ -366,7 +366,7 @@ public final class Sender {
             }
             StoreCursor src = lanes.source(ci, history);
             StoredRecord r = src.peek();
-            QueuedMessage m = r.message();
+            StoredRecord m = r;
             if (m.expiresAtMillis() <= now) {
                 drop(src, r, Removal.EXPIRED);
                 continue;
@@ -400,7 +400,7 @@ public final class Sender {
                 return;
             }
             String id = r.messageId();
-            QueuedMessage wire = m.packing() == null ? m : packer.pack(List.of(r), replay);
+            Message wire = m.packing() == null ? m.wire() : packer.pack(List.of(r), replay);
             long size = MqttPackets.publishSize(wire, id, qos, v5);
             if (maxPacket > 0 && size > maxPacket) {
                 LOG.warn("upstream {}: a message of {} bytes on {} is larger than the server's maximum packet size "
@@ -430,7 +430,7 @@ public final class Sender {
     }
 
     /** A batch's size bound: its max-bytes, lowered to what the server accepts (with room for topic and header). */
-    private int batchLimit(QueuedMessage m) {
+    private int batchLimit(StoredRecord m) {
         int limit = m.packing().maxBytes();
         if (maxPacket > 0) {
             limit = (int) Math.max(64, Math.min(limit, maxPacket - 256 - 3L * m.topic().length()));
@@ -449,7 +449,7 @@ public final class Sender {
             if (qos > 0 && unackedOnWire >= window) {
                 return false;
             }
-            QueuedMessage wire = packer.pack(b.records, b.key.history());
+            Message wire = packer.pack(b.records, b.key.history());
             long size = MqttPackets.publishSize(wire, null, qos, v5);
             if (maxPacket > 0 && size > maxPacket) {
                 batches.pollReady();
@@ -474,7 +474,7 @@ public final class Sender {
                 e.connection = generation;
                 unackedOnWire++;
             }
-            events.sent(b.key.history(), size, wire.pointUpdates());
+            events.sent(b.key.history(), size, e.pointUpdates());
             add(e, out, marks);
         }
         return !batches.hasReady();
@@ -500,7 +500,7 @@ public final class Sender {
     }
 
     /** A record taken for sending: counted for the replay share (when both kinds waited) and the budget's thinning. */
-    private void taken(QueuedMessage m, boolean history, boolean contested) {
+    private void taken(StoredRecord m, boolean history, boolean contested) {
         if (contested) {
             lanes.account(m, history);
         }

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.LinkState;
+import io.outpost.mqtt.bridge.store.SegmentStore;
+import io.outpost.mqtt.bridge.store.StoreStats;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +27,7 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.reconnects, outpost.bridge.stalls                                         counters
  * outpost.bridge.state{state}  1 for the current state     outpost.bridge.queued.messages / .bytes
  * outpost.bridge.store.bytes   outpost.bridge.queued.oldest.seconds   outpost.bridge.inflight
+ * outpost.bridge.store.queue.bytes / .store.bytes.per.message  gauges; .store.disk.reads / .store.tail.dropped  counters
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
  * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
  * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
@@ -87,6 +90,27 @@ public final class UpstreamMetrics {
         gauge("outpost.bridge.autonomy.hours", Tags.empty(), UpstreamStatus::autonomyHours);
     }
 
+    /**
+     * Registers the gauges of the hand-offs of the store (the writer's queue, the tail of live records, the records
+     * read back from disk) and what a queued message takes on disk.
+     */
+    public void store(SegmentStore store) {
+        meters.add(Gauge.builder("outpost.bridge.store.queue.bytes", store, SegmentStore::queuedBytes).baseUnit("bytes")
+                .description("appends waiting for the store's writer (bounded: beyond 64 MB they are refused, store-busy)")
+                .tags(tags).strongReference(true).register(registry));
+        meters.add(FunctionCounter.builder("outpost.bridge.store.disk.reads", store, SegmentStore::diskReads)
+                .description("records read back from the queue's files (a backlog); live records go to the sender in memory")
+                .tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("outpost.bridge.store.tail.dropped", store, SegmentStore::tailDropped)
+                .description("durable records that left the in-memory tail before the sender took them (read from disk later)")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.bridge.store.bytes.per.message", store, s -> {
+            StoreStats st = s.stats();
+            return st.messages() == 0 ? 0 : (double) st.bytes() / st.messages();
+        }).description("bytes a queued message takes in the queue's files (readings of a poll share a record)")
+                .tags(tags).strongReference(true).register(registry));
+    }
+
     /** Registers the byte budget's gauges (an upstream with a budget). */
     public void budget(ByteBudget budget) {
         meters.add(Gauge.builder("outpost.uplink.budget.used.bytes", budget, ByteBudget::used).baseUnit("bytes")
@@ -109,9 +133,14 @@ public final class UpstreamMetrics {
                 .tags(tags.and(extra)).strongReference(true).register(registry));
     }
 
-    public void accepted(long messages, long bytes) {
+    /** Messages the forwarder handed to the store and the store made durable. */
+    public void accepted(long messages) {
         accepted.increment(messages);
         inflowRate.mark(messages);
+    }
+
+    /** Bytes the store's writer wrote for new messages (the rate the store fills at: the autonomy estimate's). */
+    public void stored(long bytes) {
         inflowBytes.mark(bytes);
     }
 

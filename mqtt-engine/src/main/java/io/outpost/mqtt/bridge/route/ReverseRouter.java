@@ -3,7 +3,9 @@ package io.outpost.mqtt.bridge.route;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.MqttPackets;
@@ -106,9 +108,9 @@ public final class ReverseRouter {
             acknowledge(c, p, 0x10);
             return;
         }
-        EngineMessage m = new EngineMessage(local, p.payload(), qos, p.retain(), p.userProperties(),
+        Message m = Message.of(new MessageHeader(local, qos, p.retain(), new MessageProperties(p.userProperties(),
                 p.messageExpirySeconds(), p.contentType(), p.responseTopic(), p.correlationData(),
-                p.payloadFormatUtf8(), origin, clock.millis(), 0);
+                p.payloadFormatUtf8()), origin), p.payload(), clock.millis());
         String topic = local;
         broker.publish(m).whenComplete((ok, err) -> loop.execute(() -> {
             if (err != null) {

@@ -3,12 +3,14 @@ package io.outpost.mqtt.bridge.sparkplug;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
-import io.outpost.core.message.PointReading;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.point.DataType;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceStatus;
-import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.client.InboundPublish;
@@ -20,7 +22,6 @@ import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.flow.InflightTable;
 import io.outpost.mqtt.bridge.flow.Packer;
 import io.outpost.mqtt.bridge.flow.Sender;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,6 +64,8 @@ public final class SparkplugSession implements Packer {
     private final BdSeqFile bdSeq;
     private final boolean v5;
     private final Map<PointRef, Long> aliases = new HashMap<>();
+    /** The configured type of each born point (null: learned from the device), as its DBIRTH gave it. */
+    private final Map<PointRef, DataType> types = new HashMap<>();
     private final Map<String, Born> born = new LinkedHashMap<>();
     private volatile PointCatalog catalog;
     private volatile long willBdSeq;
@@ -267,8 +270,8 @@ public final class SparkplugSession implements Packer {
             }
             // The core's command route does the type and range checks and the write, and reports the value back.
             byte[] body = json(c.value()).getBytes(StandardCharsets.UTF_8);
-            broker.publish(new EngineMessage(point.get().command().commandTopic(), body, 1, false, List.of(), null,
-                    "application/json", null, null, true, origin, clock.millis(), 0));
+            broker.publish(Message.of(new MessageHeader(point.get().command().commandTopic(), 1, false,
+                    MessageProperties.ofContentType("application/json", true), origin), body, clock.millis()));
         }
     }
 
@@ -315,7 +318,8 @@ public final class SparkplugSession implements Packer {
         for (PointConfig p : d.points()) {
             Sample latest = points.latest(p.ref()).orElse(null);
             Value value = latest == null ? null : latest.value();
-            long ts = latest == null ? now : latest.sourceTime().toEpochMilli();
+            long ts = latest == null ? now : latest.sourceMillis();
+            types.put(p.ref(), p.type());
             metrics.add(new Metric(p.id(), aliasOf(p.ref()), ts, SparkplugTypes.of(p.type(), value), false, value,
                     p.unit(), true));
         }
@@ -352,7 +356,7 @@ public final class SparkplugSession implements Packer {
         if (connection == null) {
             return;
         }
-        QueuedMessage m = QueuedMessage.of(0, topic, payload, qos, clock.millis());
+        Message m = Message.of(topic, payload, qos, false, origin, clock.millis());
         // NDEATH at close is the only QoS 1 message the session sends itself; its id is let go with the connection.
         connection.send(List.of(MqttPackets.publish(m, null, qos, false, qos == 0 ? 0 : ids.reserve(), false,
                 clock.millis(), v5, connection.aliases())), null);
@@ -361,31 +365,27 @@ public final class SparkplugSession implements Packer {
     // ------------------------------------------------------------------ data
 
     @Override
-    public QueuedMessage pack(List<StoredRecord> records, boolean history) {
-        QueuedMessage first = records.get(0).message();
-        int updates = 0;
-        for (StoredRecord r : records) {
-            updates += r.message().pointUpdates();
-        }
+    public Message pack(List<StoredRecord> records, boolean history) {
+        StoredRecord first = records.get(0);
         // The payload is made again when written (its seq is the one of that moment); this one sizes the message.
-        return first.withWire(first.topic(), data(records, history, 0), null, updates);
+        return Message.of(first.topic(), data(records, history, 0), first.qos(), false, origin, first.receivedAtMillis());
     }
 
     @Override
-    public QueuedMessage atWrite(InflightTable.Entry e) {
-        return e.message.withWire(e.message.topic(), data(e.records, e.history, nextSeq()), null, e.message.pointUpdates());
+    public Message atWrite(InflightTable.Entry e) {
+        return Message.of(e.message.header(), data(e.records, e.history, nextSeq()), e.message.receivedAtMillis());
     }
 
     private byte[] data(List<StoredRecord> records, boolean history, long sequence) {
         List<Metric> metrics = new ArrayList<>(records.size());
         for (StoredRecord r : records) {
-            PointReading reading = r.message().reading();
-            Sample s = reading.sample();
+            Sample s = r.sample();
             Long alias = aliases.get(s.point());
-            int type = SparkplugTypes.of(reading.type(), s.value());
+            // The type the birth announced for the point (by its configuration), so data and birth agree.
+            int type = SparkplugTypes.of(types.get(s.point()), s.value());
             // A point born with an alias goes by it alone; one not born yet (a device added a moment ago) by name.
             metrics.add(new Metric(alias == null ? s.point().point() : null, alias == null ? -1 : alias,
-                    s.sourceTime().toEpochMilli(), type, history, s.value(), "", false));
+                    s.sourceMillis(), type, history, s.value(), "", false));
         }
         return Metric.payload(clock.millis(), sequence, metrics);
     }

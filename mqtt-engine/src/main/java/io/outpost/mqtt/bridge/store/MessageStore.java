@@ -21,12 +21,18 @@ public interface MessageStore extends AutoCloseable {
     List<StoreClass> classes();
 
     /**
-     * Appends messages (all or none). Completes once they are durable; fails with
-     * {@link io.outpost.core.message.MessageRejectedException} and reason {@code store-full} (no room and nothing
-     * may be evicted), {@code disk-full}, {@code too-large}, {@code store-busy} (the writer is too far behind),
-     * {@code store-error} or {@code closed}.
+     * Appends messages (all or none): a poll's readings as one record per class. Completes once they are durable;
+     * fails with {@link io.outpost.core.message.MessageRejectedException} and reason {@code store-full} (no room and
+     * nothing may be evicted), {@code disk-full}, {@code too-large}, {@code store-busy} (the writer is too far
+     * behind), {@code store-error} or {@code closed}. The batch must not be changed afterwards.
      */
-    CompletableFuture<Void> append(List<QueuedMessage> messages);
+    CompletableFuture<Void> append(AppendBatch batch);
+
+    /**
+     * The index of a point's route in the store's route table (added when new); the forwarder asks once per route
+     * and puts the index into every {@link AppendBatch} of that point's readings. Any thread.
+     */
+    int routeIndex(Route route);
 
     /** A cursor over one class; one per class at a time. */
     StoreCursor cursor(int classIndex);

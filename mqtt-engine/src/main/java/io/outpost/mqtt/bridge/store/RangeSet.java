@@ -5,8 +5,8 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * Disjoint half-open ranges of byte offsets ({@code [from, to)}), merged as they are added. A segment keeps the
- * records it no longer holds (acknowledged, dropped) this way: acknowledgements come mostly in order, so a segment
+ * Disjoint half-open ranges of addresses ({@code [from, to)}), merged as they are added. A segment keeps the
+ * messages it no longer holds (acknowledged, dropped) this way, by address (see {@link RecordRef#address()}): acknowledgements come mostly in order, so a segment
  * with a million acknowledged records needs one range, not a million entries. Not thread-safe.
  */
 final class RangeSet {
@@ -34,6 +34,12 @@ final class RangeSet {
         }
         ranges.put(start, end);
         return true;
+    }
+
+    /** True when {@code [from, to)} lies inside one range. */
+    boolean covers(int from, int to) {
+        Map.Entry<Integer, Integer> e = ranges.floorEntry(from);
+        return e != null && to <= e.getValue();
     }
 
     boolean contains(int offset) {

@@ -1,23 +1,18 @@
 package io.outpost.mqtt.bridge.store;
 
-import io.outpost.core.message.PointReading;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored form of a {@link PointReading}, part of a queued record. Stateless.
+ * The form in which earlier versions stored a reading inside a whole-message record (version 2 with its reading
+ * extension); read back so that what they queued is still delivered. Nothing writes it any more. Stateless.
  *
  * <pre>
  * str device | str point | u8 type (index in DataType, 255 for none) | u8 quality | str reason | u64 ts millis | value
@@ -32,65 +27,19 @@ final class ReadingCodec {
     private ReadingCodec() {
     }
 
-    static byte[] encode(PointReading r) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            Sample s = r.sample();
-            writeString(out, s.point().device());
-            writeString(out, s.point().point());
-            out.writeByte(r.type() == null ? NO_TYPE : r.type().ordinal());
-            out.writeByte(s.quality().status().ordinal());
-            writeString(out, s.quality().reason());
-            out.writeLong(s.sourceTime().toEpochMilli());
-            writeValue(out, s.value());
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void writeValue(DataOutputStream out, Value v) throws IOException {
-        if (v == null) {
-            out.writeByte(0);
-        } else if (v instanceof Value.Bool b) {
-            out.writeByte(1);
-            out.writeByte(b.value() ? 1 : 0);
-        } else if (v instanceof Value.Int i) {
-            out.writeByte(2);
-            out.writeLong(i.value());
-        } else if (v instanceof Value.UInt64 u) {
-            out.writeByte(3);
-            out.writeLong(u.bits());
-        } else if (v instanceof Value.Real r) {
-            out.writeByte(4);
-            out.writeDouble(r.value());
-        } else if (v instanceof Value.Text t) {
-            out.writeByte(5);
-            byte[] utf8 = t.value().getBytes(StandardCharsets.UTF_8);
-            out.writeInt(utf8.length);
-            out.write(utf8);
-        } else if (v instanceof Value.Array a) {
-            out.writeByte(6);
-            out.writeShort(a.items().size());
-            for (Value item : a.items()) {
-                writeValue(out, item);
-            }
-        }
-    }
-
-    static PointReading decode(ByteBuffer b) {
+    static Sample decode(ByteBuffer b) {
         String device = readString(b);
         String point = readString(b);
         int type = b.get() & 0xFF;
         Quality.Status status = Quality.Status.values()[b.get() & 0xFF];
         String reason = readString(b);
         long ts = b.getLong();
-        Value value = readValue(b);
-        Sample sample = new Sample(new PointRef(device, point), value, new Quality(status, reason), Instant.ofEpochMilli(ts));
-        return new PointReading(sample, type == NO_TYPE ? null : DataType.values()[type]);
+        boolean single = type != NO_TYPE && DataType.values()[type] == DataType.FLOAT32;
+        Value value = readValue(b, single);
+        return new Sample(new PointRef(device, point), value, new Quality(status, reason), ts);
     }
 
-    private static Value readValue(ByteBuffer b) {
+    private static Value readValue(ByteBuffer b, boolean single) {
         int tag = b.get() & 0xFF;
         switch (tag) {
             case 0:
@@ -102,7 +51,8 @@ final class ReadingCodec {
             case 3:
                 return new Value.UInt64(b.getLong());
             case 4:
-                return Value.of(b.getDouble());
+                double d = b.getDouble();
+                return single ? Value.ofFloat32((float) d) : Value.of(d);
             case 5:
                 byte[] utf8 = new byte[b.getInt()];
                 b.get(utf8);
@@ -111,18 +61,12 @@ final class ReadingCodec {
                 int n = b.getShort() & 0xFFFF;
                 List<Value> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    items.add(readValue(b));
+                    items.add(readValue(b, single));
                 }
                 return new Value.Array(items);
             default:
                 throw new IllegalStateException("unknown value tag " + tag + " in a stored reading");
         }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(utf8.length);
-        out.write(utf8);
     }
 
     private static String readString(ByteBuffer b) {

@@ -46,14 +46,14 @@ final class RecordScanner {
         }
         long damagedFrom = -1;
         while (true) {
-            if (!fill(RecordCodec.HEADER_BYTES)) {
+            if (!fill(RecordFrame.HEADER_BYTES)) {
                 return false;
             }
-            int announced = RecordCodec.announcedLength(buf);
+            int announced = RecordFrame.announcedLength(buf);
             if (announced > 0 && position() + announced <= end && !fill(announced)) {
                 return false;
             }
-            int length = announced > 0 && announced <= buf.remaining() ? RecordCodec.validLength(buf) : -1;
+            int length = announced > 0 && announced <= buf.remaining() ? RecordFrame.validLength(buf) : -1;
             if (length > 0) {
                 if (damagedFrom >= 0) {
                     skipped += position() - damagedFrom;

@@ -17,7 +17,9 @@ public enum Removal {
     /** The upstream refused it with a negative reason code (MQTT 5). */
     REFUSED("refused"),
     /** The store was full and evicted it for a newer message of its class or of a higher priority. */
-    EVICTED("evicted");
+    EVICTED("evicted"),
+    /** Its record names a route the route table lost in a crash (so it was never acknowledged). */
+    DAMAGED("damaged");
 
     private final String reason;
 

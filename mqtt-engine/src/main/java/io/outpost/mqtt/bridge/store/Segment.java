@@ -2,10 +2,11 @@ package io.outpost.mqtt.bridge.store;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * One file of a class's queue: records appended in order, never rewritten. What it still holds is tracked here;
- * the file is deleted once nothing in it is queued or in flight.
+ * One file of a class's queue: records appended in order, never rewritten. What it still holds is tracked here, per
+ * message (a record of readings holds many); the file is deleted once nothing in it is queued or in flight.
  *
  * <p>Counters and the removed ranges are guarded by the store's lock. {@link #durableEnd} is written by the store's
  * writer thread and read without the lock by cursors: bytes below it are complete, checked records.
@@ -24,13 +25,15 @@ final class Segment {
     long bufferedBytes;
     volatile long durableEnd;
 
-    int records;
-    long recordBytes;
-    int removedRecords;
+    /** Messages appended (items of records) and their bytes. */
+    int items;
+    long itemBytes;
+    int removedItems;
     long removedBytes;
+    /** Addresses of the messages no longer queued (see {@link RecordRef#address()}). */
     final RangeSet removed = new RangeSet();
-    /** Records handed out for sending and not yet removed: a segment with any is never evicted. */
-    int taken;
+    /** Messages handed out for sending and not yet removed, by address: a segment with any is never evicted. */
+    final AddressSet inFlight = new AddressSet();
     long newestReceivedAt;
     /** Latest MQTT 5 expiry deadline of its records; {@link Long#MAX_VALUE} if any never expires. */
     long latestExpiry;
@@ -43,32 +46,65 @@ final class Segment {
         this.path = path;
     }
 
-    int liveRecords() {
-        return records - removedRecords;
+    int liveItems() {
+        return items - removedItems;
     }
 
     long liveBytes() {
-        return recordBytes - removedBytes;
+        return itemBytes - removedBytes;
     }
 
-    /** Counts a record appended or found at recovery. */
-    void counted(int length, long receivedAt, long expiresAt) {
-        records++;
-        recordBytes += length;
+    /** Counts a record of {@code n} messages appended or found at recovery. */
+    void counted(int length, int n, long receivedAt, long expiresAt) {
+        items += n;
+        itemBytes += length;
         newestReceivedAt = Math.max(newestReceivedAt, receivedAt);
         latestExpiry = Math.max(latestExpiry, expiresAt);
     }
 
-    /** Marks a record removed; false when it already was. */
-    boolean markRemoved(int offset, int length) {
-        if (!removed.add(offset, offset + length)) {
+    /**
+     * Marks a message removed, adding the ranges that say so to {@code journal} (segment-relative {@code [from, to)}
+     * pairs); false when it already was. A record's last message also covers the rest of the record's bytes, so the
+     * removed ranges of records acknowledged in order merge into one.
+     */
+    boolean markRemoved(RecordRef ref, List<int[]> journal) {
+        int address = ref.address();
+        if (removed.contains(address)) {
             return false;
         }
-        removedRecords++;
-        removedBytes += length;
+        if (ref.items() == 1) {
+            add(ref.offset(), ref.offset() + ref.length(), journal);
+        } else {
+            add(address, address + 1, journal);
+            int end = ref.offset() + ref.items();
+            if (removed.covers(ref.offset(), end)) {
+                add(end, ref.offset() + ref.length(), journal);
+            }
+        }
+        removedItems++;
+        removedBytes += ref.itemBytes();
         return true;
     }
 
+    /** True when the message at {@code address} is no longer queued. */
+    boolean isRemoved(int address) {
+        return removed.contains(address);
+    }
+
+    /** Counts the removed messages of a record found at recovery (its removals were read from the journal). */
+    void countRemovedAtRecovery(int offset, int length, int n) {
+        for (int i = 0; i < n; i++) {
+            if (removed.contains(offset + i)) {
+                removedItems++;
+                removedBytes += new RecordRef(classIndex, id, offset, length, i, n).itemBytes();
+            }
+        }
+    }
+
+    private void add(int from, int to, List<int[]> journal) {
+        removed.add(from, to);
+        journal.add(new int[] {from, to});
+    }
 
     @Override
     public String toString() {

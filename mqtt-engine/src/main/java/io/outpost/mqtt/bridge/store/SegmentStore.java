@@ -1,6 +1,7 @@
 package io.outpost.mqtt.bridge.store;
 
 import io.outpost.core.message.MessageRejectedException;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +33,17 @@ public final class SegmentStore implements MessageStore {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
     /** Appends waiting for the writer beyond this many bytes are refused ({@code store-busy}): the disk is too slow. */
     static final long MAX_QUEUED_BYTES = 64L << 20;
+    /** Records and messages each class keeps in memory after they are durable, for the sender (see RecordTail). */
+    static final int TAIL_RECORDS = 1024;
+    static final int TAIL_MESSAGES = 16_384;
 
     private final String name;
     private final StoreListener listener;
     private final StoreIndex index;
+    private final RouteTable routes;
+    private final PayloadFormats formats;
+    private final RecordTail[] tails;
+    private final LongAdder diskReads = new LongAdder();
     private final SegmentWriter writer;
     private final Thread writerThread;
     private final FileChannel lockChannel;
@@ -45,11 +54,15 @@ public final class SegmentStore implements MessageStore {
     private final List<Handshake> handshakes;
     private volatile boolean closed;
 
-    private SegmentStore(String name, StoreListener listener, StoreIndex index, SegmentWriter writer, FileChannel lockChannel, FileLock lock,
+    private SegmentStore(String name, StoreListener listener, StoreIndex index, RouteTable routes, PayloadFormats formats,
+                         RecordTail[] tails, SegmentWriter writer, FileChannel lockChannel, FileLock lock,
                          long epoch, long nextSeq, long maxRecordBytes, List<Handshake> handshakes) {
         this.name = name;
         this.listener = listener;
         this.index = index;
+        this.routes = routes;
+        this.formats = formats;
+        this.tails = tails;
         this.writer = writer;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -67,8 +80,8 @@ public final class SegmentStore implements MessageStore {
      *
      * @throws IOException when the directory cannot be used, or another process holds it
      */
-    public static SegmentStore open(Path dir, String name, StoreConfig config, StoreListener listener, Clock clock)
-            throws IOException {
+    public static SegmentStore open(Path dir, String name, StoreConfig config, StoreListener listener, Clock clock,
+                                    PayloadFormats formats) throws IOException {
         Files.createDirectories(dir);
         FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
@@ -82,21 +95,31 @@ public final class SegmentStore implements MessageStore {
             throw new IOException("the queue in " + dir + " is in use by another gateway process (or another upstream "
                     + "of this one); each upstream needs its own");
         }
+        RouteTable routes = null;
         try {
             StateJournal journal = StateJournal.open(dir);
-            StoreRecovery.Result r = new StoreRecovery(dir, name, config).recover(journal.takeContents());
+            routes = RouteTable.open(dir, formats);
+            StoreRecovery.Result r = new StoreRecovery(dir, name, config, routes, formats).recover(journal.takeContents());
             journal.compact(r.index().removedSnapshot(), r.index().marksSnapshot());
             // The epoch names this run's messages; after a clock that went back (a box without RTC) it still grows.
             long epoch = Math.max(clock.millis(), r.maxEpoch() + 1);
             long segmentTarget = Math.max(64L << 10, Math.min(64L << 20, config.maxBytes() / 16));
             long groupCommit = config.sync() == StoreConfig.SyncPolicy.GROUP_COMMIT ? config.groupCommitInterval().toNanos() : 0;
-            SegmentWriter writer = new SegmentWriter(name, r.index(), journal, listener, config.sync(), groupCommit,
-                    config.maxAge() == null ? 0 : config.maxAge().toMillis(), segmentTarget, r.nextSegmentId(), clock);
-            SegmentStore store = new SegmentStore(name, listener, r.index(), writer, lockChannel, lock, epoch, r.nextSeq(),
-                    config.maxBytes() / 4, r.handshakes());
+            RecordTail[] tails = new RecordTail[r.index().classes().size()];
+            for (int i = 0; i < tails.length; i++) {
+                tails[i] = new RecordTail(TAIL_RECORDS, TAIL_MESSAGES);
+            }
+            SegmentWriter writer = new SegmentWriter(name, epoch, r.index(), journal, routes, tails, listener, config.sync(),
+                    groupCommit, config.maxAge() == null ? 0 : config.maxAge().toMillis(), segmentTarget,
+                    r.nextSegmentId(), clock);
+            SegmentStore store = new SegmentStore(name, listener, r.index(), routes, formats, tails, writer, lockChannel,
+                    lock, epoch, r.nextSeq(), config.maxBytes() / 4, r.handshakes());
             store.writerThread.start();
             return store;
         } catch (IOException | RuntimeException e) {
+            if (routes != null) {
+                routes.close();
+            }
             lock.release();
             lockChannel.close();
             throw e;
@@ -111,32 +134,36 @@ public final class SegmentStore implements MessageStore {
     }
 
     @Override
-    public CompletableFuture<Void> append(List<QueuedMessage> messages) {
-        if (messages.isEmpty()) {
+    public CompletableFuture<Void> append(AppendBatch batch) {
+        if (batch.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         if (closed) {
             return rejected("closed", "upstream " + name + " is closed");
         }
-        List<byte[]> records = new ArrayList<>(messages.size());
-        long bytes = 0;
-        for (QueuedMessage m : messages) {
-            byte[] record = RecordCodec.encode(epoch, nextSeq.getAndIncrement(), m);
-            if (record.length > maxRecordBytes) {
-                return rejected("too-large", "a message of " + record.length + " bytes is more than a quarter of the "
-                        + "queue of upstream " + name);
+        for (int i = 0; i < batch.size; i++) {
+            if (batch.routeIndexes[i] < 0) {
+                int length = MessageRecords.maxLength(batch.messages[i], batch.routes[i]);
+                if (length > maxRecordBytes) {
+                    return rejected("too-large", "a message of " + length + " bytes is more than a quarter of the "
+                            + "queue of upstream " + name);
+                }
             }
-            records.add(record);
-            bytes += record.length;
         }
         if (writer.queuedBytes() > MAX_QUEUED_BYTES) {
             return rejected("store-busy", "the disk of upstream " + name + "'s queue is too slow for the message rate");
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!writer.submit(new SegmentWriter.AppendOp(records, List.copyOf(messages), done, bytes))) {
+        long firstSeq = nextSeq.getAndAdd(batch.size);
+        if (!writer.submit(new SegmentWriter.AppendOp(batch, firstSeq, done, batch.estimatedBytes()))) {
             return rejected("closed", "upstream " + name + " is closed");
         }
         return done;
+    }
+
+    @Override
+    public int routeIndex(Route route) {
+        return routes.indexOf(route);
     }
 
     private static CompletableFuture<Void> rejected(String reason, String message) {
@@ -145,7 +172,31 @@ public final class SegmentStore implements MessageStore {
 
     @Override
     public StoreCursor cursor(int classIndex) {
-        return new SegmentCursor(index, classIndex, name);
+        return new SegmentCursor(index, classIndex, name, routes, formats, tails[classIndex], diskReads::add,
+                ref -> {
+                    if (take(ref)) {
+                        remove(ref, Removal.DAMAGED);
+                    }
+                });
+    }
+
+    /** Records read back from the segment files by cursors (a backlog, after a restart), since the store opened. */
+    public long diskReads() {
+        return diskReads.sum();
+    }
+
+    /** Durable records dropped from the in-memory tails before a cursor took them. */
+    public long tailDropped() {
+        long n = 0;
+        for (RecordTail t : tails) {
+            n += t.dropped();
+        }
+        return n;
+    }
+
+    /** Bytes of appends waiting for the writer thread (bounded by {@link #MAX_QUEUED_BYTES}). */
+    public long queuedBytes() {
+        return writer.queuedBytes();
     }
 
     @Override
@@ -193,6 +244,12 @@ public final class SegmentStore implements MessageStore {
         }
         closed = true;
         writer.close();
+        try {
+            routes.close();
+        } catch (IOException e) {
+            // Everything it had to write was flushed by the writer before it stopped.
+            LOG.warn("store {}: closing the route table: {}", name, e.toString());
+        }
         try {
             lock.release();
             lockChannel.close();

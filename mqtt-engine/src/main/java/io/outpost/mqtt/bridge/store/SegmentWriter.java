@@ -1,5 +1,6 @@
 package io.outpost.mqtt.bridge.store;
 
+import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
 import io.outpost.mqtt.bridge.health.LogThrottle;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,14 +43,26 @@ final class SegmentWriter implements Runnable {
     private static final Object WAKE = new Object();
     private static final Object CLOSE = new Object();
 
-    /** Encoded records of one {@link MessageStore#append} call. */
-    record AppendOp(List<byte[]> records, List<QueuedMessage> messages, CompletableFuture<Void> done, long bytes) {
+    /** One {@link MessageStore#append} call: its messages, the sequence of its first, and the stage to complete. */
+    record AppendOp(AppendBatch batch, long firstSeq, CompletableFuture<Void> done, long bytes) {
     }
 
     record MarkOp(List<Qos2Mark> marks, CompletableFuture<Void> done) {
     }
 
-    private record Pending(byte[] record, QueuedMessage message, AppendOp op) {
+    /** A record buffered for its segment: where it goes and what it holds, for the index and the tail. */
+    private record Pending(int offset, int length, int items, long receivedAt, long expiresAt, AppendOp op, int from,
+                           int to, long firstSeq) {
+    }
+
+    /** The records buffered for one segment in this round, encoded one after the other. */
+    private static final class Buffered {
+        ByteBuffer bytes;
+        final List<Pending> records = new ArrayList<>();
+
+        Buffered(ByteBuffer reuse) {
+            this.bytes = reuse;
+        }
     }
 
     private final StoreIndex index;
@@ -60,13 +74,21 @@ final class SegmentWriter implements Runnable {
     private final long segmentTarget;
     private final Clock clock;
     private final String name;
+    private final long epoch;
+    private final RouteTable routes;
+    private final RecordTail[] tails;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1));
     private long nextSegmentId;
 
-    private final Map<Segment, List<Pending>> buffered = new LinkedHashMap<>();
+    private final Map<Segment, Buffered> buffered = new LinkedHashMap<>();
+    /** Buffers of finished rounds, reused (the writer's only large allocations). */
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+    private ByteBuffer scratch = ByteBuffer.allocate(64 * 1024);
+    /** Records written and not yet flushed: they go to the tails once durable. */
+    private final List<RecordTail.Entry> unflushed = new ArrayList<>();
     private final Set<Segment> dirty = new HashSet<>();
     private final Set<Path> dirtyDirs = new HashSet<>();
     private final List<CompletableFuture<Void>> waitingAppends = new ArrayList<>();
@@ -76,9 +98,13 @@ final class SegmentWriter implements Runnable {
     private volatile boolean closed;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    SegmentWriter(String name, StoreIndex index, StateJournal journal, StoreListener listener, SyncPolicy sync,
-                  long groupCommitNanos, long maxAgeMillis, long segmentTarget, long nextSegmentId, Clock clock) {
+    SegmentWriter(String name, long epoch, StoreIndex index, StateJournal journal, RouteTable routes, RecordTail[] tails,
+                  StoreListener listener, SyncPolicy sync, long groupCommitNanos, long maxAgeMillis, long segmentTarget,
+                  long nextSegmentId, Clock clock) {
         this.name = name;
+        this.epoch = epoch;
+        this.routes = routes;
+        this.tails = tails;
         this.index = index;
         this.journal = journal;
         this.listener = listener;
@@ -184,46 +210,157 @@ final class SegmentWriter implements Runnable {
 
     // ------------------------------------------------------------------ appends
 
+    /**
+     * Encodes an append's messages into records (a run of readings of one class becomes one record) and buffers them
+     * for their segments; written at the end of the round. All or nothing: an append that does not fit is refused.
+     */
     private void append(AppendOp op) {
-        int classIndex = op.messages().get(0).classIndex();
-        List<StoreIndex.Drop> drops = index.makeRoom(classIndex, op.bytes(), buffered.keySet());
-        if (drops == null && !buffered.isEmpty()) {
-            // Segments being written cannot be evicted: write them, then try again.
-            writeBuffered();
-            drops = index.makeRoom(classIndex, op.bytes(), Set.of());
+        AppendBatch b = op.batch();
+        List<int[]> runs = runs(b);
+        long[] perClass = new long[index.classes().size()];
+        scratch.clear();
+        int[] lengths = new int[runs.size()];
+        for (int r = 0; r < runs.size(); r++) {
+            int[] run = runs.get(r);
+            int before = scratch.position();
+            encode(b, run, op.firstSeq());
+            lengths[r] = scratch.position() - before;
+            perClass[run[2]] += lengths[r];
         }
-        report(drops);
-        if (drops == null) {
-            op.done().completeExceptionally(new MessageRejectedException("store-full", "the queue of upstream " + name
-                    + " is full and holds nothing that may be evicted for this message"));
-            return;
+        for (int ci = 0; ci < perClass.length; ci++) {
+            if (perClass[ci] > 0 && !makeRoom(ci, perClass[ci])) {
+                op.done().completeExceptionally(new MessageRejectedException("store-full", "the queue of upstream "
+                        + name + " is full and holds nothing that may be evicted for this message"));
+                return;
+            }
         }
-        for (int i = 0; i < op.records().size(); i++) {
-            byte[] record = op.records().get(i);
-            QueuedMessage m = op.messages().get(i);
+        int at = 0;
+        for (int r = 0; r < runs.size(); r++) {
+            int[] run = runs.get(r);
+            int length = lengths[r];
             Segment s;
             try {
-                s = activeSegment(m.classIndex(), record.length);
+                s = activeSegment(run[2], length);
             } catch (IOException e) {
-                long undone = 0;
-                for (Map.Entry<Segment, List<Pending>> held : buffered.entrySet()) {
-                    long mine = 0;
-                    for (Pending p : held.getValue()) {
-                        mine += p.op() == op ? p.record().length : 0;
-                    }
-                    held.getValue().removeIf(p -> p.op() == op);
-                    held.getKey().bufferedBytes -= mine;
-                    undone += mine;
-                }
-                index.unreserve(undone);
+                undo(op);
                 fail(op, e);
                 return;
             }
-            index.reserve(record.length);
-            buffered.computeIfAbsent(s, k -> new ArrayList<>()).add(new Pending(record, m, op));
-            s.bufferedBytes += record.length;
+            index.reserve(length);
+            Buffered buf = buffered.computeIfAbsent(s, k -> new Buffered(spareBuffer()));
+            buf.bytes = ensure(buf.bytes, length);
+            int offset = (int) (s.size + s.bufferedBytes);
+            buf.bytes.put(scratch.array(), at, length);
+            at += length;
+            s.bufferedBytes += length;
+            long receivedAt = Long.MAX_VALUE;
+            long expiresAt = Long.MIN_VALUE;
+            for (int i = run[0]; i < run[1]; i++) {
+                Message m = b.messages[i];
+                receivedAt = Math.min(receivedAt, m.receivedAtMillis());
+                Long expiry = m.messageExpirySeconds();
+                expiresAt = Math.max(expiresAt, expiry == null ? Long.MAX_VALUE : m.receivedAtMillis() + expiry * 1000);
+            }
+            buf.records.add(new Pending(offset, length, run[1] - run[0], receivedAt, expiresAt, op, run[0], run[1],
+                    op.firstSeq() + run[0]));
         }
         waitingAppends.add(op.done());
+    }
+
+    /** Runs of an append that go into one record each: {from, to, class}; readings of one class share one. */
+    private static List<int[]> runs(AppendBatch b) {
+        List<int[]> runs = new ArrayList<>(2);
+        int i = 0;
+        while (i < b.size) {
+            int from = i;
+            int ci = b.classes[i];
+            i++;
+            if (b.routeIndexes[from] >= 0) {
+                while (i < b.size && b.routeIndexes[i] >= 0 && b.classes[i] == ci) {
+                    i++;
+                }
+            }
+            runs.add(new int[] {from, i, ci});
+        }
+        return runs;
+    }
+
+    /** Encodes one run into {@link #scratch}. */
+    private void encode(AppendBatch b, int[] run, long firstSeq) {
+        int from = run[0];
+        if (b.routeIndexes[from] >= 0) {
+            scratch = ensure(scratch, ReadingRecords.maxLength(b.messages, from, run[1]));
+            ReadingRecords.encode(scratch, epoch, firstSeq + from, b.messages, b.routeIndexes, from, run[1]);
+        } else {
+            scratch = ensure(scratch, MessageRecords.maxLength(b.messages[from], b.routes[from]));
+            MessageRecords.encode(scratch, epoch, firstSeq + from, b.messages[from], b.routes[from]);
+        }
+    }
+
+    /** Evicts for {@code bytes} more in class {@code ci}; false when that cannot be done. */
+    private boolean makeRoom(int ci, long bytes) {
+        List<StoreIndex.Drop> drops = index.makeRoom(ci, bytes, buffered.keySet());
+        if (drops == null && !buffered.isEmpty()) {
+            // Segments being written cannot be evicted: write them, then try again.
+            writeBuffered();
+            drops = index.makeRoom(ci, bytes, Set.of());
+        }
+        report(drops);
+        return drops != null;
+    }
+
+    /** Takes back what an append buffered before it failed. */
+    private void undo(AppendOp op) {
+        long undone = 0;
+        for (Map.Entry<Segment, Buffered> held : buffered.entrySet()) {
+            Buffered buf = held.getValue();
+            List<Pending> kept = new ArrayList<>();
+            ByteBuffer rebuilt = spareBuffer();
+            int read = 0;
+            for (Pending p : buf.records) {
+                if (p.op() == op) {
+                    undone += p.length();
+                } else {
+                    rebuilt = ensure(rebuilt, p.length());
+                    rebuilt.put(buf.bytes.array(), read, p.length());
+                    kept.add(p);
+                }
+                read += p.length();
+            }
+            if (kept.size() != buf.records.size()) {
+                held.getKey().bufferedBytes = rebuilt.position();
+                // The records kept move down: their offsets are recomputed from the segment's size.
+                List<Pending> moved = new ArrayList<>();
+                int offset = (int) held.getKey().size;
+                for (Pending p : kept) {
+                    moved.add(new Pending(offset, p.length(), p.items(), p.receivedAt(), p.expiresAt(), p.op(),
+                            p.from(), p.to(), p.firstSeq()));
+                    offset += p.length();
+                }
+                buf.records.clear();
+                buf.records.addAll(moved);
+                spare.add(buf.bytes.clear());
+                buf.bytes = rebuilt;
+            } else {
+                spare.add(rebuilt.clear());
+            }
+        }
+        index.unreserve(undone);
+    }
+
+    private ByteBuffer spareBuffer() {
+        ByteBuffer b = spare.poll();
+        return b != null ? b : ByteBuffer.allocate(64 * 1024);
+    }
+
+    private static ByteBuffer ensure(ByteBuffer b, int more) {
+        if (b.remaining() >= more) {
+            return b;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + more));
+        b.flip();
+        bigger.put(b);
+        return bigger;
     }
 
     /** The class's segment to append {@code length} bytes to, rolling to a new file when the current one is full. */
@@ -241,7 +378,10 @@ final class SegmentWriter implements Runnable {
             index.seal(s);
             dirty.add(s);
         }
-        Files.createDirectories(c.dir);
+        if (!Files.isDirectory(c.dir)) {
+            Files.createDirectories(c.dir);
+            dirtyDirs.add(c.dir.getParent());
+        }
         Segment fresh = new Segment(nextSegmentId++, classIndex, SegmentFiles.segmentPath(c.dir, nextSegmentId - 1));
         fresh.channel = FileChannel.open(fresh.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         fresh.latestExpiry = Long.MIN_VALUE;
@@ -253,39 +393,54 @@ final class SegmentWriter implements Runnable {
         return fresh;
     }
 
-    /** Writes every buffered record to its segment; a failed write is cut off and fails its appends. */
+    /**
+     * Writes the route table's new entries, then every buffered record to its segment; a failed write is cut off
+     * and fails its appends.
+     */
     private void writeBuffered() {
-        for (Map.Entry<Segment, List<Pending>> e : buffered.entrySet()) {
+        if (buffered.isEmpty()) {
+            return;
+        }
+        IOException routeFailure = null;
+        try {
+            routes.writePending();
+        } catch (IOException e) {
+            routeFailure = e;
+        }
+        for (Map.Entry<Segment, Buffered> e : buffered.entrySet()) {
             Segment s = e.getKey();
-            List<Pending> pending = e.getValue();
+            Buffered buf = e.getValue();
             s.bufferedBytes = 0;
-            ByteBuffer[] parts = new ByteBuffer[pending.size()];
-            long total = 0;
-            for (int i = 0; i < parts.length; i++) {
-                parts[i] = ByteBuffer.wrap(pending.get(i).record());
-                total += parts[i].remaining();
-            }
+            ByteBuffer bytes = buf.bytes.flip();
+            long total = bytes.remaining();
             try {
+                if (routeFailure != null) {
+                    throw routeFailure;
+                }
                 if (s.deleted || s.channel == null) {
                     throw new IOException("segment " + s + " was closed before its records were written");
                 }
-                s.channel.position(s.size);
                 long written = 0;
                 while (written < total) {
-                    written += s.channel.write(parts);
+                    written += s.channel.write(bytes, s.size + written);
                 }
                 s.size += total;
-                for (Pending p : pending) {
-                    index.appended(s, p.record().length, p.message().receivedAtMillis(), p.message().expiresAtMillis());
+                listener.written(total);
+                for (Pending p : buf.records) {
+                    index.appended(s, p.length(), p.items(), p.receivedAt(), p.expiresAt());
+                    AppendBatch b = p.op().batch();
+                    unflushed.add(new RecordTail.Entry(s.classIndex, s.id, p.offset(), p.length(), epoch,
+                            p.firstSeq(), b.messages, b.routes, p.from(), p.to()));
                 }
                 dirty.add(s);
             } catch (IOException ex) {
                 cutBack(s);
                 index.unreserve(total);
-                for (Pending p : pending) {
+                for (Pending p : buf.records) {
                     fail(p.op(), ex);
                 }
             }
+            spare.add(bytes.clear());
         }
         buffered.clear();
     }
@@ -362,6 +517,8 @@ final class SegmentWriter implements Runnable {
         IOException segmentFailure = null;
         IOException journalFailure = null;
         try {
+            // The routes first: a durable record must find its route after a power cut.
+            routes.force();
             for (Segment s : dirty) {
                 if (s.channel != null) {
                     s.channel.force(false);
@@ -394,7 +551,11 @@ final class SegmentWriter implements Runnable {
             readable = !dirty.isEmpty();
             dirty.clear();
             dirtyDirs.clear();
+            for (RecordTail.Entry e : unflushed) {
+                tails[e.classIndex()].add(e);
+            }
         }
+        unflushed.clear();
         // What is not known to be on stable storage must not be acknowledged: those waiters are refused and their
         // publishers retry; what failed stays dirty, so the next flush tries again. Appends need their segments,
         // QoS 2 marks the journal.

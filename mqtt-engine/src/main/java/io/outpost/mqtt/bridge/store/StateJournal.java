@@ -21,7 +21,10 @@ import java.util.zip.CRC32C;
  * is cut off on open. Used by the store's writer thread only.
  *
  * <pre>entry: u8 type | u64 segment id | u32 a | u32 b | u32 crc32c   (21 bytes)
- * REMOVED: records starting in [a, b) are gone;  QOS2_SENT / QOS2_RELEASED: record at a, packet id b</pre>
+ * REMOVED: messages at addresses in [a, b) are gone;  QOS2_SENT / QOS2_RELEASED: message at address a, packet id b</pre>
+ * A message's address is its record's offset plus its item index ({@link RecordRef#address()}): records of one
+ * message (all that earlier versions wrote) have the offset as address, so journals written before records of
+ * readings existed read the same.
  */
 final class StateJournal implements AutoCloseable {
 
@@ -114,7 +117,7 @@ final class StateJournal implements AutoCloseable {
                 switch (type) {
                     case REMOVED -> removed.computeIfAbsent(segment, k -> new ArrayList<>()).add(new int[] {a, b});
                     case QOS2_SENT, QOS2_RELEASED -> qos2.computeIfAbsent(segment, k -> new LinkedHashMap<>())
-                            .put(a, new Qos2Mark(new RecordRef(-1, segment, a, 0), b, type == QOS2_RELEASED));
+                            .put(a, new Qos2Mark(segment, a, b, type == QOS2_RELEASED));
                     default -> {
                         break outer;
                     }
@@ -144,7 +147,7 @@ final class StateJournal implements AutoCloseable {
     }
 
     void qos2(Qos2Mark mark) {
-        put(mark.released() ? QOS2_RELEASED : QOS2_SENT, mark.ref().segmentId(), mark.ref().offset(), mark.packetId());
+        put(mark.released() ? QOS2_RELEASED : QOS2_SENT, mark.segmentId(), mark.address(), mark.packetId());
         lastRemovedPosition = -1;
     }
 
@@ -226,7 +229,7 @@ final class StateJournal implements AutoCloseable {
                 }
             }
             for (Qos2Mark m : qos2) {
-                b = writeEntry(out, b, m.released() ? QOS2_RELEASED : QOS2_SENT, m.ref().segmentId(), m.ref().offset(), m.packetId());
+                b = writeEntry(out, b, m.released() ? QOS2_RELEASED : QOS2_SENT, m.segmentId(), m.address(), m.packetId());
             }
             b.flip();
             while (b.hasRemaining()) {

@@ -17,6 +17,16 @@ public interface StoreCursor extends AutoCloseable {
     /** Moves past the record {@link #peek()} returned. */
     void advance();
 
+    /**
+     * Moves past the messages received before {@code beforeMillis}, at most {@code max} of them, adding their remote
+     * topics to {@code topics}; reads only what that needs (a record of readings is not decoded). Stops at the first
+     * message received at or after {@code beforeMillis}, which {@link #peek()} then returns, or when nothing more is
+     * readable now. For a live lane, which must learn which topics a backlog holds.
+     *
+     * @return how many messages it moved past
+     */
+    int skipBacklog(long beforeMillis, java.util.Set<String> topics, int max);
+
     @Override
     void close();
 }

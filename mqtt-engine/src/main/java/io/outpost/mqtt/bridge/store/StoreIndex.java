@@ -67,9 +67,9 @@ final class StoreIndex {
         classes.get(s.classIndex).segments.addLast(s);
         byId.put(s.id, s);
         diskBytes += s.size;
-        messages += s.liveRecords();
+        messages += s.liveItems();
         bytes += s.liveBytes();
-        classes.get(s.classIndex).messages += s.liveRecords();
+        classes.get(s.classIndex).messages += s.liveItems();
     }
 
     /** The oldest segment of the class newer than {@code afterId}, or null. */
@@ -91,31 +91,41 @@ final class StoreIndex {
         return s.deleted || s.sealed && offset >= s.durableEnd && s.durableEnd >= s.size;
     }
 
-    /** True when the record at {@code offset} is no longer queued (removed) or is in a recovered handshake. */
-    synchronized boolean isSkipped(Segment s, int offset) {
-        if (s.removed.contains(offset)) {
+    /** True when the message at {@code address} is no longer queued (removed), in flight or in a recovered handshake. */
+    synchronized boolean isSkipped(Segment s, int address) {
+        if (s.removed.contains(address) || s.inFlight.contains(address)) {
             return true;
         }
         Map<Integer, Qos2Mark> marks = qos2.get(s.id);
-        return marks != null && marks.containsKey(offset);
+        return marks != null && marks.containsKey(address);
     }
 
     // ------------------------------------------------------------------ flight and removal
 
+    /** Fills {@code out[0..n)} with {@link #isSkipped} of the messages of the record at {@code offset}. */
+    synchronized void skippedIn(Segment s, int offset, int n, boolean[] out) {
+        Map<Integer, Qos2Mark> marks = qos2.get(s.id);
+        for (int i = 0; i < n; i++) {
+            int address = offset + i;
+            out[i] = s.removed.contains(address) || s.inFlight.contains(address)
+                    || marks != null && marks.containsKey(address);
+        }
+    }
+
+    /** False when the message was removed, evicted, or is in flight already (another cursor took it). */
     synchronized boolean take(RecordRef ref) {
         Segment s = byId.get(ref.segmentId());
-        if (s == null || s.deleted || s.removed.contains(ref.offset())) {
+        if (s == null || s.deleted || s.removed.contains(ref.address())) {
             return false;
         }
-        s.taken++;
-        return true;
+        return s.inFlight.add(ref.address());
     }
 
     /** Counts a recovered handshake's record as taken. */
     synchronized void takeRecovered(Qos2Mark mark) {
-        Segment s = byId.get(mark.ref().segmentId());
-        s.taken++;
-        qos2.computeIfAbsent(s.id, k -> new LinkedHashMap<>()).put(mark.ref().offset(), mark);
+        Segment s = byId.get(mark.segmentId());
+        s.inFlight.add(mark.address());
+        qos2.computeIfAbsent(s.id, k -> new LinkedHashMap<>()).put(mark.address(), mark);
     }
 
     /** Removes a taken record; null when it was already gone, else the drop to report (messages 0 if delivered). */
@@ -125,24 +135,27 @@ final class StoreIndex {
             return null;
         }
         Map<Integer, Qos2Mark> marks = qos2.get(s.id);
-        if (marks != null && marks.remove(ref.offset()) != null && marks.isEmpty()) {
+        if (marks != null && marks.remove(ref.address()) != null && marks.isEmpty()) {
             qos2.remove(s.id);
         }
-        s.taken = Math.max(0, s.taken - 1);
-        if (!s.markRemoved(ref.offset(), ref.length())) {
+        s.inFlight.remove(ref.address());
+        List<int[]> ranges = new ArrayList<>(2);
+        if (!s.markRemoved(ref, ranges)) {
             return null;
         }
         messages--;
-        bytes -= ref.length();
+        bytes -= ref.itemBytes();
         classes.get(s.classIndex).messages--;
-        journalRemovals.add(new long[] {s.id, ref.offset(), ref.offset() + ref.length()});
+        for (int[] r : ranges) {
+            journalRemovals.add(new long[] {s.id, r[0], r[1]});
+        }
         retireIfEmpty(s);
         return new Drop(removal, removal.reason() == null ? 0 : 1);
     }
 
     synchronized void putMarks(List<Qos2Mark> marks) {
         for (Qos2Mark m : marks) {
-            qos2.computeIfAbsent(m.ref().segmentId(), k -> new LinkedHashMap<>()).put(m.ref().offset(), m);
+            qos2.computeIfAbsent(m.segmentId(), k -> new LinkedHashMap<>()).put(m.address(), m);
         }
     }
 
@@ -162,12 +175,12 @@ final class StoreIndex {
         diskBytes -= n;
     }
 
-    /** Counts a record the writer wrote to {@code s}. */
-    synchronized void appended(Segment s, int length, long receivedAt, long expiresAt) {
-        s.counted(length, receivedAt, expiresAt);
-        messages++;
+    /** Counts a record of {@code items} messages the writer wrote to {@code s}. */
+    synchronized void appended(Segment s, int length, int items, long receivedAt, long expiresAt) {
+        s.counted(length, items, receivedAt, expiresAt);
+        messages += items;
         bytes += length;
-        classes.get(s.classIndex).messages++;
+        classes.get(s.classIndex).messages += items;
     }
 
     /**
@@ -188,7 +201,7 @@ final class StoreIndex {
                 if (diskBytes - freed + needed <= maxBytes) {
                     break;
                 }
-                if (s.taken == 0 && s.size > 0 && !busy.contains(s)) {
+                if (s.inFlight.size() == 0 && s.size > 0 && !busy.contains(s)) {
                     victims.add(s);
                     freed += s.size;
                 }
@@ -199,7 +212,7 @@ final class StoreIndex {
         }
         List<Drop> drops = new ArrayList<>();
         for (Segment s : victims) {
-            drops.add(new Drop(Removal.EVICTED, s.liveRecords()));
+            drops.add(new Drop(Removal.EVICTED, s.liveItems()));
             delete(s);
         }
         return drops;
@@ -243,13 +256,13 @@ final class StoreIndex {
         List<Drop> drops = new ArrayList<>();
         for (ClassState c : classes) {
             for (Segment s : List.copyOf(c.segments)) {
-                if (s.taken > 0 || s.liveRecords() == 0 || s.size == 0) {
+                if (s.inFlight.size() > 0 || s.liveItems() == 0 || s.size == 0) {
                     continue;
                 }
                 Removal why = s.latestExpiry < nowMillis ? Removal.EXPIRED
                         : maxAgeMillis > 0 && s.newestReceivedAt < nowMillis - maxAgeMillis ? Removal.MAX_AGE : null;
                 if (why != null) {
-                    drops.add(new Drop(why, s.liveRecords()));
+                    drops.add(new Drop(why, s.liveItems()));
                     delete(s);
                 }
             }
@@ -258,7 +271,7 @@ final class StoreIndex {
     }
 
     private void retireIfEmpty(Segment s) {
-        if (s.sealed && s.liveRecords() == 0 && !s.deleted) {
+        if (s.sealed && s.liveItems() == 0 && !s.deleted) {
             delete(s);
         }
     }
@@ -273,9 +286,9 @@ final class StoreIndex {
         c.segments.remove(s);
         byId.remove(s.id);
         qos2.remove(s.id);
-        messages -= s.liveRecords();
+        messages -= s.liveItems();
         bytes -= s.liveBytes();
-        c.messages -= s.liveRecords();
+        c.messages -= s.liveItems();
         diskBytes -= s.size;
         unlinks.add(s);
     }

@@ -12,6 +12,10 @@ public interface StoreListener {
     /** Messages left the store without being delivered; {@code reason} is a {@link Removal#reason()}. */
     void dropped(String reason, long messages);
 
+    /** The writer wrote {@code bytes} of new records (the rate the store fills at). */
+    default void written(long bytes) {
+    }
+
     StoreListener NONE = new StoreListener() {
         @Override
         public void readable() {

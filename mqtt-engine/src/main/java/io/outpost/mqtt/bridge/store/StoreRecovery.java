@@ -1,5 +1,6 @@
 package io.outpost.mqtt.bridge.store;
 
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,11 +38,22 @@ final class StoreRecovery {
     private final Path dir;
     private final String name;
     private final StoreConfig config;
+    private final RouteTable routes;
+    private final PayloadFormats formats;
+    /** Route indexes that queued readings still use (for the route table's compaction). */
+    private final BitSet usedRoutes = new BitSet();
 
-    StoreRecovery(Path dir, String name, StoreConfig config) {
+    StoreRecovery(Path dir, String name, StoreConfig config, RouteTable routes, PayloadFormats formats) {
         this.dir = dir;
         this.name = name;
         this.config = config;
+        this.routes = routes;
+        this.formats = formats;
+    }
+
+    /** Route indexes that queued readings use, once {@link #recover} ran. */
+    BitSet usedRoutes() {
+        return usedRoutes;
     }
 
     Result recover(StateJournal.Contents journal) throws IOException {
@@ -73,7 +86,7 @@ final class StoreRecovery {
                 long[] seen = scan(s, marks, handshakes);
                 maxEpoch = Math.max(maxEpoch, seen[0]);
                 maxSeq = Math.max(maxSeq, seen[1]);
-                if (s.liveRecords() == 0) {
+                if (s.liveItems() == 0) {
                     Files.deleteIfExists(s.path);
                     continue;
                 }
@@ -81,6 +94,7 @@ final class StoreRecovery {
             }
         }
         handshakes.sort(Comparator.comparingLong(h -> h.record().seq()));
+        routes.compact(usedRoutes);
         for (MessageStore.Handshake h : handshakes) {
             index.takeRecovered(h.mark());
         }
@@ -115,24 +129,44 @@ final class StoreRecovery {
         try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             RecordScanner scanner = new RecordScanner(ch, 0, size);
+            List<StoredRecord> decoded = new ArrayList<>();
+            List<RecordRef> unknown = new ArrayList<>();
             while (scanner.next()) {
                 int offset = (int) scanner.offset();
                 int length = scanner.length();
-                long[] meta = RecordCodec.meta(scanner.buffer());
-                maxEpoch = Math.max(maxEpoch, meta[0]);
-                maxSeq = Math.max(maxSeq, meta[1]);
-                s.counted(length, meta[2], meta[3]);
-                if (s.removed.contains(offset)) {
-                    s.removedRecords++;
-                    s.removedBytes += length;
-                    continue;
+                RecordCodec.Meta meta = RecordCodec.meta(scanner.buffer());
+                int items = meta.items();
+                maxEpoch = Math.max(maxEpoch, meta.epoch());
+                maxSeq = Math.max(maxSeq, meta.firstSeq() + items - 1);
+                s.counted(length, items, meta.receivedAtMillis(), meta.expiresAtMillis());
+                s.countRemovedAtRecovery(offset, length, items);
+                boolean readings = RecordFrame.version(scanner.buffer()) == ReadingRecords.VERSION;
+                if (readings && !s.removed.covers(offset, offset + items)) {
+                    int[] used = ReadingRecords.heads(scanner.buffer()).routes();
+                    for (int i = 0; i < used.length; i++) {
+                        if (!s.removed.contains(offset + i)) {
+                            usedRoutes.set(used[i]);
+                        }
+                    }
                 }
-                Qos2Mark mark = marks.get(offset);
-                if (mark != null) {
-                    RecordRef ref = new RecordRef(s.classIndex, s.id, offset, length);
-                    handshakes.add(new MessageStore.Handshake(RecordCodec.decode(scanner.buffer(), ref),
-                            new Qos2Mark(ref, mark.packetId(), mark.released())));
+                boolean marked = false;
+                for (int i = 0; i < items && !marked; i++) {
+                    marked = marks.containsKey(offset + i) && !s.removed.contains(offset + i);
                 }
+                if (marked) {
+                    decoded.clear();
+                    RecordCodec.decode(scanner.buffer(), s.classIndex, s.id, offset, length, routes, formats,
+                            address -> !marks.containsKey(address) || s.removed.contains(address), decoded::add, unknown);
+                    for (StoredRecord r : decoded) {
+                        Qos2Mark mark = marks.get(r.ref().address());
+                        handshakes.add(new MessageStore.Handshake(r, mark));
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                // Left queued: the cursor finds them the same way and drops them, counted.
+                LOG.error("store {}: {} QoS 2 message(s) in {} name a route the route table lost; they were never "
+                        + "acknowledged and are dropped", name, unknown.size(), s.path);
             }
             if (scanner.skippedBytes() > 0) {
                 LOG.error("store {}: {} has {} damaged byte(s) between good records; the records there are lost, "

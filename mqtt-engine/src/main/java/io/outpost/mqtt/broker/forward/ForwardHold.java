@@ -1,7 +1,7 @@
 package io.outpost.mqtt.broker.forward;
 
 import io.outpost.core.message.MessageRejectedException;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 public final class ForwardHold implements AutoCloseable {
 
-    private record Held(EngineMessage message, CompletableFuture<Void> acknowledged) {
+    private record Held(Message message, CompletableFuture<Void> acknowledged) {
     }
 
     private final int maxMessages;
@@ -42,8 +42,8 @@ public final class ForwardHold implements AutoCloseable {
         this.owner = owner;
     }
 
-    CompletableFuture<Void> add(EngineMessage message) {
-        if (!EngineMessage.ORIGIN_GATEWAY.equals(message.origin())) {
+    CompletableFuture<Void> add(Message message) {
+        if (!Message.ORIGIN_GATEWAY.equals(message.origin())) {
             long weight = message.payload().length + message.topic().length();
             int count = bounded.incrementAndGet();
             long total = bytes.addAndGet(weight);
@@ -90,7 +90,7 @@ public final class ForwardHold implements AutoCloseable {
         release();
     }
 
-    void drainTo(Function<EngineMessage, CompletableFuture<Void>> forward) {
+    void drainTo(Function<Message, CompletableFuture<Void>> forward) {
         for (Held h = queue.poll(); h != null; h = queue.poll()) {
             size.decrementAndGet();
             CompletableFuture<Void> acknowledged = h.acknowledged();

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.broker.forward;
 
 import io.outpost.mqtt.api.DurableForwarder;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +40,7 @@ public final class Forwarders {
      *         matches); fails with {@link io.outpost.core.message.MessageRejectedException} when one refused it or
      *         the hold is full
      */
-    public CompletableFuture<Void> forward(EngineMessage message) {
+    public CompletableFuture<Void> forward(Message message) {
         long stamp = lock.readLock();
         try {
             ForwardHold h = hold;
@@ -51,9 +51,30 @@ public final class Forwarders {
     }
 
     /**
+     * Hands a batch of the core to every forwarder as one batch (one store append each), or, while there is a hold,
+     * message by message to the hold.
+     */
+    public CompletableFuture<Void> forwardBatch(List<Message> batch) {
+        long stamp = lock.readLock();
+        try {
+            ForwardHold h = hold;
+            if (h == null) {
+                return toAll(batch);
+            }
+            CompletableFuture<?>[] held = new CompletableFuture<?>[batch.size()];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = h.add(batch.get(i));
+            }
+            return CompletableFuture.allOf(held);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
      * Starts holding: from now on messages wait (their acknowledgement deferred) until {@link ForwardHold#release}.
      * Network clients' messages beyond {@code maxMessages} or {@code maxBytes} are refused; the core's (origin
-     * {@link EngineMessage#ORIGIN_GATEWAY}) are always held, as the core bounds its own pending hand-overs.
+     * {@link Message#ORIGIN_GATEWAY}) are always held, as the core bounds its own pending hand-overs.
      *
      * @throws IllegalStateException when a hold is already in place
      */
@@ -91,7 +112,7 @@ public final class Forwarders {
         }
     }
 
-    private CompletableFuture<Void> toAll(EngineMessage message) {
+    private CompletableFuture<Void> toAll(Message message) {
         if (registered.isEmpty()) {
             return DONE;
         }
@@ -106,7 +127,30 @@ public final class Forwarders {
         return CompletableFuture.allOf(stages);
     }
 
-    private static CompletableFuture<Void> stage(DurableForwarder f, EngineMessage message) {
+    private CompletableFuture<Void> toAll(List<Message> batch) {
+        if (registered.isEmpty()) {
+            return DONE;
+        }
+        Object[] all = registered.toArray();
+        if (all.length == 1) {
+            return batchStage((DurableForwarder) all[0], batch);
+        }
+        CompletableFuture<?>[] stages = new CompletableFuture<?>[all.length];
+        for (int i = 0; i < all.length; i++) {
+            stages[i] = batchStage((DurableForwarder) all[i], batch);
+        }
+        return CompletableFuture.allOf(stages);
+    }
+
+    private static CompletableFuture<Void> batchStage(DurableForwarder f, List<Message> batch) {
+        try {
+            return f.acceptBatch(batch).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static CompletableFuture<Void> stage(DurableForwarder f, Message message) {
         try {
             return f.accept(message).toCompletableFuture();
         } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.broker.local;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.broker.routing.Subscriber;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +20,14 @@ public final class LocalSubscriber implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSubscriber.class);
 
     private final EventExecutor executor;
-    private final Consumer<EngineMessage> handler;
+    private final Consumer<Message> handler;
     private final String name;
     // Confined to the executor.
     private boolean retainedDone;
-    private List<EngineMessage> early = new ArrayList<>();
+    private List<Message> early = new ArrayList<>();
     private volatile boolean closed;
 
-    public LocalSubscriber(EventExecutor executor, Consumer<EngineMessage> handler, String name) {
+    public LocalSubscriber(EventExecutor executor, Consumer<Message> handler, String name) {
         this.executor = executor;
         this.handler = handler;
         this.name = name;
@@ -49,8 +49,8 @@ public final class LocalSubscriber implements Subscriber {
     }
 
     @Override
-    public void deliver(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
-        EngineMessage m = message.withQosAndRetain(qos, retain);
+    public void deliver(Message message, int qos, boolean retain, int[] subscriptionIds) {
+        Message m = message.withQosAndRetain(qos, retain);
         if (!retainedDone) {
             early.add(m);
         } else {
@@ -59,12 +59,12 @@ public final class LocalSubscriber implements Subscriber {
     }
 
     /** Hands over the retained messages found at subscribe, then what arrived meanwhile. On the executor. */
-    public void start(List<EngineMessage> retained, int grantedQos) {
-        for (EngineMessage m : retained) {
+    public void start(List<Message> retained, int grantedQos) {
+        for (Message m : retained) {
             handle(m.withQosAndRetain(Math.min(m.qos(), grantedQos), true));
         }
         retainedDone = true;
-        List<EngineMessage> waiting = early;
+        List<Message> waiting = early;
         early = null;
         waiting.forEach(this::handle);
     }
@@ -73,7 +73,7 @@ public final class LocalSubscriber implements Subscriber {
         closed = true;
     }
 
-    private void handle(EngineMessage m) {
+    private void handle(Message m) {
         if (closed) {
             return;
         }

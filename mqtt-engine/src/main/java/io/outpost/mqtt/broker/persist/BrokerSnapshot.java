@@ -1,10 +1,10 @@
 package io.outpost.mqtt.broker.persist;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.util.List;
 
 /** Everything the broker keeps across a restart: retained messages and persistent sessions. Immutable. */
-public record BrokerSnapshot(List<EngineMessage> retained, List<SessionState> sessions) {
+public record BrokerSnapshot(List<Message> retained, List<SessionState> sessions) {
 
     public static final BrokerSnapshot EMPTY = new BrokerSnapshot(List.of(), List.of());
 

@@ -1,6 +1,6 @@
 package io.outpost.mqtt.broker.persist;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.util.List;
 
 /**
@@ -33,7 +33,7 @@ public record SessionState(String clientId, long expirySeconds, long disconnecte
      * @param packetId 0 while queued; the packet id once sent
      * @param released for QoS 2 in flight: PUBREC received and PUBREL sent
      */
-    public record MessageState(EngineMessage message, int qos, boolean retain, int[] subscriptionIds, int packetId,
+    public record MessageState(Message message, int qos, boolean retain, int[] subscriptionIds, int packetId,
                                boolean released) {
     }
 }

@@ -1,7 +1,9 @@
 package io.outpost.mqtt.broker.persist;
 
 import io.outpost.core.message.UserProperty;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
 import io.outpost.mqtt.broker.persist.SessionState.SubscriptionState;
 import java.io.ByteArrayInputStream;
@@ -33,7 +35,7 @@ final class SnapshotCodec {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(snapshot.retained().size());
-            for (EngineMessage m : snapshot.retained()) {
+            for (Message m : snapshot.retained()) {
                 writeMessage(out, m);
             }
             out.writeInt(snapshot.sessions().size());
@@ -69,7 +71,7 @@ final class SnapshotCodec {
             throw new IOException("snapshot version " + version + " is not known to this version of outpost");
         }
         int n = in.readInt();
-        List<EngineMessage> retained = new ArrayList<>(n);
+        List<Message> retained = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             retained.add(readMessage(in));
         }
@@ -141,7 +143,7 @@ final class SnapshotCodec {
         int n = in.readInt();
         List<MessageState> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            EngineMessage m = readMessage(in);
+            Message m = readMessage(in);
             int qos = in.readByte();
             boolean retain = in.readBoolean();
             int[] ids = new int[in.readInt()];
@@ -153,7 +155,7 @@ final class SnapshotCodec {
         return out;
     }
 
-    private static void writeMessage(DataOutputStream out, EngineMessage m) throws IOException {
+    private static void writeMessage(DataOutputStream out, Message m) throws IOException {
         writeString(out, m.topic());
         writeBytes(out, m.payload());
         out.writeByte(m.qos());
@@ -173,7 +175,7 @@ final class SnapshotCodec {
         out.writeInt(m.pointUpdates());
     }
 
-    private static EngineMessage readMessage(DataInputStream in) throws IOException {
+    private static Message readMessage(DataInputStream in) throws IOException {
         String topic = readString(in);
         byte[] payload = readBytes(in);
         int qos = in.readByte();
@@ -190,9 +192,12 @@ final class SnapshotCodec {
         boolean utf8 = in.readBoolean();
         String origin = readString(in);
         long at = in.readLong();
-        int points = in.readInt();
-        return new EngineMessage(topic, payload == null ? new byte[0] : payload, qos, retain, props,
-                expiry < 0 ? null : expiry, contentType, responseTopic, correlation, utf8, origin, at, points);
+        // The point updates count of earlier snapshots: a message read back from here is bytes only.
+        in.readInt();
+        MessageProperties properties = new MessageProperties(props, expiry < 0 ? null : expiry, contentType,
+                responseTopic, correlation, utf8);
+        return Message.of(new MessageHeader(topic, qos, retain, properties, origin),
+                payload == null ? new byte[0] : payload, at);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -6,7 +6,9 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.config.BrokerLimits;
 import io.outpost.mqtt.broker.session.ClientSettings;
@@ -110,11 +112,12 @@ final class ConnectReader {
         }
         MqttProperties wp = v5 && p.willProperties() != null ? p.willProperties() : MqttProperties.NO_PROPERTIES;
         byte[] payload = p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes();
-        EngineMessage m = new EngineMessage(topic, payload, h.willQos(), h.isWillRetain(), Props.userProperties(wp),
+        MessageProperties props = new MessageProperties(Props.userProperties(wp),
                 Props.number(wp, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL),
                 Props.string(wp, MqttPropertyType.CONTENT_TYPE), Props.string(wp, MqttPropertyType.RESPONSE_TOPIC),
                 Props.binary(wp, MqttPropertyType.CORRELATION_DATA),
-                Props.number(wp, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, 0) == 1, clientId, nowMillis, 0);
+                Props.number(wp, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, 0) == 1);
+        Message m = Message.of(new MessageHeader(topic, h.willQos(), h.isWillRetain(), props, clientId), payload, nowMillis);
         return new Will(m, Props.number(wp, MqttPropertyType.WILL_DELAY_INTERVAL, 0));
     }
 }

@@ -23,7 +23,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.broker.auth.AuthResult;
 import io.outpost.mqtt.broker.auth.ClientAccess;
 import io.outpost.mqtt.broker.config.ListenerConfig;
@@ -336,7 +336,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void onPublish(MqttPublishMessage m) throws ProtocolException {
         boolean v5 = settings.isV5();
-        EngineMessage message = publishReader.read(m, clientId, v5, context.clock().millis());
+        Message message = publishReader.read(m, clientId, v5, context.clock().millis());
         int packetId = m.variableHeader().packetId();
         byte refusal = 0;
         String why = null;

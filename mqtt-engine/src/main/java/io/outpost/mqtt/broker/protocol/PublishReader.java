@@ -5,7 +5,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.nio.ByteBuffer;
@@ -14,7 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a received PUBLISH into an {@link EngineMessage}: resolves MQTT 5 topic aliases (this connection's, up to
+ * Turns a received PUBLISH into an {@link Message}: resolves MQTT 5 topic aliases (this connection's, up to
  * the maximum the broker offered), checks the properties a client may send, and copies the payload out of the
  * network buffer once. One per connection, used on its IO thread.
  */
@@ -27,7 +29,7 @@ final class PublishReader {
         this.maxAliases = maxAliases;
     }
 
-    EngineMessage read(MqttPublishMessage m, String clientId, boolean v5, long nowMillis) throws ProtocolException {
+    Message read(MqttPublishMessage m, String clientId, boolean v5, long nowMillis) throws ProtocolException {
         String topic = m.variableHeader().topicName();
         MqttProperties props = v5 ? m.variableHeader().properties() : MqttProperties.NO_PROPERTIES;
         if (v5) {
@@ -45,11 +47,13 @@ final class PublishReader {
         }
         ByteBuf content = m.content();
         byte[] payload = ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
-        return new EngineMessage(topic, payload, m.fixedHeader().qosLevel().value(), m.fixedHeader().isRetain(),
-                Props.userProperties(props), Props.number(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL),
+        MessageProperties properties = new MessageProperties(Props.userProperties(props),
+                Props.number(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL),
                 Props.string(props, MqttPropertyType.CONTENT_TYPE), responseTopic,
                 Props.binary(props, MqttPropertyType.CORRELATION_DATA),
-                Props.number(props, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, 0) == 1, clientId, nowMillis, 0);
+                Props.number(props, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, 0) == 1);
+        return Message.of(new MessageHeader(topic, m.fixedHeader().qosLevel().value(), m.fixedHeader().isRetain(),
+                properties, clientId), payload, nowMillis);
     }
 
     private String resolveAlias(String topic, MqttProperties props) throws ProtocolException {
@@ -79,7 +83,7 @@ final class PublishReader {
     }
 
     /** True unless the message says its payload is UTF-8 and it is not (MQTT 5 3.3.2.3.2). */
-    static boolean payloadFormatValid(EngineMessage m) {
+    static boolean payloadFormatValid(Message m) {
         if (!m.payloadFormatUtf8()) {
             return true;
         }

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.broker.routing;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 
 /**
  * Something that receives routed messages: a client's session or an in-process subscription. Each subscriber is
@@ -26,5 +26,5 @@ public interface Subscriber {
      * @param retain          the RETAIN flag to deliver with
      * @param subscriptionIds MQTT 5 subscription identifiers of the matching subscriptions (may be empty)
      */
-    void deliver(EngineMessage message, int qos, boolean retain, int[] subscriptionIds);
+    void deliver(Message message, int qos, boolean retain, int[] subscriptionIds);
 }

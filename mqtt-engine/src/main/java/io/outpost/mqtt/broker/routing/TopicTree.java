@@ -19,8 +19,18 @@ public final class TopicTree {
     private static final Subscription[] NONE = new Subscription[0];
     private static final SharedGroup[] NO_GROUPS = new SharedGroup[0];
 
+    /** Topics whose matches are remembered at most (the core's point topics; more are matched without caching). */
+    static final int MAX_CACHED_TOPICS = 1 << 20;
+
     private final Node root = new Node(null, null);
     private final AtomicInteger count = new AtomicInteger();
+    /** Moves on every change of the subscriptions; a remembered match of an older version is stale. */
+    private volatile long version;
+    private final ConcurrentHashMap<String, Matches> cache = new ConcurrentHashMap<>();
+
+    /** The subscriptions matching one topic at one version: plain ones, and shared groups to pick a member of. */
+    private record Matches(long version, Subscription[] plain, SharedGroup[] groups) {
+    }
 
     private static final class Node {
         final Node parent;
@@ -99,6 +109,7 @@ public final class TopicTree {
         if (replaced == null) {
             count.incrementAndGet();
         }
+        version++;
         return replaced;
     }
 
@@ -133,6 +144,7 @@ public final class TopicTree {
             count.decrementAndGet();
         }
         prune(node);
+        version++;
         return removed;
     }
 
@@ -155,6 +167,68 @@ public final class TopicTree {
     public void match(String topic, List<Subscription> out) {
         String[] levels = topic.split("/", -1);
         match(root, levels, 0, topic.startsWith("$"), out);
+    }
+
+    /**
+     * As {@link #match}, remembering the subscriptions a topic matches until they change, so that a topic published
+     * over and over (a point's) costs one lookup and no allocation, none at all when nobody subscribes to it. Use
+     * it for topics from a bounded set (the core's points); any thread.
+     */
+    public void matchCached(String topic, List<Subscription> out) {
+        long v = version;
+        Matches m = cache.get(topic);
+        if (m == null || m.version != v) {
+            List<Subscription> plain = new ArrayList<>();
+            List<SharedGroup> groups = new ArrayList<>();
+            collectMatches(root, topic.split("/", -1), 0, topic.startsWith("$"), plain, groups);
+            m = new Matches(v, plain.isEmpty() ? NONE : plain.toArray(NONE),
+                    groups.isEmpty() ? NO_GROUPS : groups.toArray(NO_GROUPS));
+            if (cache.size() >= MAX_CACHED_TOPICS) {
+                cache.clear();
+            }
+            cache.put(topic, m);
+        }
+        for (Subscription s : m.plain) {
+            out.add(s);
+        }
+        for (SharedGroup g : m.groups) {
+            Subscription s = g.pick();
+            if (s != null) {
+                out.add(s);
+            }
+        }
+    }
+
+    private static void collectMatches(Node node, String[] levels, int i, boolean dollar, List<Subscription> plain,
+                                       List<SharedGroup> groups) {
+        if (i == levels.length) {
+            collectNode(node, plain, groups);
+            Node hash = node.children.get("#");
+            if (hash != null) {
+                collectNode(hash, plain, groups);
+            }
+            return;
+        }
+        Node exact = node.children.get(levels[i]);
+        if (exact != null) {
+            collectMatches(exact, levels, i + 1, dollar, plain, groups);
+        }
+        if (i == 0 && dollar) {
+            return;
+        }
+        Node plus = node.children.get("+");
+        if (plus != null) {
+            collectMatches(plus, levels, i + 1, dollar, plain, groups);
+        }
+        Node hash = node.children.get("#");
+        if (hash != null) {
+            collectNode(hash, plain, groups);
+        }
+    }
+
+    private static void collectNode(Node node, List<Subscription> plain, List<SharedGroup> groups) {
+        java.util.Collections.addAll(plain, node.plain);
+        java.util.Collections.addAll(groups, node.groups);
     }
 
     private static void match(Node node, String[] levels, int i, boolean dollar, List<Subscription> out) {

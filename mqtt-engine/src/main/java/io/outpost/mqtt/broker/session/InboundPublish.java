@@ -1,6 +1,6 @@
 package io.outpost.mqtt.broker.session;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 
 /**
  * A PUBLISH received from a client, already decoded, alias-resolved and checked against the ACL.
@@ -8,7 +8,7 @@ import io.outpost.mqtt.api.EngineMessage;
  * @param refusal 0 when the message may be accepted; otherwise the MQTT 5 reason code to answer with
  * @param reasonString why it was refused (sent when the client accepts problem information), or null
  */
-public record InboundPublish(int packetId, EngineMessage message, byte refusal, String reasonString) {
+public record InboundPublish(int packetId, Message message, byte refusal, String reasonString) {
 
     public int qos() {
         return message.qos();

@@ -1,6 +1,6 @@
 package io.outpost.mqtt.broker.session;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,5 +14,5 @@ public interface MessageAcceptor {
      * @param publisherClientId for No Local; null for in-process publishers
      * @return completes when every forwarder took the message; fails with MessageRejectedException when one refused
      */
-    CompletableFuture<Void> accept(EngineMessage message, String publisherClientId);
+    CompletableFuture<Void> accept(Message message, String publisherClientId);
 }

@@ -1,6 +1,6 @@
 package io.outpost.mqtt.broker.session;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class Outbox {
 
     /** A message for the client; mutable only in its in-flight state. */
     static final class Entry {
-        final EngineMessage message;
+        final Message message;
         final int qos;
         final boolean retain;
         final int[] subscriptionIds;
@@ -40,7 +40,7 @@ final class Outbox {
         int packetId;
         boolean released;
 
-        Entry(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
+        Entry(Message message, int qos, boolean retain, int[] subscriptionIds) {
             this.message = message;
             this.qos = qos;
             this.retain = retain;

@@ -9,7 +9,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.outpost.core.message.UserProperty;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,7 +27,7 @@ final class PublishEncoder {
      * broker then discards it as if it had been sent).
      */
     static MqttPublishMessage encode(Attachment a, Outbox.Entry e, int packetId, boolean dup, long nowMillis) {
-        EngineMessage m = e.message;
+        Message m = e.message;
         String topic = m.topic();
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (a.settings.isV5()) {
@@ -54,7 +54,7 @@ final class PublishEncoder {
     }
 
     /** Adds the properties a message carries from publisher to subscriber (MQTT 5 3.3.2.3). */
-    static void addMessageProperties(MqttProperties props, EngineMessage m, long nowMillis) {
+    static void addMessageProperties(MqttProperties props, Message m, long nowMillis) {
         if (m.payloadFormatUtf8()) {
             props.add(new MqttProperties.IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
         }
@@ -78,7 +78,7 @@ final class PublishEncoder {
     }
 
     /** The encoded size of the PUBLISH in bytes (MQTT 5), to compare with the client's Maximum Packet Size. */
-    static long size(String topic, int qos, EngineMessage m, int[] subscriptionIds) {
+    static long size(String topic, int qos, Message m, int[] subscriptionIds) {
         long props = 0;
         if (m.payloadFormatUtf8()) {
             props += 2;

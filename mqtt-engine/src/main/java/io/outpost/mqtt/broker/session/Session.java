@@ -4,7 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.persist.SessionState;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
@@ -360,7 +360,7 @@ public final class Session implements Subscriber {
     // ------------------------------------------------------------------ to the client
 
     @Override
-    public void deliver(EngineMessage message, int qos, boolean retain, int[] subscriptionIds) {
+    public void deliver(Message message, int qos, boolean retain, int[] subscriptionIds) {
         if (ended) {
             return;
         }

@@ -1,6 +1,8 @@
 package io.outpost.mqtt.broker.sys;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.broker.stats.BrokerStats;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ public final class SysTopics {
 
     /** The origin of {@code $SYS} messages. */
     public static final String ORIGIN = "$SYS";
+    private static final MessageProperties TEXT = new MessageProperties(List.of(), null, null, null, null, true);
 
     private final BrokerStats stats;
     private final IntSupplier sessions;
@@ -40,7 +43,7 @@ public final class SysTopics {
     }
 
     /** The messages of this round: one per topic whose value changed. */
-    public List<EngineMessage> round() {
+    public List<Message> round() {
         long now = nowMillis.getAsLong();
         Map<String, String> values = new LinkedHashMap<>();
         values.put("$SYS/broker/version", version);
@@ -55,11 +58,11 @@ public final class SysTopics {
         values.put("$SYS/broker/subscriptions/count", Integer.toString(subscriptions.getAsInt()));
         values.put("$SYS/broker/retained messages/count", Integer.toString(retained.getAsInt()));
         values.put("$SYS/broker/clients/slow-disconnects", Long.toString(stats.slowDisconnects()));
-        List<EngineMessage> out = new java.util.ArrayList<>();
+        List<Message> out = new java.util.ArrayList<>();
         values.forEach((topic, value) -> {
             if (!value.equals(last.put(topic, value))) {
-                out.add(new EngineMessage(topic, value.getBytes(StandardCharsets.UTF_8), 0, true, List.of(), null,
-                        null, null, null, true, ORIGIN, now, 0));
+                out.add(Message.of(new MessageHeader(topic, 0, true, TEXT, ORIGIN),
+                        value.getBytes(StandardCharsets.UTF_8), now));
             }
         });
         return out;

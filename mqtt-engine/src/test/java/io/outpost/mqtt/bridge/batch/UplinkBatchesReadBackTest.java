@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
-import io.outpost.mqtt.api.EngineMessage;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.core.message.Message;
+import io.outpost.mqtt.bridge.store.StoredRecord;
+import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.testing.Readings;
 import io.outpost.testing.UplinkBatches;
 import io.outpost.testing.UplinkBatches.Reading;
@@ -23,12 +24,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class UplinkBatchesReadBackTest {
 
-    private static QueuedMessage queued(EngineMessage m) {
-        return new QueuedMessage(0, "cloud/batch/rtu-1", m.payload(), 1, false, List.of(), null, null, null, null,
-                false, 0, 1, m.reading(), null, m.topic());
+    private static StoredRecord queued(Message m) {
+        return Queued.reading(0, m, "cloud/batch/rtu-1", 1, null).record(0);
     }
 
-    private static List<QueuedMessage> plant() {
+    private static List<StoredRecord> plant() {
         return List.of(
                 queued(Readings.reading("site", "rtu-1", "pressure", Value.of(3.25), DataType.FLOAT32, 1_763_700_000_000L)),
                 queued(Readings.reading("site", "rtu-1", "pressure", Value.of(3.5), DataType.FLOAT32, 1_763_700_001_000L)),
@@ -66,7 +66,7 @@ class UplinkBatchesReadBackTest {
 
     @Test
     void aMessageAsPublishedIsNotABatch() throws IOException {
-        assertThat(UplinkBatches.isBatch(plant().get(0).payload())).isFalse();
+        assertThat(UplinkBatches.isBatch(plant().get(0).message().payload())).isFalse();
     }
 
     @Test

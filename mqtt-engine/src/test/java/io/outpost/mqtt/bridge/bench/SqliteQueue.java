@@ -1,8 +1,8 @@
 package io.outpost.mqtt.bridge.bench;
 
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
-import io.outpost.mqtt.bridge.store.RecordCodec;
+import io.outpost.mqtt.bridge.testing.Queued;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,9 +58,15 @@ public final class SqliteQueue implements AutoCloseable {
         this.writer.start();
     }
 
-    public CompletableFuture<Void> append(QueuedMessage m) {
+    public CompletableFuture<Void> append(Queued m) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Append(RecordCodec.encode(1, seq.incrementAndGet(), m), m.classIndex(), done));
+        byte[] topic = m.route().remoteTopic().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] payload = m.message().payload();
+        // The fields a queued message needs, as the segment store's records hold them (sequence, time, topic, payload).
+        ByteBuffer record = ByteBuffer.allocate(8 + 8 + 2 + topic.length + 4 + payload.length)
+                .putLong(seq.incrementAndGet()).putLong(m.message().receivedAtMillis())
+                .putShort((short) topic.length).put(topic).putInt(payload.length).put(payload);
+        queue.add(new Append(record.array(), m.classIndex(), done));
         return done;
     }
 

@@ -3,7 +3,8 @@ package io.outpost.mqtt.bridge.bench;
 import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.core.message.PayloadFormats;
+import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.store.Removal;
 import io.outpost.mqtt.bridge.store.SegmentStore;
 import io.outpost.mqtt.bridge.store.StoreCursor;
@@ -57,21 +58,22 @@ public class StoreAppendBenchmark {
     public int payloadBytes;
 
     private Path dir;
-    private Function<QueuedMessage, CompletableFuture<Void>> append;
+    private Function<Queued, CompletableFuture<Void>> append;
     private Supplier<Integer> drain;
     private AutoCloseable closer;
-    private QueuedMessage message;
+    private Queued message;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))), "store-bench");
         SyncPolicy policy = sync.equals("every-message") ? SyncPolicy.EVERY_MESSAGE : SyncPolicy.GROUP_COMMIT;
-        message = QueuedMessage.of(0, "sites/north-field/tank-farm/level", new byte[payloadBytes], 1, System.currentTimeMillis());
+        message = Queued.of(0, "sites/north-field/tank-farm/level", new byte[payloadBytes], 1, System.currentTimeMillis());
         if (store.equals("segment")) {
             StoreConfig config = new StoreConfig(64L << 30, null, policy, Duration.ofMillis(10),
                     List.of(new PriorityClass(PriorityClass.DEFAULT_NAME, List.of(), 1, PriorityClass.OverflowPolicy.DROP_OLDEST)));
-            SegmentStore s = SegmentStore.open(dir, "bench", config, StoreListener.NONE, Clock.systemUTC());
-            append = m -> s.append(List.of(m));
+            SegmentStore s = SegmentStore.open(dir, "bench", config, StoreListener.NONE, Clock.systemUTC(),
+                    PayloadFormats.standard());
+            append = m -> s.append(m.batch(s));
             drain = () -> {
                 int n = 0;
                 try (StoreCursor c = s.cursor(0)) {

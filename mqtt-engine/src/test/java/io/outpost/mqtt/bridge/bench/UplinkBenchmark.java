@@ -8,10 +8,11 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.micrometer.core.instrument.search.Search;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Value;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
 import io.outpost.mqtt.bridge.batch.BatchFormat;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.store.StoredRecord;
+import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.Readings;
 import io.outpost.mqtt.bridge.testing.TestCatalog;
@@ -124,8 +125,8 @@ public final class UplinkBenchmark {
         }
 
         /** One second of the process: every point moves a little (Gaussian step), as the core would publish it. */
-        List<EngineMessage> round(long ts) {
-            List<EngineMessage> out = new ArrayList<>(value.length);
+        List<Message> round(long ts) {
+            List<Message> out = new ArrayList<>(value.length);
             for (int i = 0; i < value.length; i++) {
                 value[i] += step[i] * gaussian();
                 double engineering = Double.parseDouble(Float.toString((float) value[i]));
@@ -225,7 +226,7 @@ public final class UplinkBenchmark {
     }
 
     private interface Publisher {
-        void send(List<EngineMessage> messages);
+        void send(List<Message> messages);
     }
 
     /** Socket bytes (or -1), point updates sent, bytes the relay passed towards the cloud. */
@@ -280,12 +281,11 @@ public final class UplinkBenchmark {
         Workload w = new Workload(99);
         ZstdDictTrainer trainer = new ZstdDictTrainer(4 << 20, 16 * 1024);
         for (int round = 0; round < 60; round++) {
-            List<EngineMessage> ms = w.round(1_763_700_000_000L + round * 1000L);
+            List<Message> ms = w.round(1_763_700_000_000L + round * 1000L);
             for (int d = 0; d < DEVICES; d++) {
-                List<QueuedMessage> batch = new ArrayList<>();
-                for (EngineMessage m : ms.subList(d * POINTS, (d + 1) * POINTS)) {
-                    batch.add(new QueuedMessage(0, "t", m.payload(), 1, false, List.of(), null, null, null, null, false,
-                            0, 1, m.reading(), null, m.topic()));
+                List<StoredRecord> batch = new ArrayList<>();
+                for (Message m : ms.subList(d * POINTS, (d + 1) * POINTS)) {
+                    batch.add(Queued.reading(0, m, "t", 1, null).record(0));
                 }
                 trainer.addSample(BatchEncoder.encode(BatchFormat.CBOR_BATCH, batch, false));
             }

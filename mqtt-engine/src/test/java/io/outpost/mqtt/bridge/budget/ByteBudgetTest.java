@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.outpost.mqtt.bridge.config.BudgetConfig;
 import io.outpost.mqtt.bridge.config.BudgetConfig.Period;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.store.StoredRecord;
+import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.store.StoreClass;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +30,8 @@ class ByteBudgetTest {
                 List.of("alarms")), CLASSES, dir, now);
     }
 
-    private static QueuedMessage telemetry(String topic, long at) {
-        return QueuedMessage.of(1, topic, new byte[4], 1, at);
+    private static StoredRecord telemetry(String topic, long at) {
+        return Queued.of(1, topic, new byte[4], 1, at).record(1);
     }
 
     @Test
@@ -41,13 +42,13 @@ class ByteBudgetTest {
         assertThat(b.update(8_000, NOON)).isTrue();
         assertThat(b.state()).isEqualTo(ByteBudget.State.LOW);
 
-        QueuedMessage first = telemetry("t/1", NOON);
+        StoredRecord first = telemetry("t/1", NOON);
         assertThat(b.thins(first)).isFalse();
         b.sending(first);
         assertThat(b.thins(telemetry("t/1", NOON + 60_000))).isTrue();
         assertThat(b.thins(telemetry("t/2", NOON + 60_000))).as("another topic").isFalse();
         assertThat(b.thins(telemetry("t/1", NOON + 300_000))).as("five minutes later").isFalse();
-        assertThat(b.thins(QueuedMessage.of(0, "t/1", new byte[4], 1, NOON + 1))).as("alarms class").isFalse();
+        assertThat(b.thins(Queued.of(0, "t/1", new byte[4], 1, NOON + 1).record(1))).as("alarms class").isFalse();
         assertThat(b.holds(1)).isFalse();
     }
 

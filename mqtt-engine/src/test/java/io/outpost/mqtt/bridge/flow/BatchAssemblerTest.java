@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Value;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.batch.BatchFormat;
 import io.outpost.mqtt.bridge.batch.Compression;
 import io.outpost.mqtt.bridge.batch.Packing;
-import io.outpost.mqtt.bridge.store.QueuedMessage;
+import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.store.RecordRef;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.testing.Readings;
@@ -22,11 +22,9 @@ class BatchAssemblerTest {
     private int seq;
 
     private StoredRecord record(String device) {
-        EngineMessage m = Readings.reading("site", device, "p", Value.of(1.5), DataType.FLOAT32, 1_000);
-        QueuedMessage q = new QueuedMessage(0, "cloud/batch/" + device, m.payload(), 1, false, List.of(), null, null,
-                null, null, false, 1_000, 1, m.reading(), PACKING, m.topic());
+        Message m = Readings.reading("site", device, "p", Value.of(1.5), DataType.FLOAT32, 1_000);
         seq++;
-        return new StoredRecord(new RecordRef(0, 1, seq * 100, 100), 1, seq, q);
+        return Queued.reading(0, m, "cloud/batch/" + device, 1, PACKING).record(seq);
     }
 
     @Test

@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageRejectedException;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.testing.ManualScheduler;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
+import io.outpost.mqtt.bridge.testing.Queued;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +71,7 @@ class SegmentStoreTest {
     }
 
     private SegmentStore open(StoreConfig config) throws IOException {
-        SegmentStore s = SegmentStore.open(dir, "test", config, listener, time.clock());
+        SegmentStore s = SegmentStore.open(dir, "test", config, listener, time.clock(), PayloadFormats.standard());
         open.add(s);
         return s;
     }
@@ -76,14 +81,14 @@ class SegmentStoreTest {
         open.remove(s);
     }
 
-    private QueuedMessage message(int classIndex, String topic, String payload) {
-        return QueuedMessage.of(classIndex, topic, payload.getBytes(StandardCharsets.UTF_8), 1, time.clock().millis());
+    private Queued message(int classIndex, String topic, String payload) {
+        return Queued.of(classIndex, topic, payload, 1, time.clock().millis());
     }
 
-    private static void appendAll(MessageStore store, List<QueuedMessage> messages) throws Exception {
+    private static void appendAll(MessageStore store, List<Queued> messages) throws Exception {
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (QueuedMessage m : messages) {
-            all.add(store.append(List.of(m)));
+        for (Queued m : messages) {
+            all.add(store.append(m.batch(store)));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
     }
@@ -114,20 +119,20 @@ class SegmentStoreTest {
     @EnumSource(SyncPolicy.class)
     void appended_messages_come_back_in_order_with_every_field(SyncPolicy sync) throws Exception {
         SegmentStore store = open(config(1 << 20, sync));
-        QueuedMessage rich = new QueuedMessage(0, "sites/a/b", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), 2, true,
-                List.of(new io.outpost.core.message.UserProperty("k", "v")), 60L, "application/json", "reply/to",
-                new byte[] {1, 2, 3}, true, 1234L);
+        Queued rich = Queued.of(0, "sites/a/b", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), 2, true,
+                new MessageProperties(List.of(new io.outpost.core.message.UserProperty("k", "v")), 60L,
+                        "application/json", "reply/to", new byte[] {1, 2, 3}, true), 1234L);
 
         appendAll(store, List.of(rich, message(0, "t", "second")));
         List<StoredRecord> records = drain(store, 0);
 
         assertThat(records).hasSize(2);
-        QueuedMessage back = records.get(0).message();
-        assertThat(back.topic()).isEqualTo("sites/a/b");
-        assertThat(back.payload()).isEqualTo(rich.payload());
-        assertThat(back.qos()).isEqualTo(2);
-        assertThat(back.retain()).isTrue();
-        assertThat(back.userProperties()).isEqualTo(rich.userProperties());
+        Message back = records.get(0).message();
+        assertThat(records.get(0).topic()).isEqualTo("sites/a/b");
+        assertThat(back.payload()).isEqualTo(rich.message().payload());
+        assertThat(records.get(0).qos()).isEqualTo(2);
+        assertThat(records.get(0).retain()).isTrue();
+        assertThat(back.userProperties()).isEqualTo(rich.message().userProperties());
         assertThat(back.messageExpirySeconds()).isEqualTo(60L);
         assertThat(back.contentType()).isEqualTo("application/json");
         assertThat(back.responseTopic()).isEqualTo("reply/to");
@@ -163,7 +168,8 @@ class SegmentStoreTest {
         close(store);
 
         SegmentStore later = SegmentStore.open(dir, "test", config(1 << 20, SyncPolicy.EVERY_MESSAGE), listener,
-                java.time.Clock.fixed(Instant.parse("1970-01-02T00:00:00Z"), java.time.ZoneOffset.UTC));
+                java.time.Clock.fixed(Instant.parse("1970-01-02T00:00:00Z"), java.time.ZoneOffset.UTC),
+                PayloadFormats.standard());
         open.add(later);
         appendAll(later, List.of(message(0, "t", "b")));
         StoredRecord b = drain(later, 0).get(0);
@@ -179,7 +185,10 @@ class SegmentStoreTest {
         close(store);
         Path segment = onlySegment("default");
         long goodLength = Files.size(segment);
-        byte[] next = RecordCodec.encode(1, 99, message(0, "t", "torn"));
+        ByteBuffer encoded = ByteBuffer.allocate(1024);
+        Queued torn = message(0, "t", "torn");
+        MessageRecords.encode(encoded, 1, 99, torn.message(), torn.route());
+        byte[] next = java.util.Arrays.copyOf(encoded.array(), encoded.position());
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.seek(goodLength);
             f.write(next, 0, next.length / 2);
@@ -219,7 +228,7 @@ class SegmentStoreTest {
         StoreConfig config = config(256 * 1024, SyncPolicy.GROUP_COMMIT, alarms);
         SegmentStore store = open(config);
         String kb = "x".repeat(1000);
-        List<QueuedMessage> all = new ArrayList<>();
+        List<Queued> all = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             all.add(message(1, "site/telemetry/" + (i % 7), i + ":" + kb));
             if (i % 50 == 0) {
@@ -249,7 +258,7 @@ class SegmentStoreTest {
         MessageRejectedException refused = null;
         for (int i = 0; i < 200 && refused == null; i++) {
             try {
-                store.append(List.of(message(0, "a/" + i, kb))).get();
+                store.append(message(0, "a/" + i, kb).batch(store)).get();
                 accepted++;
             } catch (ExecutionException e) {
                 refused = (MessageRejectedException) e.getCause();
@@ -282,9 +291,8 @@ class SegmentStoreTest {
     @Test
     void messages_past_their_expiry_are_dropped_and_counted() throws Exception {
         SegmentStore store = open(config(1 << 20, SyncPolicy.GROUP_COMMIT));
-        QueuedMessage m = message(0, "t", "short-lived");
-        appendAll(store, List.of(new QueuedMessage(0, "t", m.payload(), 1, false, List.of(), 5L, null, null, null,
-                false, time.clock().millis())));
+        appendAll(store, List.of(Queued.of(0, "t", "short-lived".getBytes(StandardCharsets.UTF_8), 1, false,
+                new MessageProperties(List.of(), 5L, null, null, null, false), time.clock().millis())));
         // The next message does not fit the 64KB segment: a new one starts and the expiring message's is sealed.
         appendAll(store, List.of(message(0, "t", "y".repeat(70_000))));
         time.advance(Duration.ofSeconds(6));
@@ -298,7 +306,8 @@ class SegmentStoreTest {
     void a_second_process_cannot_open_the_same_queue() throws Exception {
         open(config(1 << 20, SyncPolicy.GROUP_COMMIT));
 
-        assertThatThrownBy(() -> SegmentStore.open(dir, "test", config(1 << 20, SyncPolicy.GROUP_COMMIT), listener, time.clock()))
+        assertThatThrownBy(() -> SegmentStore.open(dir, "test", config(1 << 20, SyncPolicy.GROUP_COMMIT), listener,
+                time.clock(), PayloadFormats.standard()))
                 .isInstanceOf(IOException.class).hasMessageContaining("in use");
     }
 

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.testing;
 
 import io.outpost.mqtt.api.DurableForwarder;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.TopicFilter;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +21,15 @@ import java.util.function.Consumer;
  */
 public final class InMemoryLocalBroker implements LocalBroker {
 
-    private record Sub(TopicFilter filter, Consumer<EngineMessage> handler) {
+    private record Sub(TopicFilter filter, Consumer<Message> handler) {
     }
 
     private final List<DurableForwarder> forwarders = new CopyOnWriteArrayList<>();
     private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
-    private final Map<String, EngineMessage> retained = new ConcurrentHashMap<>();
+    private final Map<String, Message> retained = new ConcurrentHashMap<>();
 
     @Override
-    public CompletionStage<Void> publish(EngineMessage message) {
+    public CompletionStage<Void> publish(Message message) {
         if (message.retain()) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -50,10 +50,29 @@ public final class InMemoryLocalBroker implements LocalBroker {
         return message.qos() == 0 ? CompletableFuture.completedFuture(null) : all;
     }
 
+    /** Publishes a batch as the core does (one forwarder append for the whole batch). */
+    public CompletionStage<Void> publishBatch(List<Message> batch) {
+        for (Message m : batch) {
+            if (m.retain()) {
+                retained.put(m.topic(), m);
+            }
+            for (Sub s : subscriptions) {
+                if (s.filter.matches(m.topic())) {
+                    s.handler.accept(m);
+                }
+            }
+        }
+        CompletableFuture<?>[] stages = new CompletableFuture<?>[forwarders.size()];
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] = forwarders.get(i).acceptBatch(batch).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(stages);
+    }
+
     /** Publishes a plain message as a local client would. */
     public CompletionStage<Void> publish(String topic, String payload, int qos) {
-        return publish(new EngineMessage(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false, List.of(), null,
-                null, null, null, false, "test-client", System.currentTimeMillis(), 0));
+        return publish(Message.of(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false, "test-client",
+                System.currentTimeMillis()));
     }
 
     /**
@@ -75,7 +94,7 @@ public final class InMemoryLocalBroker implements LocalBroker {
     }
 
     @Override
-    public LocalSubscription subscribe(String topicFilter, int qos, Consumer<EngineMessage> handler) {
+    public LocalSubscription subscribe(String topicFilter, int qos, Consumer<Message> handler) {
         Sub sub = new Sub(TopicFilter.parse(topicFilter), handler);
         retained.values().stream().filter(m -> sub.filter.matches(m.topic())).forEach(handler);
         subscriptions.add(sub);
@@ -97,7 +116,7 @@ public final class InMemoryLocalBroker implements LocalBroker {
     }
 
     /** The retained message on a topic, or null. */
-    public EngineMessage retained(String topic) {
+    public Message retained(String topic) {
         return retained.get(topic);
     }
 }

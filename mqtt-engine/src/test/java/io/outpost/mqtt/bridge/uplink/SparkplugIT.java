@@ -8,7 +8,7 @@ import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceStatus;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.Readings;
 import io.outpost.mqtt.bridge.testing.SparkplugHost;
@@ -53,7 +53,7 @@ class SparkplugIT {
         cloud = BridgeHarness.cloud(dir.resolve("cloud"));
         h = new BridgeHarness(dir.resolve("data"));
         host = SparkplugHost.connect(cloud.port(), "scada");
-        catalog.latest(Sample.good(new PointRef("pump-1", "flow"), Value.of(12.5), Instant.ofEpochMilli(1000)));
+        catalog.latest(Sample.good(new PointRef("pump-1", "flow"), Value.of(12.5), 1000));
     }
 
     @AfterEach
@@ -160,7 +160,7 @@ class SparkplugIT {
 
     @Test
     void rebirth_and_device_commands_from_the_host_are_acted_on() throws Exception {
-        List<EngineMessage> writes = new CopyOnWriteArrayList<>();
+        List<Message> writes = new CopyOnWriteArrayList<>();
         h.local.subscribe("north-field/pump-1/setpoint/set", 1, writes::add);
         h.start(yaml(cloud.port(), false));
         h.bridge().attach(catalog);

@@ -3,7 +3,9 @@ package io.outpost.mqtt.bridge.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.bridge.testing.BridgeHarness;
 import io.outpost.mqtt.bridge.testing.CloudClient;
 import io.outpost.mqtt.bridge.testing.PythonDecoder;
@@ -46,9 +48,9 @@ class StatusWillIT {
     }
 
     private void gatewayOnline() {
-        h.local.publish(new EngineMessage("north-field/_status", ONLINE.getBytes(StandardCharsets.UTF_8), 1, true,
-                List.of(), null, "application/json", null, null, true, EngineMessage.ORIGIN_GATEWAY,
-                System.currentTimeMillis(), 0)).toCompletableFuture().join();
+        h.local.publish(Message.of(new MessageHeader("north-field/_status", 1, true,
+                MessageProperties.ofContentType("application/json", true), Message.ORIGIN_GATEWAY),
+                ONLINE.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis())).toCompletableFuture().join();
     }
 
     /** The retained status at the cloud, read by a new subscriber. */

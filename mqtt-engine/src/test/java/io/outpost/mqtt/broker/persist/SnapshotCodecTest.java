@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.message.UserProperty;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
 import io.outpost.mqtt.broker.persist.SessionState.SubscriptionState;
 import java.io.IOException;
@@ -19,9 +21,9 @@ class SnapshotCodecTest {
     @TempDir
     Path dir;
 
-    private static final EngineMessage FULL = new EngineMessage("a/b", "payload".getBytes(StandardCharsets.UTF_8), 2,
-            true, List.of(new UserProperty("k", "v"), new UserProperty("k", "w")), 60L, "text/plain", "resp/x",
-            new byte[] {1, 2}, true, "plc-7", 1_763_700_000_123L, 3);
+    private static final Message FULL = Message.of(new MessageHeader("a/b", 2, true, new MessageProperties(
+            List.of(new UserProperty("k", "v"), new UserProperty("k", "w")), 60L, "text/plain", "resp/x",
+            new byte[] {1, 2}, true), "plc-7"), "payload".getBytes(StandardCharsets.UTF_8), 1_763_700_000_123L);
 
     private static final BrokerSnapshot SNAPSHOT = new BrokerSnapshot(List.of(FULL), List.of(new SessionState("hist",
             3600, 1_763_700_000_000L, List.of(new SubscriptionState("$share/g/a/#", 1, false, true, 1, 12)),
@@ -33,7 +35,7 @@ class SnapshotCodecTest {
         SnapshotStore store = new SnapshotStore(dir);
         store.save(SNAPSHOT);
         BrokerSnapshot back = store.load();
-        EngineMessage m = back.retained().get(0);
+        Message m = back.retained().get(0);
         assertThat(m).usingRecursiveComparison().isEqualTo(FULL);
         SessionState s = back.sessions().get(0);
         assertThat(s).usingRecursiveComparison().isEqualTo(SNAPSHOT.sessions().get(0));

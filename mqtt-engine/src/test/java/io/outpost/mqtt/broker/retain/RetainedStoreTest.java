@@ -2,7 +2,9 @@ package io.outpost.mqtt.broker.retain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageProperties;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.mqtt.api.TopicFilter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,9 +15,9 @@ class RetainedStoreTest {
 
     private final RetainedStore store = new RetainedStore();
 
-    private static EngineMessage m(String topic, String payload, Long expiry, long at) {
-        return new EngineMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true, List.of(), expiry, null, null,
-                null, false, "c", at, 0);
+    private static Message m(String topic, String payload, Long expiry, long at) {
+        return Message.of(new MessageHeader(topic, 1, true, new MessageProperties(List.of(), expiry, null, null, null,
+                false), "c"), payload.getBytes(StandardCharsets.UTF_8), at);
     }
 
     private List<String> match(String filter, long now) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.outpost.mqtt.api.EngineMessage;
+import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.TopicFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class TopicTreeTest {
         }
 
         @Override
-        public void deliver(EngineMessage message, int q, boolean retain, int[] subscriptionIds) {
+        public void deliver(Message message, int q, boolean retain, int[] subscriptionIds) {
             got.add(message.topic());
             ids.add(subscriptionIds);
             qos.add(q);
@@ -113,8 +113,7 @@ class TopicTreeTest {
         tree.add(sub(r, "p/#", 2, 9));
         tree.add(new Subscription(other, null, TopicFilter.parse("p/#"), 1, true, false, 0, 0));
         Router router = new Router(tree);
-        EngineMessage m = new EngineMessage("p/q", new byte[0], 2, false, List.of(), null, null, null, null, false,
-                "other", 0, 0);
+        Message m = Message.of("p/q", new byte[0], 2, false, "other", 0);
         assertThat(router.route(m, "other")).isEqualTo(1);
         assertThat(r.got).containsExactly("p/q");
         assertThat(r.qos).containsExactly(2);

@@ -66,7 +66,7 @@ public final class BacnetValues {
 
     private static Value scalar(Encodable e) {
         if (e instanceof Real r) {
-            return Value.of(java.lang.Double.parseDouble(Float.toString(r.floatValue())));
+            return Value.ofFloat32(r.floatValue());
         }
         if (e instanceof Double d) {
             return Value.of(d.doubleValue());

@@ -17,7 +17,6 @@ import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,7 +72,7 @@ public final class PointReading {
             }
         }
         Map<ObjectIdentifier, Encodable> reliability = reliabilityOfFaulty(peer, flags);
-        Instant at = clock.instant();
+        long at = clock.millis();
         List<Sample> samples = new ArrayList<>(points.size());
         for (PointConfig p : points) {
             BacnetPointSettings s = p.settings(BacnetPointSettings.class);
@@ -106,7 +105,7 @@ public final class PointReading {
         }
         // A notification carries no reliability: a fault shows as "fault"; the next poll or read refines it.
         Quality quality = statusFlags ? StatusQuality.of(flags, null) : Quality.GOOD;
-        return Optional.of(sample(point, value, quality, clock.instant()));
+        return Optional.of(sample(point, value, quality, clock.millis()));
     }
 
     private Map<ObjectIdentifier, Encodable> reliabilityOfFaulty(BacnetPeer peer, Map<ObjectIdentifier, Encodable> flags)
@@ -133,7 +132,7 @@ public final class PointReading {
         return statusFlags && s.isPresentValue() && !s.object().toIdentifier().getObjectType().equals(ObjectType.device);
     }
 
-    private static Sample sample(PointConfig p, Encodable encoded, Quality quality, Instant at) {
+    private static Sample sample(PointConfig p, Encodable encoded, Quality quality, long at) {
         Optional<Value> value = BacnetValues.toValue(encoded);
         if (value.isEmpty()) {
             return new Sample(p.ref(), null, Quality.bad("null"), at);

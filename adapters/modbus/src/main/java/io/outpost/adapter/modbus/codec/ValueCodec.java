@@ -54,7 +54,7 @@ public final class ValueCodec {
             case UINT16 -> Value.of(be(v, 2));
             case INT32 -> Value.of((long) (int) be(v, 4));
             case UINT32 -> Value.of(be(v, 4));
-            case FLOAT32 -> Value.of((double) Float.intBitsToFloat((int) be(v, 4)));
+            case FLOAT32 -> Value.ofFloat32(Float.intBitsToFloat((int) be(v, 4)));
             case INT64 -> Value.of(be(v, 8));
             case UINT64 -> new Value.UInt64(be(v, 8));
             case FLOAT64 -> Value.of(Double.longBitsToDouble(be(v, 8)));

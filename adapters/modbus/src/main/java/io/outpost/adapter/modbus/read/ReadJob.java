@@ -13,7 +13,6 @@ import io.outpost.adapter.modbus.transport.TransportException;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.point.Sample;
 import io.outpost.core.spi.DeviceException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +117,7 @@ public final class ReadJob implements LineTask {
     private void send(ModbusLine line, Pending p) throws TransportException {
         ReadBlock b = p.block;
         byte[] response = line.exchange(b.unitId(), b.pdu(), session.device().requestDelay());
-        Instant at = session.clock().instant();
+        long at = session.clock().millis();
         units.put(b.unitId(), UnitState.ALIVE);
         try {
             ModbusPdu.check(b.pdu(), response);
@@ -274,7 +273,7 @@ public final class ReadJob implements LineTask {
     }
 
     private void failSlots(ReadBlock b, String reason) {
-        Instant at = session.clock().instant();
+        long at = session.clock().millis();
         for (ReadSlot s : b.slots()) {
             samples.add(Sample.bad(s.config().ref(), reason, at));
         }

@@ -14,9 +14,9 @@ import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.adapter.modbus.testing.SimulatorProcess;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.message.MessageSink;
-import io.outpost.core.message.OutboundMessage;
+import io.outpost.core.message.Message;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.testing.ExternalProcess;
@@ -59,7 +59,7 @@ class ModbusBenchmark {
         final AtomicLong messages = new AtomicLong();
 
         @Override
-        public CompletionStage<Void> publish(List<OutboundMessage> batch) {
+        public CompletionStage<Void> publish(List<Message> batch) {
             messages.addAndGet(batch.size());
             return CompletableFuture.completedFuture(null);
         }

@@ -8,7 +8,7 @@ import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
@@ -51,6 +51,8 @@ class GatewayEndToEndIT {
                       - {id: flow, address: 30001, type: uint16, scale: 0.1}
                       - {id: setpoint, address: 40020, type: int16, scale: 0.1, range: [0, 12], writable: true}
                       - {id: energy, address: 40030, type: uint32, byte-order: CDAB, poll-interval: 1s}
+                      - {id: density, address: 40050, type: float32}
+                      - {id: gauge, address: 40052, type: int16, scale: 0.1}
                 """.formatted(sim.port()));
         services = CoreServices.production(new SimpleMeterRegistry());
         runtime = new GatewayRuntime(config.gateway(), ModbusConfigs.CATALOG, sink, PayloadFormats.standard(), services,
@@ -78,6 +80,18 @@ class GatewayEndToEndIT {
         assertThat(sink.payloads("test-gw/tank-farm/setpoint").get(0)).startsWith("{\"value\":7.5,\"quality\":\"good\"");
         assertThat(sink.payloads("test-gw/tank-farm/energy").get(0)).startsWith("{\"value\":12345,");
         assertThat(sink.payloads("test-gw/tank-farm/_status")).anySatisfy(p -> assertThat(p).contains("\"online\""));
+    }
+
+    @Test
+    void aFloat32IsPublishedAsTheShortestDecimalOfTheFloat_andAScaledIntegerAsTheDecimalScaled() {
+        int bits = Float.floatToIntBits(98765.44f);
+        sim.unit().setRegisters(Table.HOLDING_REGISTER, 49, bits >>> 16, bits & 0xFFFF);
+        sim.unit().setRegister(Table.HOLDING_REGISTER, 51, 213);
+
+        await().atMost(WAIT).until(() -> sink.payloads("test-gw/tank-farm/density").stream()
+                .anyMatch(p -> p.startsWith("{\"value\":98765.44,\"quality\":\"good\"")));
+        await().atMost(WAIT).until(() -> sink.payloads("test-gw/tank-farm/gauge").stream()
+                .anyMatch(p -> p.startsWith("{\"value\":21.3,\"quality\":\"good\"")));
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class KnownValues {
         add(out, DataType.UINT16, Value.of(54_321L), ByteBuffer.allocate(2).putShort((short) 54_321).array(), ORDERS16);
         add(out, DataType.INT32, Value.of(-123_456_789L), ByteBuffer.allocate(4).putInt(-123_456_789).array(), ORDERS32);
         add(out, DataType.UINT32, Value.of(4_000_000_000L), ByteBuffer.allocate(4).putInt((int) 4_000_000_000L).array(), ORDERS32);
-        add(out, DataType.FLOAT32, Value.of((double) 123.456f), ByteBuffer.allocate(4).putFloat(123.456f).array(), ORDERS32);
+        add(out, DataType.FLOAT32, Value.ofFloat32(123.456f), ByteBuffer.allocate(4).putFloat(123.456f).array(), ORDERS32);
         add(out, DataType.INT64, Value.of(-1_234_567_890_123_456L),
                 ByteBuffer.allocate(8).putLong(-1_234_567_890_123_456L).array(), ORDERS64);
         add(out, DataType.UINT64, new Value.UInt64(0xFEDC_BA98_7654_3210L),

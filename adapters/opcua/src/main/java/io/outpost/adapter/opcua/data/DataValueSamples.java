@@ -4,7 +4,6 @@ import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import java.time.Instant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
@@ -22,8 +21,8 @@ public final class DataValueSamples {
     private DataValueSamples() {
     }
 
-    public static Sample toSample(PointRef point, DataValue dv, Instant arrival) {
-        Instant time = timeOf(dv, arrival);
+    public static Sample toSample(PointRef point, DataValue dv, long arrivalMillis) {
+        long time = timeOf(dv, arrivalMillis);
         StatusCode status = dv.statusCode() == null ? StatusCode.GOOD : dv.statusCode();
         if (status.isBad()) {
             return Sample.bad(point, StatusNames.of(status), time);
@@ -43,16 +42,16 @@ public final class DataValueSamples {
         return new Sample(point, value, quality, time);
     }
 
-    private static Instant timeOf(DataValue dv, Instant arrival) {
-        Instant source = usable(dv.sourceTime());
-        if (source != null) {
-            return source;
+    private static long timeOf(DataValue dv, long arrivalMillis) {
+        DateTime source = dv.sourceTime();
+        if (usable(source)) {
+            return source.getJavaTime();
         }
-        Instant server = usable(dv.serverTime());
-        return server != null ? server : arrival;
+        DateTime server = dv.serverTime();
+        return usable(server) ? server.getJavaTime() : arrivalMillis;
     }
 
-    private static Instant usable(DateTime t) {
-        return t == null || t.isNull() || !t.isValid() ? null : t.getJavaInstant();
+    private static boolean usable(DateTime t) {
+        return t != null && !t.isNull() && t.isValid();
     }
 }

@@ -56,7 +56,7 @@ public final class VariantValues {
             return Value.of(d);
         }
         if (v instanceof Float f) {
-            return Value.of(f.doubleValue());
+            return Value.ofFloat32(f);
         }
         if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Long) {
             return Value.of(((Number) v).longValue());

@@ -184,7 +184,7 @@ public final class SubscriptionSet {
 
     /** The session is gone: every subscribed point is bad with {@code reason} until values arrive again. */
     public void markLost(String reason) {
-        Instant now = clock.instant();
+        long now = clock.millis();
         for (PointConfig p : points) {
             if (pushed.contains(p.id())) {
                 sink.push(Sample.bad(p.ref(), reason, now));
@@ -282,7 +282,7 @@ public final class SubscriptionSet {
         public void onDataReceived(OpcUaSubscription subscription, List<OpcUaMonitoredItem> items,
                                    List<DataValue> values) {
             sink.activity();
-            Instant now = clock.instant();
+            long now = clock.millis();
             for (int i = 0; i < items.size(); i++) {
                 Object user = items.get(i).getUserObject().orElse(null);
                 if (user instanceof PointConfig p) {

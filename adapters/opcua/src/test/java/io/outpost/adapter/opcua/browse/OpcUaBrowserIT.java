@@ -14,7 +14,7 @@ import io.outpost.testing.FreePorts;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.spi.DeviceException;
 import java.nio.file.Path;

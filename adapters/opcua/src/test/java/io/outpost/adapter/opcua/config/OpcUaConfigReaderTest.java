@@ -9,7 +9,7 @@ import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.load.ConfigLoader;
-import io.outpost.core.mapping.PayloadFormats;
+import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.spi.AdapterCatalog;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ValueConversionTest {
 
     private static final PointRef P = new PointRef("dev", "pt");
-    private static final Instant ARRIVAL = Instant.parse("2026-11-21T10:00:00Z");
+    private static final long ARRIVAL = Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
 
     @Test
     void unsignedAndWideIntegers_keepTheirValue() throws Exception {
@@ -61,7 +61,7 @@ class ValueConversionTest {
                 new StatusCode(StatusCodes.Bad_NodeIdUnknown), null, null, null, null), ARRIVAL);
         assertThat(bad.quality()).isEqualTo(Quality.bad("Bad_NodeIdUnknown"));
         assertThat(bad.hasValue()).isFalse();
-        assertThat(bad.sourceTime()).isEqualTo(ARRIVAL);
+        assertThat(bad.sourceMillis()).isEqualTo(ARRIVAL);
 
         // Info bits (here: overflow) do not change the name.
         assertThat(StatusNames.of(StatusCodes.Bad_SensorFailure | 0x480L)).isEqualTo("Bad_SensorFailure");

@@ -1,4 +1,4 @@
-package io.outpost.core.mapping;
+package io.outpost.core.message;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,13 +1,14 @@
-package io.outpost.core.mapping;
+package io.outpost.core.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.outpost.core.config.PointConfig;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 
 /**
  * The default payload, one small JSON object per reading:
@@ -18,13 +19,16 @@ import java.io.UncheckedIOException;
  *   <li>{@code reason}: only when the quality is not good, e.g. {@code timeout}, {@code device-exception:02}.</li>
  *   <li>{@code ts}: the source timestamp, milliseconds since 1970-01-01 UTC.</li>
  * </ul>
- * Non-finite floats are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+ * Numbers are the shortest decimal that reads back to the same value: of a float32 for single-precision values
+ * ({@code 21.3}, never {@code 21.299999237060547}), of a double otherwise. Non-finite floats are written as the
+ * strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  */
 public final class JsonPayloadFormat implements PayloadFormat {
 
     public static final String NAME = "json";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Every JSON writer of the gateway: numbers in their shortest form (Schubfach), as {@link #writeValue} needs. */
+    public static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     @Override
     public String name() {
@@ -37,7 +41,7 @@ public final class JsonPayloadFormat implements PayloadFormat {
     }
 
     @Override
-    public byte[] encode(PointConfig point, Sample sample) {
+    public byte[] encode(Sample sample) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -49,7 +53,7 @@ public final class JsonPayloadFormat implements PayloadFormat {
             if (!sample.quality().isGood()) {
                 g.writeStringField("reason", sample.quality().reason());
             }
-            g.writeNumberField("ts", sample.sourceTime().toEpochMilli());
+            g.writeNumberField("ts", sample.sourceMillis());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
@@ -57,20 +61,26 @@ public final class JsonPayloadFormat implements PayloadFormat {
         return out.toByteArray();
     }
 
-    /** Writes a value as JSON; shared with the command result encoder. */
+    /**
+     * Writes a value as JSON, the one rule for every JSON the gateway writes (payloads, batches, the API). The
+     * generator must come from {@link #JSON} (or have {@link StreamWriteFeature#USE_FAST_DOUBLE_WRITER} on), or
+     * numbers are not written in their shortest form.
+     */
     public static void writeValue(JsonGenerator g, Value value) throws IOException {
         if (value instanceof Value.Bool b) {
             g.writeBoolean(b.value());
         } else if (value instanceof Value.Int i) {
             g.writeNumber(i.value());
         } else if (value instanceof Value.UInt64 u) {
-            g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(u.bits())));
+            g.writeNumber(new BigInteger(Long.toUnsignedString(u.bits())));
         } else if (value instanceof Value.Real r) {
             double d = r.value();
-            if (Double.isFinite(d)) {
-                g.writeNumber(d);
-            } else {
+            if (!Double.isFinite(d)) {
                 g.writeString(Double.toString(d));
+            } else if (r.single()) {
+                g.writeNumber((float) d);
+            } else {
+                g.writeNumber(d);
             }
         } else if (value instanceof Value.Text t) {
             g.writeString(t.value());
