@@ -37,6 +37,7 @@ public final class DemoConfig {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%4$d"]
+                    allow-plaintext: true
                     client-id: demo-gateway
                     keep-alive: 10s
                     stall-timeout: 15s

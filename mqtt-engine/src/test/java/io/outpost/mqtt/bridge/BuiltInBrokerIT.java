@@ -53,6 +53,7 @@ class BuiltInBrokerIT {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    allow-plaintext: true
                     backoff: {initial: 100ms, max: 500ms}
                 %s
                     forward:
