@@ -118,6 +118,29 @@ class BuiltInBrokerIT {
     }
 
     @Test
+    void a_cloud_commands_response_topic_is_mapped_through_the_reverse_rules_or_removed() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<io.outpost.mqtt.api.EngineMessage> local =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        site.broker.subscribe("north-field/#", 1, false, local::add);
+        try (CloudClient operator = CloudClient.connect(cloud.port())) {
+            startBridge(cloud.port(), "");
+            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.status("cloud").orElseThrow().state().equals("connected"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                // A local command topic named verbatim: the cloud may not make the gateway publish there.
+                operator.publish("commands/pump-station-7/tank/setpoint/set", "1", 1, "north-field/pump/speed/set");
+                assertThat(local).extracting(io.outpost.mqtt.api.EngineMessage::topic).contains("north-field/tank/setpoint/set");
+            });
+            operator.publish("commands/pump-station-7/tank/level/set", "2", 1, "commands/pump-station-7/replies/7");
+            await().atMost(Duration.ofSeconds(20)).until(() -> local.stream()
+                    .anyMatch(m -> m.topic().equals("north-field/tank/level/set")));
+        }
+        assertThat(local).filteredOn(m -> m.topic().equals("north-field/tank/setpoint/set"))
+                .allSatisfy(m -> assertThat(m.responseTopic()).isNull());
+        assertThat(local).filteredOn(m -> m.topic().equals("north-field/tank/level/set")).singleElement()
+                .satisfies(m -> assertThat(m.responseTopic()).isEqualTo("north-field/replies/7"));
+    }
+
+    @Test
     void a_cloud_command_reaches_a_site_subscriber() throws Exception {
         try (CloudClient hmi = CloudClient.connect(site.port()).subscribe("north-field/#", 1);
              CloudClient operator = CloudClient.connect(cloud.port())) {

@@ -2,6 +2,7 @@ package io.outpost.mqtt.broker.retain;
 
 import io.outpost.mqtt.api.EngineMessage;
 import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.broker.limits.RetainedLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ public final class RetainedStore {
     private final ConcurrentHashMap<String, Node> byTopic = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicInteger changes = new AtomicInteger();
+    private final RetainedLimit limit;
 
     private static final class Node {
         final Node parent;
@@ -39,21 +41,47 @@ public final class RetainedStore {
         }
     }
 
+    /** A store without a bound. */
+    public RetainedStore() {
+        this(RetainedLimit.unbounded());
+    }
+
+    /** A store that keeps no more than {@code limit} allows. */
+    public RetainedStore(RetainedLimit limit) {
+        this.limit = limit;
+    }
+
+    public RetainedLimit limit() {
+        return limit;
+    }
+
+    /** Whether {@link #put} would keep {@code message} now (see {@link RetainedLimit}). Any thread. */
+    public boolean admits(EngineMessage message) {
+        Node node = byTopic.get(message.topic());
+        return message.payload().length == 0 || limit.admits(node == null ? null : node.message, message);
+    }
+
     /**
      * Stores a retained message, replacing the topic's earlier one; an empty payload clears the topic
      * (MQTT-3.3.1-6/7). Any thread.
+     *
+     * @return false when the limit did not let the message be kept (the topic keeps its earlier message)
      */
-    public synchronized void put(EngineMessage message) {
+    public synchronized boolean put(EngineMessage message) {
         String topic = message.topic();
-        changes.incrementAndGet();
         Node node = byTopic.get(topic);
+        if (message.payload().length > 0 && !limit.admit(node == null ? null : node.message, message)) {
+            return false;
+        }
+        changes.incrementAndGet();
         if (message.payload().length == 0) {
             if (node != null && node.message != null) {
+                limit.removed(node.message);
                 node.message = null;
                 size.decrementAndGet();
                 prune(node);
             }
-            return;
+            return true;
         }
         if (node == null) {
             node = root;
@@ -68,6 +96,7 @@ public final class RetainedStore {
             size.incrementAndGet();
         }
         node.message = message;
+        return true;
     }
 
     /** The retained message of a topic, or null. */
@@ -166,6 +195,7 @@ public final class RetainedStore {
     private synchronized void removeIfSame(EngineMessage m) {
         Node node = byTopic.get(m.topic());
         if (node != null && node.message == m) {
+            limit.removed(m);
             node.message = null;
             size.decrementAndGet();
             changes.incrementAndGet();
