@@ -29,6 +29,7 @@ public final class DemoConfig {
                 broker:
                   listeners:
                     - {name: local, type: tcp, bind: 127.0.0.1, port: %2$d}
+                  anonymous-commands: true   # the demo's mosquitto_pub examples do not log in (loopback only)
 
                 http:
                   bind: 127.0.0.1
