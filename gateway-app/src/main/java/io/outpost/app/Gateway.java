@@ -144,13 +144,20 @@ final class Gateway implements AutoCloseable {
 
     /**
      * Applies a new, validated configuration: devices through the core (only what changed), the upstreams by
-     * restarting the bridge when they changed (their queues stay on disk and resume), the broker's listeners not
-     * at all (that needs a restart, which the log says).
+     * restarting the bridge when they changed (their queues stay on disk and resume), the broker's ACL at once (and
+     * the password file, if it changed), the broker's other settings not at all (that needs a restart, which the
+     * log says).
      */
     synchronized ReloadReport reload(GatewayConfig next) {
-        if (!Objects.equals(next.section(BrokerSection.KEY, BrokerConfig.class), runtime.config().section(BrokerSection.KEY, BrokerConfig.class))) {
+        BrokerConfig nextBroker = brokerConfig(next);
+        BrokerConfig running = brokerConfig(runtime.config());
+        if (!Objects.equals(withoutAcl(nextBroker), withoutAcl(running))) {
             LOG.warn("broker settings changed: they take effect after a restart (systemctl restart outpost)");
         }
+        if (!Objects.equals(nextBroker.acl(), running.acl())) {
+            LOG.info("broker ACL changed: applied to every client and session now");
+        }
+        engine.broker().reloadAccess(nextBroker.acl());
         if (!Objects.equals(next.section("http", OpsConfig.class), runtime.config().section("http", OpsConfig.class))) {
             LOG.warn("http settings changed: they take effect after a restart (systemctl restart outpost)");
         }
@@ -160,6 +167,16 @@ final class Gateway implements AutoCloseable {
         ReloadReport report = runtime.apply(next);
         engine.refreshCommands();
         return report;
+    }
+
+    private static BrokerConfig brokerConfig(GatewayConfig config) {
+        return config.section(BrokerSection.KEY, BrokerConfig.class)
+                .orElseGet(() -> BrokerConfig.defaults(config.gateway().dataDir()));
+    }
+
+    private static BrokerConfig withoutAcl(BrokerConfig c) {
+        return new BrokerConfig(c.listeners(), c.passwordFile(), null, c.limits(), c.persistence(), c.sysInterval(),
+                c.clients());
     }
 
     private void restartBridge(GatewayConfig next) {

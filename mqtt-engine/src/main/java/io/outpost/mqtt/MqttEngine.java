@@ -103,6 +103,7 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
         }
         CommandRouter router = commands;
         Set<String> wanted = new HashSet<>(router.topics());
+        broker.commandTopics().set(wanted);
         commandSubscriptions.entrySet().removeIf(e -> {
             if (!wanted.contains(e.getKey())) {
                 e.getValue().close();

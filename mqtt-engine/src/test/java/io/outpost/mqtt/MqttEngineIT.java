@@ -63,6 +63,7 @@ class MqttEngineIT {
                 publish: {qos: 1, retain: true}
                 broker:
                   listeners: [{name: local, type: tcp, bind: 127.0.0.1, port: %d}]
+                  anonymous-commands: true          # these clients do not log in (CommandSecurityIT covers the default)
                 devices:
                   - id: dev
                     protocol: test

@@ -29,6 +29,7 @@ public final class DemoConfig {
                 broker:
                   listeners:
                     - {name: local, type: tcp, bind: 127.0.0.1, port: %2$d}
+                  anonymous-commands: true   # the demo's mosquitto_pub examples do not log in (loopback only)
 
                 http:
                   bind: 127.0.0.1
@@ -37,6 +38,7 @@ public final class DemoConfig {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%4$d"]
+                    allow-plaintext: true
                     client-id: demo-gateway
                     keep-alive: 10s
                     stall-timeout: 15s

@@ -2,6 +2,7 @@ package io.outpost.core.command;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.outpost.core.config.PointConfig;
+import io.outpost.core.log.SafeText;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.JsonPayloadFormat;
 import io.outpost.core.message.Message;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns messages on writable points' command topics into device writes and publishes each outcome: to the
  * command's MQTT 5 response topic with its correlation data when it gave one, else to the point's result topic.
+ * A command whose response topic is a command topic (of any point) is refused without writing, the refusal going to
+ * the point's result topic: an answer published there would be taken for a write. (Whether the requester may
+ * publish to its response topic at all is checked where it is known who asked: the broker, the bridge.)
  *
  * <p>Result payload: {@code {"ok":true,"point":"dev/pt","value":42,"ts":...,"id":"req-7"}} ({@code "value":null}
  * after a relinquish) or
@@ -75,17 +79,24 @@ public final class CommandRouter {
     public CompletionStage<Void> handle(CommandMessage command) {
         Target target = byTopic.get(command.topic());
         if (target == null) {
-            LOG.debug("ignoring a message on {}: not a command topic", command.topic());
+            LOG.debug("ignoring a message on {}: not a command topic", SafeText.of(command.topic()));
             return CompletableFuture.completedFuture(null);
         }
         PointConfig point = target.point;
+        if (command.responseTopic() != null && byTopic.containsKey(command.responseTopic())) {
+            LOG.warn("command for {} refused: its response topic {} is a command topic", point.ref(),
+                    SafeText.of(command.responseTopic()));
+            publishResult(point.command().resultTopic(), command, point, null, "response-topic-refused",
+                    "the response topic is a command topic");
+            return CompletableFuture.completedFuture(null);
+        }
         CommandPayload payload;
         Value raw;
         try {
             payload = CommandPayload.parse(command.payload());
             raw = payload.relinquish() ? null : WriteConversion.toRaw(point, payload.value());
         } catch (CommandRejectedException e) {
-            LOG.info("command for {} refused: {}", point.ref(), e.getMessage());
+            LOG.info("command for {} refused: {}", point.ref(), SafeText.of(e.getMessage()));
             respond(command, point, null, e.reason(), e.getMessage());
             return CompletableFuture.completedFuture(null);
         }
@@ -94,7 +105,7 @@ public final class CommandRouter {
             LOG.info("relinquishing {}", point.ref());
             done = target.poller.relinquish(point);
         } else {
-            LOG.info("writing {} to {}", payload.value(), point.ref());
+            LOG.info("writing {} to {}", SafeText.of(payload.value()), point.ref());
             done = target.poller.write(point, raw);
         }
         return done.handle((ok, error) -> {
@@ -113,6 +124,11 @@ public final class CommandRouter {
     private void respond(CommandMessage command, PointConfig point, CommandPayload payload, String error,
                          String message) {
         String topic = command.responseTopic() != null ? command.responseTopic() : point.command().resultTopic();
+        publishResult(topic, command, point, payload, error, message);
+    }
+
+    private void publishResult(String topic, CommandMessage command, PointConfig point, CommandPayload payload,
+                               String error, String message) {
         byte[] body = resultJson(point, payload, error, message);
         MessageProperties props = new MessageProperties(List.of(), null, "application/json", null,
                 command.correlationData(), true);

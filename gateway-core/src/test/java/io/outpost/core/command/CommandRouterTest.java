@@ -135,6 +135,20 @@ class CommandRouterTest {
     }
 
     @Test
+    void a_command_whose_response_topic_is_a_command_topic_is_refused_without_writing() {
+        core.runtime.commands().handle(new CommandMessage("site/dev/pump/set", "true".getBytes(StandardCharsets.UTF_8),
+                "site/dev/setpoint/set", new byte[] {9}, List.of()));
+        core.advance(Duration.ofMillis(10));
+
+        assertThat(dev.writes()).as("neither the pump nor, through the answer, the setpoint").isEmpty();
+        assertThat(core.sink.on("site/dev/setpoint/set")).isEmpty();
+        Message refusal = core.sink.on("site/dev/pump/set/result").get(0);
+        assertThat(new String(refusal.payload(), StandardCharsets.UTF_8)).contains("\"ok\":false",
+                "\"error\":\"response-topic-refused\"");
+        assertThat(refusal.correlationData()).containsExactly(9);
+    }
+
+    @Test
     void invalid_json_is_refused_with_a_reason() {
         command("site/dev/setpoint/set", "{\"value\": ");
 

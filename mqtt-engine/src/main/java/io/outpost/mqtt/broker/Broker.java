@@ -13,12 +13,16 @@ import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.TopicFilter;
-import io.outpost.mqtt.broker.auth.AccessControl;
+import io.outpost.mqtt.broker.auth.AccessPolicy;
 import io.outpost.mqtt.broker.auth.Authenticator;
+import io.outpost.mqtt.broker.auth.CommandTopics;
+import io.outpost.mqtt.broker.config.AclRule;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.ListenerConfig;
 import io.outpost.mqtt.broker.forward.ForwardHold;
 import io.outpost.mqtt.broker.forward.Forwarders;
+import io.outpost.mqtt.broker.limits.RetainedLimit;
+import io.outpost.mqtt.broker.limits.SessionQuotas;
 import io.outpost.mqtt.broker.listener.ListenerServer;
 import io.outpost.mqtt.broker.local.LocalSubscriber;
 import io.outpost.mqtt.broker.persist.BrokerSnapshot;
@@ -71,9 +75,12 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private final BrokerStats stats;
     private final TopicTree tree = new TopicTree();
     private final Router router = new Router(tree);
-    private final RetainedStore retained = new RetainedStore();
+    private final RetainedStore retained;
     private final SessionRegistry sessions;
     private final Authenticator authenticator;
+    private final CommandTopics commandTopics = new CommandTopics();
+    private final AccessPolicy access;
+    private final SessionQuotas quotas;
     private final ProtocolContext protocol;
     private final Forwarders forwarders = new Forwarders();
     private final LongAdder sessionChanges = new LongAdder();
@@ -97,11 +104,19 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         this.clock = clock;
         this.group = new NioEventLoopGroup(ioThreads, CoreServices.named("outpost-broker-io-", true));
         this.stats = new BrokerStats(meters);
-        SessionServices services = new SessionServices(this, tree, retained, config.limits(), stats, clock, sessionChanges);
+        var q = config.limits().quotas();
+        this.retained = new RetainedStore(new RetainedLimit(q.maxRetainedMessages(), q.maxRetainedBytes(),
+                () -> stats.quotaRefused(BrokerStats.Quota.RETAINED)));
+        this.quotas = new SessionQuotas(q);
+        this.access = new AccessPolicy(config.acl(), commandTopics, config.clients().anonymousCommands());
+        SessionServices services = new SessionServices(this, tree, retained, config.limits(), stats, clock, sessionChanges,
+                access, config.clients(), quotas);
         this.sessions = new SessionRegistry(group, services);
-        this.authenticator = new Authenticator(config.passwordFile());
-        this.protocol = new ProtocolContext(sessions, authenticator, new AccessControl(config.acl()), config.limits(),
-                stats, clock, new RateLimitedLog(LoggerFactory.getLogger("outpost.broker.violations"),
+        access.onChange(sessions::recheckAccess);
+        this.authenticator = new Authenticator(config.passwordFile(), q.maxPendingLoginsPerAddress(),
+                access::passwordUsersChanged);
+        this.protocol = new ProtocolContext(sessions, authenticator, access, config.clients(), config.limits(),
+                retained, stats, clock, new RateLimitedLog(LoggerFactory.getLogger("outpost.broker.violations"),
                 TimeUnit.SECONDS.toNanos(10), System::nanoTime));
         this.store = config.persistence().enabled() ? new SnapshotStore(config.persistence().directory()) : null;
         this.persistence = Executors.newSingleThreadExecutor(CoreServices.named("outpost-broker-persist-", true));
@@ -109,6 +124,12 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         stats.gauge("outpost.broker.subscriptions", "subscriptions", tree::size);
         stats.gauge("outpost.broker.retained", "retained messages", retained::size);
         stats.gauge("outpost.broker.held", "messages held while the bridge restarts", forwarders::held);
+        stats.gauge("outpost.broker.queued.bytes", "bytes waiting in all session queues together",
+                () -> (int) Math.min(Integer.MAX_VALUE, quotas.queuedBytes()));
+        stats.gauge("outpost.broker.retained.bytes", "bytes of retained messages of clients and upstreams",
+                () -> (int) Math.min(Integer.MAX_VALUE, retained.limit().bytes()));
+        stats.gauge("outpost.broker.sessions.persistent", "sessions kept beyond their connection", quotas::persistentSessions);
+        stats.gauge("outpost.broker.auth.pending", "password checks waiting or running", authenticator::pending);
     }
 
     /**
@@ -200,6 +221,24 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
 
     public RetainedStore retained() {
         return retained;
+    }
+
+    /**
+     * The gateway's command topics: the engine keeps them current; the broker refuses them to clients that did not
+     * authenticate and as response topics.
+     */
+    public CommandTopics commandTopics() {
+        return commandTopics;
+    }
+
+    /**
+     * Puts new ACL rules in force without a restart (a configuration reload) and re-reads the password file if it
+     * changed: every connection and session applies them at once (subscriptions the rules no longer grant are
+     * withdrawn, queued messages no longer readable dropped, users no longer in the file disconnected). Any thread.
+     */
+    public void reloadAccess(List<AclRule> acl) {
+        access.replaceAcl(acl);
+        authenticator.recheckFile();
     }
 
     // ------------------------------------------------------------------ accepting messages

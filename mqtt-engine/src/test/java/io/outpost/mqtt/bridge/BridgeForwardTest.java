@@ -113,6 +113,7 @@ class BridgeForwardTest {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    allow-plaintext: true
                     forward:
                       - {from: "north-field/#", to: "sites/{topic}", qos: 1}
                     reverse:

@@ -53,6 +53,7 @@ class BuiltInBrokerIT {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    allow-plaintext: true
                     backoff: {initial: 100ms, max: 500ms}
                 %s
                     forward:
@@ -114,6 +115,29 @@ class BuiltInBrokerIT {
             assertThat(got.get(0).retain()).isTrue();
             assertThat(got.get(0).payload()).contains("\"upstream\":\"cloud\"", "\"state\":\"connected\"");
         }
+    }
+
+    @Test
+    void a_cloud_commands_response_topic_is_mapped_through_the_reverse_rules_or_removed() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<io.outpost.core.message.Message> local =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        site.broker.subscribe("north-field/#", 1, false, local::add);
+        try (CloudClient operator = CloudClient.connect(cloud.port())) {
+            startBridge(cloud.port(), "");
+            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.status("cloud").orElseThrow().state().equals("connected"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                // A local command topic named verbatim: the cloud may not make the gateway publish there.
+                operator.publish("commands/pump-station-7/tank/setpoint/set", "1", 1, "north-field/pump/speed/set");
+                assertThat(local).extracting(io.outpost.core.message.Message::topic).contains("north-field/tank/setpoint/set");
+            });
+            operator.publish("commands/pump-station-7/tank/level/set", "2", 1, "commands/pump-station-7/replies/7");
+            await().atMost(Duration.ofSeconds(20)).until(() -> local.stream()
+                    .anyMatch(m -> m.topic().equals("north-field/tank/level/set")));
+        }
+        assertThat(local).filteredOn(m -> m.topic().equals("north-field/tank/setpoint/set"))
+                .allSatisfy(m -> assertThat(m.responseTopic()).isNull());
+        assertThat(local).filteredOn(m -> m.topic().equals("north-field/tank/level/set")).singleElement()
+                .satisfies(m -> assertThat(m.responseTopic()).isEqualTo("north-field/replies/7"));
     }
 
     @Test

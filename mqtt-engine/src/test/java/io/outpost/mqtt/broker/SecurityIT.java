@@ -97,6 +97,82 @@ class SecurityIT {
         return ((MqttConnAckMessage) m).variableHeader().connectReturnCode().byteValue();
     }
 
+    private static RawClient withWill(int port, MqttVersion v, String id, String willTopic) {
+        RawClient c = RawClient.open(port);
+        c.version(v);
+        c.send(MqttMessageBuilders.connect().protocolVersion(v).clientId(id).cleanSession(true).keepAlive(60)
+                .willFlag(true).willTopic(willTopic).willMessage("gone".getBytes(StandardCharsets.UTF_8)).willRetain(true)
+                .willQoS(MqttQoS.AT_LEAST_ONCE).build());
+        return c;
+    }
+
+    @Test
+    void a_will_on_a_dollar_topic_is_refused_like_a_publish_there_also_without_an_acl() {
+        try (TestBroker open = TestBroker.plain(dir.resolve("no-acl"));
+             RawClient v3 = withWill(open.port(), MqttVersion.MQTT_3_1_1, "will-sys-3", "$SYS/broker/version");
+             RawClient v5 = withWill(open.port(), MqttVersion.MQTT_5, "will-sys-5", "$SYS/outpost/fake")) {
+            assertThat(code(v3.expect(MqttMessageType.CONNACK))).isEqualTo((byte) 0x05);
+            assertThat(code(v5.expect(MqttMessageType.CONNACK))).isEqualTo((byte) 0x87);
+            assertThat(open.broker.retained().get("$SYS/outpost/fake", System.currentTimeMillis())).isNull();
+        }
+    }
+
+    @Test
+    void client_ids_starting_with_dollar_are_reserved_for_the_gateway() {
+        try (RawClient gateway = login("local", MqttVersion.MQTT_3_1_1, "$gateway", null, null);
+             RawClient bridge = login("local", MqttVersion.MQTT_5, "$bridge/cloud", null, null)) {
+            assertThat(code(gateway.expect(MqttMessageType.CONNACK))).isEqualTo((byte) 0x02);
+            assertThat(code(bridge.expect(MqttMessageType.CONNACK))).isEqualTo((byte) 0x85);
+        }
+    }
+
+    @Test
+    void an_mqtt311_publish_to_a_dollar_topic_is_acknowledged_and_dropped_without_closing_the_connection() {
+        try (RawClient spy = login("local", MqttVersion.MQTT_3_1_1, "dollar-spy", null, null);
+             RawClient c = login("local", MqttVersion.MQTT_3_1_1, "dollar-3", null, null)) {
+            assertThat(code(spy.expect(MqttMessageType.CONNACK))).isZero();
+            spy.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "$SYS/fake/#").build());
+            spy.expect(MqttMessageType.SUBACK);
+            assertThat(code(c.expect(MqttMessageType.CONNACK))).isZero();
+            c.publish("$SYS/fake/alarm", 1, 7, new byte[] {1}, null);
+            MqttMessage ack = c.expect(MqttMessageType.PUBACK);
+            assertThat(((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader) ack.variableHeader()).messageId()).isEqualTo(7);
+            c.send(MqttMessage.PINGREQ);
+            c.expect(MqttMessageType.PINGRESP);
+            assertThat(c.isOpen()).isTrue();
+            spy.expectNothing(Duration.ofMillis(500));
+        }
+    }
+
+    @Test
+    void control_characters_a_client_chose_are_escaped_in_the_log() {
+        ch.qos.logback.classic.Logger violations =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("outpost.broker.violations");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        violations.addAppender(log);
+        // A broker of its own: the violations log shows one line per 10 s, and other tests here write to it too.
+        try (TestBroker own = TestBroker.start(dir.resolve("escape"), """
+                listeners: [{name: lan, type: tcp, bind: 0.0.0.0, port: %d}]
+                password-file: %s
+                """.formatted(FreePorts.tcp(), passwd));
+             RawClient forger = RawClient.open(own.port("lan"))) {
+            forger.version(MqttVersion.MQTT_5);
+            forger.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5)
+                    .clientId("evil\n2030-01-01 INFO admin logged in\r").cleanSession(true).keepAlive(60)
+                    .hasUser(true).username("mallory\n").hasPassword(true).password(new byte[] {'x'}).build());
+            assertThat(code(forger.expect(MqttMessageType.CONNACK))).isEqualTo((byte) 0x86);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> log.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("evil")));
+        } finally {
+            violations.detachAppender(log);
+        }
+        String line = log.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("evil")).findFirst()
+                .orElseThrow();
+        assertThat(line).doesNotContain("\n", "\r").contains("evil\\n2030-01-01 INFO admin logged in\\r", "mallory\\n");
+    }
+
     @Test
     void anonymous_clients_are_refused_on_a_non_loopback_listener_and_accepted_on_loopback() {
         try (RawClient v3 = login("lan", MqttVersion.MQTT_3_1_1, "anon3", null, null);

@@ -3,6 +3,7 @@ package io.outpost.mqtt.bridge.client;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
+import io.outpost.core.log.SafeText;
 import io.outpost.core.poll.JitteredBackoff;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
@@ -276,9 +277,10 @@ public final class UpstreamLink {
         while (t.getCause() != null && (t instanceof CompletionException || t.getMessage() == null)) {
             t = t.getCause();
         }
+        // Messages can carry the server's reason string: a peer's text, escaped before it reaches the log.
         if (t instanceof ConnectRefusedException || t instanceof IOException && t.getMessage() != null) {
-            return t.getMessage();
+            return SafeText.of(t.getMessage());
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + SafeText.of(t.getMessage()));
     }
 }

@@ -83,6 +83,7 @@ final class UpstreamReader {
         if (sparkplugMode && !reverse.isEmpty()) {
             node.error("reverse", "a Sparkplug upstream takes commands as NCMD/DCMD; remove reverse:");
         }
+        checkPlaintext(node, servers, password, reverse, sparkplugMode);
         if (forward.isEmpty() && reverse.isEmpty() && !node.has("forward") && !node.has("reverse")) {
             node.missing("forward", "rules saying which local topics go to this upstream, e.g. "
                     + "[{from: \"" + gateway.site() + "/#\", to: \"sites/{topic}\", qos: 1}]");
@@ -115,6 +116,32 @@ final class UpstreamReader {
         return Optional.of(new UpstreamConfig(name, servers, protocol, clientId, username, password, tls, keepAlive,
                 cleanStart, sessionExpiry, connectTimeout, forward, reverse, store, window, rateLimit, stallTimeout,
                 backoff, statusInterval, uplink));
+    }
+
+    /**
+     * A password, or commands that write to devices (reverse rules, Sparkplug NCMD/DCMD), over plain TCP can be read
+     * or forged by anyone on the path: refused unless the upstream says {@code allow-plaintext: true} (a broker on
+     * the same machine or an isolated network).
+     */
+    private static void checkPlaintext(ConfigNode node, List<ServerUri> servers, Secret password,
+                                       List<ReverseRule> reverse, boolean sparkplug) {
+        boolean allowed = node.bool("allow-plaintext", false);
+        List<ServerUri> plain = servers.stream().filter(s -> !s.tls()).toList();
+        if (allowed || plain.isEmpty()) {
+            return;
+        }
+        List<String> what = new ArrayList<>();
+        if (password != null) {
+            what.add("the password");
+        }
+        if (!reverse.isEmpty() || sparkplug) {
+            what.add("commands to devices (" + (sparkplug ? "Sparkplug NCMD/DCMD" : "reverse rules") + ")");
+        }
+        if (!what.isEmpty()) {
+            node.error("servers", plain.get(0) + " is plain TCP: " + String.join(" and ", what) + " would travel "
+                    + "unencrypted and could be read or forged on the network; use mqtts://, or set "
+                    + "allow-plaintext: true on this upstream if the path is trusted (same machine, isolated network)");
+        }
     }
 
     private static List<ServerUri> readServers(ConfigNode node) {

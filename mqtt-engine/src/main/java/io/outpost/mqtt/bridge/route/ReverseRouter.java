@@ -6,6 +6,7 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageHeader;
+import io.outpost.core.log.SafeText;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.MqttPackets;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * a QoS 2 message is published locally once even if the upstream sends it again before PUBREL. (That de-duplication
  * state lives in memory: across a gateway restart a QoS 2 command can arrive twice.) Confined to the upstream's
  * thread.
+ *
+ * <p>An upstream may only make the gateway publish locally where its reverse rules lead. So an MQTT 5 response topic
+ * from the upstream, which names a topic in the cloud's namespace, is mapped through the reverse rules like the
+ * message's own topic; one that no rule maps (or that maps to a {@code $} topic) is removed, and the answer goes to
+ * the command's result topic instead (the command router also refuses a response topic that is a command topic).
  */
 public final class ReverseRouter {
 
@@ -104,20 +110,38 @@ public final class ReverseRouter {
         }
         if (local == null) {
             LOG.warn("upstream {}: a message on {} matches no reverse rule (or maps to no valid topic); not published",
-                    config.name(), p.topic());
+                    config.name(), SafeText.of(p.topic()));
             acknowledge(c, p, 0x10);
             return;
         }
         Message m = Message.of(new MessageHeader(local, qos, p.retain(), new MessageProperties(p.userProperties(),
-                p.messageExpirySeconds(), p.contentType(), p.responseTopic(), p.correlationData(),
+                p.messageExpirySeconds(), p.contentType(), localResponseTopic(p), p.correlationData(),
                 p.payloadFormatUtf8()), origin), p.payload(), clock.millis());
         String topic = local;
         broker.publish(m).whenComplete((ok, err) -> loop.execute(() -> {
             if (err != null) {
-                LOG.warn("upstream {}: the local broker refused a message on {}: {}", config.name(), topic, err.getMessage());
+                LOG.warn("upstream {}: the local broker refused a message on {}: {}", config.name(), SafeText.of(topic),
+                        SafeText.of(err.getMessage()));
             }
             acknowledge(c, p, err == null ? 0 : 0x97);
         }));
+    }
+
+    /** The local topic the upstream's response topic maps to through the reverse rules, or null. */
+    private String localResponseTopic(InboundPublish p) {
+        String remote = p.responseTopic();
+        if (remote == null) {
+            return null;
+        }
+        for (ReverseRule r : config.reverse()) {
+            String local = r.to().apply(remote);
+            if (local != null && !local.startsWith("$")) {
+                return local;
+            }
+        }
+        LOG.warn("upstream {}: response topic {} of a message on {} maps through no reverse rule; the answer goes to "
+                + "the result topic", config.name(), SafeText.of(remote), SafeText.of(p.topic()));
+        return null;
     }
 
     private void acknowledge(UpstreamConnection c, InboundPublish p, int reason) {

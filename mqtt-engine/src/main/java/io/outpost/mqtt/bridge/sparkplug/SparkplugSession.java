@@ -7,6 +7,7 @@ import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.point.DataType;
+import io.outpost.core.log.SafeText;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
@@ -201,7 +202,8 @@ public final class SparkplugSession implements Packer {
                 deviceCommand(p.topic().substring(sp.nodeTopic("DCMD").length() + 1), SparkplugCommands.read(p.payload()));
             }
         } catch (IllegalArgumentException e) {
-            LOG.warn("upstream {}: ignoring a malformed message on {}: {}", config.name(), p.topic(), e.getMessage());
+            LOG.warn("upstream {}: ignoring a malformed message on {}: {}", config.name(), SafeText.of(p.topic()),
+                    SafeText.of(e.getMessage()));
         }
         return true;
     }
@@ -247,7 +249,7 @@ public final class SparkplugSession implements Packer {
                     birth();
                 }
             } else {
-                LOG.warn("upstream {}: NCMD {} is not supported; ignored", config.name(), c.name());
+                LOG.warn("upstream {}: NCMD {} is not supported; ignored", config.name(), SafeText.of(c.name()));
             }
         }
     }
@@ -257,15 +259,15 @@ public final class SparkplugSession implements Packer {
         Optional<DeviceConfig> d = points == null ? Optional.empty()
                 : points.devices().stream().filter(x -> x.id().equals(device)).findFirst();
         if (d.isEmpty()) {
-            LOG.warn("upstream {}: DCMD for unknown device {}; ignored", config.name(), device);
+            LOG.warn("upstream {}: DCMD for unknown device {}; ignored", config.name(), SafeText.of(device));
             return;
         }
         for (SparkplugCommands.Command c : commands) {
             Optional<PointConfig> point = d.get().points().stream().filter(p -> p.id().equals(c.name())
                     || c.alias() >= 0 && Long.valueOf(c.alias()).equals(aliases.get(p.ref()))).findFirst();
             if (point.isEmpty() || point.get().command() == null) {
-                LOG.warn("upstream {}: DCMD for {}/{} which is not a writable point; ignored", config.name(), device,
-                        c.name() != null ? c.name() : "alias " + c.alias());
+                LOG.warn("upstream {}: DCMD for {}/{} which is not a writable point; ignored", config.name(),
+                        SafeText.of(device), c.name() != null ? SafeText.of(c.name()) : "alias " + c.alias());
                 continue;
             }
             // The core's command route does the type and range checks and the write, and reports the value back.

@@ -4,8 +4,9 @@ package io.outpost.mqtt.broker.auth;
  * The outcome of authenticating a CONNECT.
  *
  * @param username the user the client is known as from now on (for ACLs and logs), or null when anonymous
+ * @param kind     how the user name was established (null when refused)
  */
-public record AuthResult(Outcome outcome, String username) {
+public record AuthResult(Outcome outcome, String username, ClientIdentity.Kind kind) {
 
     public enum Outcome {
         /** The client may connect. */
@@ -18,11 +19,16 @@ public record AuthResult(Outcome outcome, String username) {
         BUSY
     }
 
-    public static AuthResult accepted(String username) {
-        return new AuthResult(Outcome.ACCEPTED, username);
+    public static AuthResult accepted(String username, ClientIdentity.Kind kind) {
+        return new AuthResult(Outcome.ACCEPTED, username, kind);
     }
 
     public static AuthResult refused(Outcome outcome) {
-        return new AuthResult(outcome, null);
+        return new AuthResult(outcome, null, null);
+    }
+
+    /** The identity of an accepted client. */
+    public ClientIdentity identity(String clientId) {
+        return new ClientIdentity(clientId, username, kind);
     }
 }

@@ -12,15 +12,23 @@ import java.util.Objects;
  * @param passwordFile users and salted password hashes (see {@code PasswordFile}); null: no passwords
  * @param acl          access rules; null: every authenticated client may read and write every topic
  * @param sysInterval  how often {@code $SYS/broker/...} is published; null: never
+ * @param clients      anonymous commands, sessions of other users, MQTT 3.1.1 publishes to {@code $} topics
  */
 public record BrokerConfig(List<ListenerConfig> listeners, Path passwordFile, List<AclRule> acl, BrokerLimits limits,
-                           PersistenceConfig persistence, Duration sysInterval) {
+                           PersistenceConfig persistence, Duration sysInterval, ClientPolicy clients) {
+
+    /** A configuration with the default client policy. */
+    public BrokerConfig(List<ListenerConfig> listeners, Path passwordFile, List<AclRule> acl, BrokerLimits limits,
+                        PersistenceConfig persistence, Duration sysInterval) {
+        this(listeners, passwordFile, acl, limits, persistence, sysInterval, ClientPolicy.DEFAULT);
+    }
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
         acl = acl == null ? null : List.copyOf(acl);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(clients, "clients");
     }
 
     /** What a gateway without a {@code broker} section runs: one loopback TCP listener on 1883. */

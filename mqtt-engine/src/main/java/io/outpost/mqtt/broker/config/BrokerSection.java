@@ -43,7 +43,18 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         PersistenceConfig persistence = persistence(node.mapping("persistence"), gateway);
         Duration sys = off(node, "sys-interval") ? null
                 : node.duration("sys-interval", DEFAULT_SYS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(24));
-        return new BrokerConfig(listeners, passwordFile, acl, limits, persistence, sys);
+        ClientPolicy clients = clientPolicy(node);
+        return new BrokerConfig(listeners, passwordFile, acl, limits, persistence, sys, clients);
+    }
+
+    private static ClientPolicy clientPolicy(ConfigNode node) {
+        ClientPolicy d = ClientPolicy.DEFAULT;
+        boolean anonymousCommands = node.bool("anonymous-commands", d.anonymousCommands());
+        ClientPolicy.OtherUserSession other = node.enumValue("other-user-session", ClientPolicy.OtherUserSession.class,
+                d.otherUserSession());
+        ClientPolicy.DollarPublish dollar = node.enumValue("mqtt3-dollar-publish", ClientPolicy.DollarPublish.class,
+                d.mqtt3DollarPublish());
+        return new ClientPolicy(anonymousCommands, other, dollar);
     }
 
     private static List<ListenerConfig> listeners(ConfigNode node, Path base) {
@@ -98,10 +109,30 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         } else if (!tlsNode.isMissing()) {
             item.error("tls", "tls settings are for tls and wss listeners; use type: tls or type: wss");
         }
+        List<String> origins = List.of();
+        if (type.webSocket()) {
+            origins = item.has("allowed-origins") ? origins(item) : ListenerConfig.DEFAULT_ORIGINS;
+        } else if (item.has("allowed-origins")) {
+            item.error("allowed-origins", "allowed-origins is for ws and wss listeners only");
+        }
         if (type.secure() && tls == null) {
             return null;
         }
-        return new ListenerConfig(name, type, bind, port, path, tls, anonymous);
+        return new ListenerConfig(name, type, bind, port, path, tls, anonymous, origins);
+    }
+
+    /** {@code allowed-origins}: {@code same-host}, {@code *} or origins as browsers send them. */
+    private static List<String> origins(ConfigNode item) {
+        List<String> out = new ArrayList<>();
+        for (String o : item.stringList("allowed-origins")) {
+            String problem = OriginRules.problem(o);
+            if (problem != null) {
+                item.error("allowed-origins", problem);
+            } else {
+                out.add(OriginRules.normalize(o));
+            }
+        }
+        return out;
     }
 
     private static TlsConfig tls(ConfigNode node, Path base) {
@@ -143,9 +174,18 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         int aliases = node.integer("max-topic-aliases", d.maxTopicAliases(), 0, 65_535);
         Duration connectTimeout = node.duration("connect-timeout", d.connectTimeout(), Duration.ofMillis(100),
                 Duration.ofMinutes(10));
+        BrokerLimits.Quotas q = BrokerLimits.Quotas.DEFAULT;
+        BrokerLimits.Quotas quotas = new BrokerLimits.Quotas(
+                node.integer("max-retained-messages", 1, 100_000_000).orElse(q.maxRetainedMessages()),
+                node.byteSize("max-retained-bytes", 1024, 1L << 40).orElse(q.maxRetainedBytes()),
+                node.byteSize("max-total-queued-bytes", 1024, 1L << 40).orElse(q.maxTotalQueuedBytes()),
+                node.integer("max-persistent-sessions", q.maxPersistentSessions(), 1, 10_000_000),
+                node.integer("max-subscriptions-per-client", q.maxSubscriptionsPerClient(), 1, 10_000_000),
+                node.integer("max-subscriptions", q.maxSubscriptions(), 1, 100_000_000),
+                node.integer("max-pending-logins-per-address", q.maxPendingLoginsPerAddress(), 1, 256));
         node.rejectUnknownKeys();
         return new BrokerLimits(maxConnections, maxPacket, maxQueued, maxInflight, expiry, keepAlive, aliases,
-                connectTimeout);
+                connectTimeout, quotas);
     }
 
     private static PersistenceConfig persistence(ConfigNode node, GatewayIdentity gateway) {
@@ -185,6 +225,12 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
                 String topic = item.requiredString("topic").orElse(null);
                 Access access = item.enumValue("access", Access.class, Access.READWRITE);
                 item.rejectUnknownKeys();
+                if (client != null && user == null) {
+                    // Any client can claim any client id; only a user name is authenticated.
+                    item.error("client-id", "a rule for a client id must also name the user it is for (user:), "
+                            + "because any client can claim the client id " + client);
+                    continue;
+                }
                 if (topic == null) {
                     continue;
                 }

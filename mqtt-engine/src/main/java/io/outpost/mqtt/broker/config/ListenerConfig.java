@@ -2,6 +2,7 @@ package io.outpost.mqtt.broker.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,23 @@ import java.util.Objects;
  * @param path           HTTP path of WebSocket listeners (default {@code /mqtt}); ignored for tcp and tls
  * @param tls            TLS settings; non-null exactly for tls and wss listeners
  * @param allowAnonymous whether clients without credentials may connect (default: only on loopback binds)
+ * @param allowedOrigins ws/wss: the HTTP {@code Origin}s a browser page may connect from ({@code scheme://host[:port]},
+ *                       {@link #SAME_HOST} for this machine's own addresses and loopback, {@code *} for any); a
+ *                       handshake without an Origin header (not from a browser) is always allowed. Empty for tcp/tls.
  */
 public record ListenerConfig(String name, ListenerType type, String bind, int port, String path, TlsConfig tls,
-                             boolean allowAnonymous) {
+                             boolean allowAnonymous, List<String> allowedOrigins) {
 
     public static final String DEFAULT_WS_PATH = "/mqtt";
+    /** In {@code allowed-origins}: pages served from loopback or from one of this machine's own addresses or names. */
+    public static final String SAME_HOST = "same-host";
+    public static final List<String> DEFAULT_ORIGINS = List.of(SAME_HOST);
+
+    /** A listener whose WebSocket Origins are the default ({@link #SAME_HOST}). */
+    public ListenerConfig(String name, ListenerType type, String bind, int port, String path, TlsConfig tls,
+                          boolean allowAnonymous) {
+        this(name, type, bind, port, path, tls, allowAnonymous, type.webSocket() ? DEFAULT_ORIGINS : List.of());
+    }
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -28,6 +41,7 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
             throw new IllegalArgumentException("listener " + name + ": tls settings are needed exactly for tls and wss");
         }
         path = path == null ? DEFAULT_WS_PATH : path;
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     }
 
     /** The listener every gateway has when the config has no {@code broker} section: loopback TCP on 1883. */

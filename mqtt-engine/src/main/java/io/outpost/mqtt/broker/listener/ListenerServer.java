@@ -19,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.outpost.mqtt.broker.config.BrokerLimits;
 import io.outpost.mqtt.broker.config.ListenerConfig;
 import io.outpost.mqtt.broker.protocol.MqttConnection;
 import io.outpost.mqtt.broker.protocol.ProtocolContext;
@@ -29,6 +30,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One bound listener: the socket and the per-connection pipeline for its type (TCP, TLS, WebSocket, secure
  * WebSocket) ending in the MQTT decoder, encoder and {@link MqttConnection}. Started and closed by the broker.
+ *
+ * <p>A socket accepted while the broker already has {@code max-connections} plus
+ * {@link BrokerLimits#REFUSAL_HEADROOM} connections is closed at once, before any byte is read: the few beyond the
+ * limit within the headroom are kept only to be told why at CONNECT, within the connect deadline. WebSocket
+ * listeners check the page's Origin ({@link OriginCheck}).
  */
 public final class ListenerServer implements AutoCloseable {
 
@@ -53,6 +59,9 @@ public final class ListenerServer implements AutoCloseable {
                                       ChannelGroup connections) throws IOException {
         SslContext ssl = config.type().secure() ? TlsContexts.server(config.name(), config.tls()) : null;
         ByteCounter counter = new ByteCounter(context.stats());
+        OriginCheck origins = config.type().webSocket()
+                ? new OriginCheck(config, OwnHost.read(), context.stats(), context.violations()) : null;
+        int hardLimit = context.limits().maxConnections() + BrokerLimits.REFUSAL_HEADROOM;
         int maxPacket = context.limits().maxPacketSize();
         long connectTimeoutMillis = context.limits().connectTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
@@ -66,6 +75,14 @@ public final class ListenerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (context.stats().connections() >= hardLimit) {
+                            context.stats().connectionRefused();
+                            context.violations().warn("listener {}: closed a connection from {} at accept: "
+                                    + "max-connections ({}) reached", config.name(), ch.remoteAddress(),
+                                    context.limits().maxConnections());
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
@@ -75,6 +92,7 @@ public final class ListenerServer implements AutoCloseable {
                         if (config.type().webSocket()) {
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("http-aggregator", new HttpObjectAggregator(65_536));
+                            p.addLast("origin", origins);
                             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                     .websocketPath(config.path())
                                     .subprotocols(SUBPROTOCOLS)

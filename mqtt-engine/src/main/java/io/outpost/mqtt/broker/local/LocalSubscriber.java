@@ -2,6 +2,7 @@ package io.outpost.mqtt.broker.local;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.outpost.core.message.Message;
+import io.outpost.core.log.SafeText;
 import io.outpost.mqtt.broker.routing.Subscriber;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class LocalSubscriber implements Subscriber {
             handler.accept(m);
         } catch (RuntimeException e) {
             // A handler's bug must not stop the event loop that serves other clients.
-            LOG.warn("in-process subscriber {} failed on a message on {}", name, m.topic(), e);
+            LOG.warn("in-process subscriber {} failed on a message on {}", name, SafeText.of(m.topic()), e);
         }
     }
 }

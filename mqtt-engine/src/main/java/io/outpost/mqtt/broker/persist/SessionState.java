@@ -10,16 +10,27 @@ import java.util.List;
  * @param expirySeconds        the session expiry interval in force
  * @param disconnectedAtMillis when its client went away (the save time for a client connected at save)
  * @param awaitingRelease      inbound QoS 2 packet ids answered with PUBREC, waiting for PUBREL
+ * @param ownerUsername        the user the session belongs to (null: anonymous, or not known)
+ * @param ownerKind            how that user authenticated ({@code ClientIdentity.Kind} code); 0 when not known (a
+ *                             session saved by a version that did not record owners)
  */
 public record SessionState(String clientId, long expirySeconds, long disconnectedAtMillis,
                            List<SubscriptionState> subscriptions, List<MessageState> inflight,
-                           List<MessageState> queued, List<Integer> awaitingRelease) {
+                           List<MessageState> queued, List<Integer> awaitingRelease, String ownerUsername,
+                           int ownerKind) {
 
     public SessionState {
         subscriptions = List.copyOf(subscriptions);
         inflight = List.copyOf(inflight);
         queued = List.copyOf(queued);
         awaitingRelease = List.copyOf(awaitingRelease);
+    }
+
+    /** A session whose owner is not known. */
+    public SessionState(String clientId, long expirySeconds, long disconnectedAtMillis,
+                        List<SubscriptionState> subscriptions, List<MessageState> inflight,
+                        List<MessageState> queued, List<Integer> awaitingRelease) {
+        this(clientId, expirySeconds, disconnectedAtMillis, subscriptions, inflight, queued, awaitingRelease, null, 0);
     }
 
     /** One subscription as the client made it ({@code text} includes {@code $share/group/}). */

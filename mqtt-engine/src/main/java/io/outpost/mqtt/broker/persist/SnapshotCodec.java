@@ -19,12 +19,14 @@ import java.util.zip.CRC32;
 
 /**
  * The binary form of a {@link BrokerSnapshot}: a magic number and version, the records, and a CRC-32 of
- * everything before it, so that a torn or damaged file is recognized instead of half-read. Stateless.
+ * everything before it, so that a torn or damaged file is recognized instead of half-read. Version 2 adds each
+ * session's owner; version 1 files are still read (their sessions' owners are not known). Stateless.
  */
 final class SnapshotCodec {
 
     private static final int MAGIC = 0x4F50424B; // "OPBK"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_OWNERS = 1;
 
     private SnapshotCodec() {
     }
@@ -67,7 +69,7 @@ final class SnapshotCodec {
             throw new IOException("not a broker snapshot");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_OWNERS) {
             throw new IOException("snapshot version " + version + " is not known to this version of outpost");
         }
         int n = in.readInt();
@@ -78,7 +80,7 @@ final class SnapshotCodec {
         n = in.readInt();
         List<SessionState> sessions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            sessions.add(readSession(in));
+            sessions.add(readSession(in, version));
         }
         return new BrokerSnapshot(retained, sessions);
     }
@@ -102,9 +104,11 @@ final class SnapshotCodec {
         for (int id : s.awaitingRelease()) {
             out.writeShort(id);
         }
+        writeString(out, s.ownerUsername());
+        out.writeByte(s.ownerKind());
     }
 
-    private static SessionState readSession(DataInputStream in) throws IOException {
+    private static SessionState readSession(DataInputStream in, int version) throws IOException {
         String clientId = readString(in);
         long expiry = in.readLong();
         long at = in.readLong();
@@ -121,7 +125,11 @@ final class SnapshotCodec {
         for (int i = 0; i < n; i++) {
             awaiting.add(in.readUnsignedShort());
         }
-        return new SessionState(clientId, expiry, at, subs, inflight, queued, awaiting);
+        if (version == VERSION_WITHOUT_OWNERS) {
+            return new SessionState(clientId, expiry, at, subs, inflight, queued, awaiting);
+        }
+        String owner = readString(in);
+        return new SessionState(clientId, expiry, at, subs, inflight, queued, awaiting, owner, in.readUnsignedByte());
     }
 
     private static void writeMessages(DataOutputStream out, List<MessageState> list) throws IOException {

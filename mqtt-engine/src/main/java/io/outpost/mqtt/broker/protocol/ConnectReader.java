@@ -70,6 +70,12 @@ final class ConnectReader {
                 Props.add(ack, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER, clientId);
             }
         }
+        if (clientId.startsWith("$")) {
+            // $gateway, $bridge/<name>, $SYS, $local/...: the broker's own publishers, whose messages are trusted
+            // (not forwarded back, not held on a reload); no client may pass for one of them.
+            throw new ProtocolException(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client ids starting with $ are reserved for the gateway itself");
+        }
 
         long cap = limits.maxSessionExpirySeconds();
         long asked = v5 ? Props.number(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)

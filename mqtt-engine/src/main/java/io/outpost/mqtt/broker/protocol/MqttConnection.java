@@ -24,8 +24,13 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.outpost.core.message.Message;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.outpost.core.log.SafeText;
+import io.outpost.mqtt.broker.auth.AccessView;
 import io.outpost.mqtt.broker.auth.AuthResult;
 import io.outpost.mqtt.broker.auth.ClientAccess;
+import io.outpost.mqtt.broker.auth.ClientIdentity;
+import io.outpost.mqtt.broker.config.ClientPolicy;
 import io.outpost.mqtt.broker.config.ListenerConfig;
 import io.outpost.mqtt.broker.session.ClientLink;
 import io.outpost.mqtt.broker.session.ClientSettings;
@@ -33,6 +38,7 @@ import io.outpost.mqtt.broker.session.ConnectRequest;
 import io.outpost.mqtt.broker.session.InboundPublish;
 import io.outpost.mqtt.broker.session.Session;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
+import io.outpost.mqtt.broker.stats.BrokerStats.Quota;
 import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.io.IOException;
@@ -48,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * One client's network connection: checks CONNECT and authenticates it, then checks every packet (topic aliases,
  * ACL, protocol rules) and hands it to the client's session on the session's thread. A malformed, oversized or
  * out-of-protocol packet closes only this connection (MQTT 5 clients first get a DISCONNECT with the reason) and
- * is logged, rate-limited.
+ * is logged, rate-limited. A complete CONNECT must arrive within {@code connect-timeout} of the accept, however the
+ * bytes trickle in. Every string a client chose (client id, user name, topics) is logged through {@link SafeText}.
  *
  * <p>Handler methods run on the channel's event loop; the {@link ClientLink} methods may be called from the
  * session's loop. One instance per channel.
@@ -75,7 +82,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private volatile ClientSettings settings;
     private volatile String clientId;
     private volatile String username;
-    private ClientAccess access = ClientAccess.ALL;
+    /** The client's rights, kept current with the rules in force; null until authenticated. */
+    private AccessView access;
+    private ScheduledFuture<?> connectDeadline;
     /** The session and its loop, known on this connection's loop once the session bound it. */
     private EventLoop sessionLoop;
     private Session session;
@@ -95,16 +104,31 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel = ctx.channel();
         context.stats().connectionOpened();
         if (context.stats().connections() > context.limits().maxConnections()) {
-            // Answered at CONNECT, so that the client learns why instead of seeing a bare close.
+            // Answered at CONNECT, so that the client learns why instead of seeing a bare close; the listener
+            // closes sockets beyond a small headroom at accept, and the connect deadline bounds the wait.
             overLimit = true;
             context.stats().connectionRefused();
         }
+        // A fixed deadline, unlike the idle timer: a client sending its CONNECT a byte at a time is closed too.
+        connectDeadline = ctx.executor().schedule(this::connectTimedOut,
+                context.limits().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
+    }
+
+    private void connectTimedOut() {
+        if (state == State.AWAIT_CONNECT && channel.isActive()) {
+            context.violations().warn("closing the connection from {}: no complete CONNECT within {} ms",
+                    channel.remoteAddress(), context.limits().connectTimeout().toMillis());
+            close();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         context.stats().connectionClosed();
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+        }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
         if (session != null) {
@@ -194,6 +218,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } finally {
             ReferenceCountUtil.release(msg);
         }
+        connectDeadline.cancel(false);
         settings = c.settings();
         clientId = c.clientId();
         if (overLimit) {
@@ -203,7 +228,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.AUTHENTICATING;
         channel.config().setAutoRead(false);
-        context.authenticator().authenticate(listener, c.username(), c.password(), CertificateIdentity.of(channel))
+        context.authenticator().authenticate(listener, c.username(), c.password(), CertificateIdentity.of(channel),
+                        channel.remoteAddress())
                 .whenComplete((result, error) -> channel.eventLoop().execute(() -> authenticated(c, result, error)));
     }
 
@@ -223,18 +249,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 case BUSY -> ReasonCode.SERVER_BUSY;
                 default -> ReasonCode.NOT_AUTHORIZED;
             };
-            context.violations().warn("refused client {} (user {}) from {} on listener {}: {}", c.clientId(),
-                    c.username(), channel.remoteAddress(), listener.name(), result.outcome());
+            context.violations().warn("refused client {} (user {}) from {} on listener {}: {}",
+                    SafeText.of(c.clientId()), SafeText.of(c.username()), channel.remoteAddress(), listener.name(),
+                    result.outcome());
             refuse(c.version(), code, null);
             return;
         }
         username = result.username();
-        access = context.accessControl().forClient(username, c.clientId());
-        if (c.will() != null && !access.mayPublish(c.will().message().topic())) {
+        ClientIdentity identity = result.identity(c.clientId());
+        access = new AccessView(context.access(), identity);
+        String willRefusal = c.will() == null ? null : access.current().whyNotPublish(c.will().message().topic());
+        if (willRefusal != null) {
+            // The same rule as for a PUBLISH: a will is a publication made later on the client's behalf.
             context.stats().authFailure();
-            context.violations().warn("refused {}: the ACL does not allow its will topic {}", describe(),
-                    c.will().message().topic());
-            refuse(c.version(), ReasonCode.NOT_AUTHORIZED, "will topic not allowed");
+            context.violations().warn("refused {}: not allowed to publish its will on {}: {}", describe(),
+                    SafeText.of(c.will().message().topic()), willRefusal);
+            refuse(c.version(), ReasonCode.NOT_AUTHORIZED, "will topic not allowed: " + willRefusal);
             return;
         }
         if (c.keepAliveSeconds() > 0) {
@@ -246,7 +276,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         expiryAtConnect = c.expirySeconds();
         state = State.CONNECTING;
         context.sessions().connect(new ConnectRequest(this, c.clientId(), c.cleanStart(), c.expirySeconds(), c.will(),
-                c.connAckProperties(), channel.eventLoop()), c.settings());
+                c.connAckProperties(), channel.eventLoop(), identity), c.settings());
         LOG.debug("{} connecting (MQTT {}, keep-alive {} s)", describe(), c.version(), c.keepAliveSeconds());
     }
 
@@ -338,21 +368,54 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean v5 = settings.isV5();
         Message message = publishReader.read(m, clientId, v5, context.clock().millis());
         int packetId = m.variableHeader().packetId();
-        byte refusal = 0;
-        String why = null;
-        if (message.topic().startsWith("$") || !access.mayPublish(message.topic())) {
-            context.stats().dropped(Drop.NOT_AUTHORIZED);
+        String topic = message.topic();
+        ClientAccess rights = access.current();
+        String denial = rights.whyNotPublish(topic);
+        if (denial != null) {
+            context.stats().dropped(topic.startsWith("$") && !v5 ? Drop.DOLLAR_TOPIC : Drop.NOT_AUTHORIZED);
             if (!v5) {
+                if (topic.startsWith("$") && context.clients().mqtt3DollarPublish() == ClientPolicy.DollarPublish.DROP) {
+                    // MQTT-3.3.5-2: a server may acknowledge a PUBLISH it does not authorize and drop it.
+                    context.violations().warn("{}: not allowed to publish to {} ({}); acknowledged and dropped",
+                            describe(), SafeText.of(topic), denial);
+                    InboundPublish dropped = new InboundPublish(packetId, message, (byte) 0, null, true);
+                    toSession(s -> s.onPublish(this, dropped));
+                    return;
+                }
                 // MQTT 3.1.1 cannot refuse a PUBLISH; the connection is closed so that the client notices.
-                context.violations().warn("{}: not allowed to publish to {}; closing the MQTT 3.1.1 connection",
-                        describe(), message.topic());
+                context.violations().warn("{}: not allowed to publish to {} ({}); closing the MQTT 3.1.1 connection",
+                        describe(), SafeText.of(topic), denial);
                 close();
                 return;
             }
-            context.violations().warn("{}: not allowed to publish to {}", describe(), message.topic());
-            refusal = ReasonCode.NOT_AUTHORIZED;
-            why = "not allowed to publish to " + message.topic();
-        } else if (!PublishReader.payloadFormatValid(message)) {
+            context.violations().warn("{}: not allowed to publish to {} ({})", describe(), SafeText.of(topic), denial);
+            refusePublish(packetId, message, ReasonCode.NOT_AUTHORIZED, "not allowed to publish to " + topic);
+            return;
+        }
+        String responseRefusal = responseTopicRefusal(rights, message.responseTopic());
+        if (responseRefusal != null) {
+            context.stats().dropped(Drop.NOT_AUTHORIZED);
+            context.violations().warn("{}: not allowed to name response topic {} ({})", describe(),
+                    SafeText.of(message.responseTopic()), responseRefusal);
+            refusePublish(packetId, message, ReasonCode.NOT_AUTHORIZED, "not allowed to use response topic "
+                    + message.responseTopic() + ": " + responseRefusal);
+            return;
+        }
+        if (message.retain() && !context.retained().admits(message)) {
+            context.stats().quotaRefused(Quota.RETAINED);
+            context.violations().warn("{}: retained message on {} refused: max-retained-messages or "
+                    + "max-retained-bytes reached", describe(), SafeText.of(topic));
+            if (!v5) {
+                // No negative acknowledgement in 3.1.1: closing is the only way to say no (MQTT-3.3.5-2).
+                close();
+                return;
+            }
+            refusePublish(packetId, message, ReasonCode.QUOTA_EXCEEDED, "the broker's retained message limit is reached");
+            return;
+        }
+        byte refusal = 0;
+        String why = null;
+        if (!PublishReader.payloadFormatValid(message)) {
             refusal = ReasonCode.PAYLOAD_FORMAT_INVALID;
             why = "the payload is not valid UTF-8";
         }
@@ -360,10 +423,32 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         toSession(s -> s.onPublish(this, p));
     }
 
+    /**
+     * Why a response topic may not be used, or null. Whoever answers a request publishes to its response topic (the
+     * gateway's command router among them, with its own rights): so a client may only name a topic it may publish
+     * to itself, and never a command topic, where an answer would be taken for a write.
+     */
+    private String responseTopicRefusal(ClientAccess rights, String responseTopic) {
+        if (responseTopic == null) {
+            return null;
+        }
+        String why = rights.whyNotPublish(responseTopic);
+        if (why == null && context.access().commandTopics().contains(responseTopic)) {
+            why = "it is a command topic";
+        }
+        return why;
+    }
+
+    private void refusePublish(int packetId, Message message, byte reason, String reasonString) {
+        InboundPublish p = new InboundPublish(packetId, message, reason, reasonString);
+        toSession(s -> s.onPublish(this, p));
+    }
+
     private void onSubscribe(MqttSubscribeMessage m) throws ProtocolException {
         int packetId = m.idAndPropertiesVariableHeader().messageId();
-        SubscribeReader.Subscribe sub = SubscribeReader.read(m, settings.isV5(), access,
-                filter -> context.violations().warn("{}: not allowed to subscribe to {}", describe(), filter));
+        SubscribeReader.Subscribe sub = SubscribeReader.read(m, settings.isV5(), access.current(),
+                filter -> context.violations().warn("{}: not allowed to subscribe to {}", describe(),
+                        SafeText.of(filter)));
         toSession(s -> s.onSubscribe(this, packetId, sub.requests(), sub.subscriptionId()));
     }
 
@@ -401,7 +486,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         context.stats().malformed();
         MqttVersion version = channel.attr(VERSION).get();
         context.violations().warn("closing the connection from {} ({}): malformed packet: {}",
-                channel.remoteAddress(), clientId == null ? "before CONNECT" : clientId, cause.getMessage());
+                channel.remoteAddress(), clientId == null ? "before CONNECT" : SafeText.of(clientId),
+                SafeText.of(cause.getMessage()));
         if (state == State.AWAIT_CONNECT) {
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
                 refuse(MqttVersion.MQTT_3_1_1, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
@@ -421,7 +507,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void violation(byte reason, String what) {
         context.stats().malformed();
         context.violations().warn("closing the connection from {} ({}): {}", channel.remoteAddress(),
-                clientId == null ? "before CONNECT" : clientId, what);
+                clientId == null ? "before CONNECT" : SafeText.of(clientId), SafeText.of(what));
         if (state == State.AWAIT_CONNECT) {
             close();
         } else {
@@ -477,9 +563,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void refuse(byte reason, String reasonString) {
+        channel.eventLoop().execute(() -> {
+            if (state == State.CONNECTING && channel.isActive()) {
+                refuse(settings.version(), reason, reasonString);
+            }
+        });
+    }
+
+    @Override
     public String describe() {
         SocketAddress remote = channel == null ? null : channel.remoteAddress();
-        return "client " + clientId + (username == null ? "" : " (user " + username + ")") + " from " + remote
-                + " on " + listener.name();
+        return "client " + SafeText.of(clientId) + (username == null ? "" : " (user " + SafeText.of(username) + ")")
+                + " from " + remote + " on " + listener.name();
     }
 }

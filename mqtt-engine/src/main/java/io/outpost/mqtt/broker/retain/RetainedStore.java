@@ -4,6 +4,7 @@ import io.outpost.core.message.Message;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.broker.limits.RetainedLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ public final class RetainedStore {
     private final ConcurrentHashMap<String, Node> byTopic = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder changes = new LongAdder();
+    private final RetainedLimit limit;
 
     private static final class Node {
         final Node parent;
@@ -45,16 +47,20 @@ public final class RetainedStore {
             }
         }
 
-        /** Replaces a message that is there; false when the node holds none (then the lock's path must run). */
-        boolean replace(Message m) {
+        /**
+         * Replaces a message the retained limit does not count (the gateway's own); false when the node holds none
+         * or a counted one (then the lock's path must run).
+         */
+        boolean replaceUncounted(Message m) {
             Message old = message;
-            return old != null && MESSAGE.compareAndSet(this, old, m);
+            return old != null && RetainedLimit.exempt(old) && MESSAGE.compareAndSet(this, old, m);
         }
 
         /** Takes the message away; the one removed, or null when there was none. */
         Message clear() {
             return (Message) MESSAGE.getAndSet(this, (Message) null);
         }
+
         /** The whole topic, once the node is in {@code byTopic}. */
         String topic;
 
@@ -64,32 +70,61 @@ public final class RetainedStore {
         }
     }
 
+    /** A store without a bound. */
+    public RetainedStore() {
+        this(RetainedLimit.unbounded());
+    }
+
+    /** A store that keeps no more than {@code limit} allows. */
+    public RetainedStore(RetainedLimit limit) {
+        this.limit = limit;
+    }
+
+    public RetainedLimit limit() {
+        return limit;
+    }
+
+    /** Whether {@link #put} would keep {@code message} now (see {@link RetainedLimit}). Any thread. */
+    public boolean admits(Message message) {
+        Node node = byTopic.get(message.topic());
+        return message.payload().length == 0 || limit.admits(node == null ? null : node.message, message);
+    }
+
     /**
      * Stores a retained message, replacing the topic's earlier one; an empty payload clears the topic
      * (MQTT-3.3.1-6/7). Any thread.
+     *
+     * @return false when the limit did not let the message be kept (the topic keeps its earlier message)
      */
-    public void put(Message message) {
+    public boolean put(Message message) {
         changes.increment();
         // A reading always has a payload; only a client's message can be empty (and clear the topic).
         boolean clears = message.sample() == null && message.payload().length == 0;
-        if (!clears) {
+        if (!clears && RetainedLimit.exempt(message)) {
+            // The hot path (a point's new value): no lock, no count. Only a message the limit does not count is
+            // replaced here, so the count of clients' retained messages stays exact.
             Node node = byTopic.get(message.topic());
-            if (node != null && node.replace(message)) {
-                return;
+            if (node != null && node.replaceUncounted(message)) {
+                return true;
             }
         }
-        putLocked(message, clears);
+        return putLocked(message, clears);
     }
 
-    private synchronized void putLocked(Message message, boolean clears) {
+    private synchronized boolean putLocked(Message message, boolean clears) {
         String topic = message.topic();
         Node node = byTopic.get(topic);
+        if (!clears && !limit.admit(node == null ? null : node.message, message)) {
+            return false;
+        }
         if (clears) {
-            if (node != null && node.clear() != null) {
+            Message gone = node == null ? null : node.clear();
+            if (gone != null) {
+                limit.removed(gone);
                 size.decrementAndGet();
                 prune(node);
             }
-            return;
+            return true;
         }
         if (node == null) {
             node = root;
@@ -100,10 +135,10 @@ public final class RetainedStore {
             node.topic = topic;
             byTopic.put(topic, node);
         }
-        if (node.message == null) {
+        if (Node.MESSAGE.getAndSet(node, message) == null) {
             size.incrementAndGet();
         }
-        node.message = message;
+        return true;
     }
 
     /** The retained message of a topic, or null. */
@@ -202,6 +237,7 @@ public final class RetainedStore {
     private synchronized void removeIfSame(Message m) {
         Node node = byTopic.get(m.topic());
         if (node != null && Node.MESSAGE.compareAndSet(node, m, (Message) null)) {
+            limit.removed(m);
             size.decrementAndGet();
             changes.increment();
             prune(node);

@@ -27,6 +27,12 @@ public interface ClientLink {
     /** Tells the connection which session it belongs to; called once, on the session's thread, before CONNACK. */
     void bind(Session session);
 
+    /**
+     * Refuses the CONNECT instead of binding it to a session (CONNACK with {@code reason}, then close); called at
+     * most once, instead of {@link #bind}, from any thread.
+     */
+    void refuse(byte reason, String reasonString);
+
     /** For logs: client id, user, address. */
     String describe();
 }

@@ -1,6 +1,7 @@
 package io.outpost.mqtt.broker.session;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.outpost.core.log.SafeText;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
 import io.outpost.mqtt.broker.wire.Packets;
@@ -53,7 +54,7 @@ final class InboundFlow {
     void onPublish(Attachment a, InboundPublish p) {
         services.stats().received(1);
         if (p.qos() == 0) {
-            if (p.refusal() == 0) {
+            if (p.refusal() == 0 && !p.discard()) {
                 services.acceptor().accept(p.message(), clientId);
             }
             return;
@@ -69,7 +70,8 @@ final class InboundFlow {
                     + " unacknowledged QoS 1/2 messages");
             return;
         }
-        CompletableFuture<Void> stage = p.refusal() == 0 ? services.acceptor().accept(p.message(), clientId) : null;
+        CompletableFuture<Void> stage = p.refusal() != 0 ? null
+                : p.discard() ? CompletableFuture.completedFuture(null) : services.acceptor().accept(p.message(), clientId);
         if (p.qos() == 1) {
             a.pendingQos1++;
         } else if (stage != null) {
@@ -127,7 +129,8 @@ final class InboundFlow {
                 }
                 if (!a.settings.isV5()) {
                     // MQTT 3.1.1 has no negative acknowledgement: closing is the only way to say no (MQTT-3.3.5-2).
-                    LOG.info("{}: message refused ({}); closing the MQTT 3.1.1 connection", a.link.describe(), why);
+                    LOG.info("{}: message refused ({}); closing the MQTT 3.1.1 connection", a.link.describe(),
+                            SafeText.of(why));
                     owner.disconnect(reason, why);
                     return;
                 }

@@ -1,6 +1,7 @@
 package io.outpost.mqtt.broker.session;
 
 import io.outpost.core.message.Message;
+import io.outpost.mqtt.broker.limits.SessionQuotas;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A session's outgoing messages: those waiting to be sent (bounded in bytes) and those sent with QoS 1/2 and not
@@ -15,7 +17,9 @@ import java.util.Map;
  *
  * <p>Overflow policy for slow subscribers: a QoS 0 message that does not fit is dropped; a QoS 1/2 message that
  * does not fit first evicts queued QoS 0 messages, oldest first; if it still does not fit the caller is told
- * ({@link Offer#OVERFLOW}) so that it can disconnect the client, and the message is dropped.
+ * ({@link Offer#OVERFLOW}) so that it can disconnect the client, and the message is dropped. Every queued byte is also
+ * taken from the broker-wide budget ({@code limits.max-total-queued-bytes}); a message that does not fit there is
+ * dropped ({@link Offer#TOTAL_FULL}) whatever its QoS, after the session's own QoS 0 messages were evicted for it.
  */
 final class Outbox {
 
@@ -27,7 +31,9 @@ final class Outbox {
         /** A QoS 0 message did not fit. */
         DROPPED,
         /** A QoS 1/2 message did not fit even after evicting QoS 0 messages. */
-        OVERFLOW
+        OVERFLOW,
+        /** The broker-wide budget of queued bytes is used up. */
+        TOTAL_FULL
     }
 
     /** A message for the client; mutable only in its in-flight state. */
@@ -50,14 +56,16 @@ final class Outbox {
     }
 
     private final long maxQueuedBytes;
+    private final SessionQuotas quotas;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final Map<Integer, Entry> inflight = new LinkedHashMap<>();
     private long queuedBytes;
     private int nextPacketId = 1;
     private int droppedQos0;
 
-    Outbox(long maxQueuedBytes) {
+    Outbox(long maxQueuedBytes, SessionQuotas quotas) {
         this.maxQueuedBytes = maxQueuedBytes;
+        this.quotas = quotas;
     }
 
     Offer offer(Entry e) {
@@ -70,9 +78,44 @@ final class Outbox {
                 return Offer.OVERFLOW;
             }
         }
+        if (!quotas.reserveQueued(e.size)) {
+            if (e.qos > 0) {
+                evictQos0(e.size);
+            }
+            if (e.qos == 0 || !quotas.reserveQueued(e.size)) {
+                return Offer.TOTAL_FULL;
+            }
+        }
         queue.addLast(e);
         queuedBytes += e.size;
         return Offer.QUEUED;
+    }
+
+    /**
+     * Drops every queued and in-flight message {@code keep} refuses (messages the client may no longer read).
+     *
+     * @return how many were dropped
+     */
+    int purge(Predicate<Message> keep) {
+        int dropped = 0;
+        Iterator<Entry> it = queue.iterator();
+        while (it.hasNext()) {
+            Entry q = it.next();
+            if (!keep.test(q.message)) {
+                it.remove();
+                queuedBytes -= q.size;
+                quotas.releaseQueued(q.size);
+                dropped++;
+            }
+        }
+        Iterator<Entry> flying = inflight.values().iterator();
+        while (flying.hasNext()) {
+            if (!keep.test(flying.next().message)) {
+                flying.remove();
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     private void evictQos0(long needed) {
@@ -84,6 +127,7 @@ final class Outbox {
                 it.remove();
                 freed += q.size;
                 queuedBytes -= q.size;
+                quotas.releaseQueued(q.size);
                 droppedQos0++;
             }
         }
@@ -104,6 +148,7 @@ final class Outbox {
         Entry e = queue.pollFirst();
         if (e != null) {
             queuedBytes -= e.size;
+            quotas.releaseQueued(e.size);
         }
         return e;
     }
@@ -155,6 +200,7 @@ final class Outbox {
     void clear() {
         queue.clear();
         inflight.clear();
+        quotas.releaseQueued(queuedBytes);
         queuedBytes = 0;
     }
 
@@ -185,6 +231,8 @@ final class Outbox {
             Entry e = new Entry(s.message(), s.qos(), s.retain(), s.subscriptionIds());
             queue.addLast(e);
             queuedBytes += e.size;
+            // Kept whatever the budget: it was accepted before the restart.
+            quotas.forceQueued(e.size);
         }
     }
 }

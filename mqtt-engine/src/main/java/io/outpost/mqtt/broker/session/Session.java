@@ -5,16 +5,21 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.outpost.core.message.Message;
+import io.outpost.core.log.SafeText;
 import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.broker.auth.ClientAccess;
+import io.outpost.mqtt.broker.auth.ClientIdentity;
 import io.outpost.mqtt.broker.persist.SessionState;
 import io.outpost.mqtt.broker.persist.SessionState.MessageState;
 import io.outpost.mqtt.broker.persist.SessionState.SubscriptionState;
 import io.outpost.mqtt.broker.routing.Subscriber;
 import io.outpost.mqtt.broker.routing.Subscription;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
+import io.outpost.mqtt.broker.stats.BrokerStats.Quota;
 import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's state for one client identifier: subscriptions, messages on their way to the client (queued and in
  * flight), QoS 2 messages received but not released, the will, and the expiry of the session once the client is
- * gone. Lives across connections while the Session Expiry Interval allows.
+ * gone. Lives across connections while the Session Expiry Interval allows. It belongs to the user that created it
+ * and delivers only what that user may read under the rules in force ({@link SessionAccess}).
  *
  * <p><b>Threading.</b> Every method except {@link #online()}, {@link #clientId()} and {@link #executor()} runs on
  * the session's {@link #executor()} (an event loop chosen from the client id), so the state has one writer and no
@@ -44,7 +50,9 @@ public final class Session implements Subscriber {
     private final Outbox outbox;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final InboundFlow inbound;
+    private final SessionAccess access;
     private volatile boolean online;
+    private boolean countedPersistent;
 
     private Attachment current;
     private long expirySeconds;
@@ -55,13 +63,16 @@ public final class Session implements Subscriber {
     private ScheduledFuture<?> willTimer;
     private ScheduledFuture<?> expiryTimer;
 
-    Session(String clientId, EventLoop executor, SessionServices services, Consumer<Session> onEnd) {
+    /** @param owner the user the session belongs to; null for a restored session whose owner was not recorded */
+    Session(String clientId, ClientIdentity owner, EventLoop executor, SessionServices services,
+            Consumer<Session> onEnd) {
         this.clientId = clientId;
         this.executor = executor;
         this.services = services;
         this.onEnd = onEnd;
-        this.outbox = new Outbox(services.limits().maxQueuedBytes());
+        this.outbox = new Outbox(services.limits().maxQueuedBytes(), services.quotas());
         this.inbound = new InboundFlow(clientId, services, new Owner());
+        this.access = new SessionAccess(services.access(), owner);
     }
 
     /** What the inbound flow may do to its session; runs on the session's thread like everything else. */
@@ -115,6 +126,21 @@ public final class Session implements Subscriber {
         return expirySeconds > 0;
     }
 
+    /** True when {@code who} is the user this session belongs to (anyone, for a session whose owner is not known). */
+    boolean belongsTo(ClientIdentity who) {
+        return access.belongsTo(who);
+    }
+
+    /** Sets the expiry and keeps the broker-wide count of persistent sessions. */
+    private void setExpiry(long seconds) {
+        expirySeconds = seconds;
+        boolean persistent = seconds > 0 && !ended;
+        if (persistent != countedPersistent) {
+            services.quotas().persistentSessionChanged(persistent ? 1 : -1);
+            countedPersistent = persistent;
+        }
+    }
+
     // ------------------------------------------------------------------ connection life cycle
 
     /** Takes a new connection: CONNACK, then the re-sends of what was in flight, then the queue. */
@@ -124,7 +150,10 @@ public final class Session implements Subscriber {
         willTimer = null;
         expiryTimer = null;
         will = request.will();
-        expirySeconds = request.expirySeconds();
+        setExpiry(request.expirySeconds());
+        access.claim(request.identity());
+        // Resuming: what was granted before is checked against the rules in force now, before anything is sent.
+        applyAccess(false);
         current = new Attachment(request.link(), settings);
         online = true;
         request.link().bind(this);
@@ -173,7 +202,7 @@ public final class Session implements Subscriber {
             will = null;
         }
         if (newExpiry != null) {
-            expirySeconds = Math.min(newExpiry, services.limits().maxSessionExpirySeconds());
+            setExpiry(Math.min(newExpiry, services.limits().maxSessionExpirySeconds()));
         }
     }
 
@@ -202,11 +231,11 @@ public final class Session implements Subscriber {
             expiryTimer = executor.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
             changed();
         }
-        LOG.debug("{}: connection lost ({})", clientId, link.describe());
+        LOG.debug("{}: connection lost ({})", SafeText.of(clientId), link.describe());
     }
 
     private void expire() {
-        LOG.info("session {} expired after {} s without its client", clientId, expirySeconds);
+        LOG.info("session {} expired after {} s without its client", SafeText.of(clientId), expirySeconds);
         end();
     }
 
@@ -226,12 +255,17 @@ public final class Session implements Subscriber {
         }
         ended = true;
         online = false;
+        if (countedPersistent) {
+            services.quotas().persistentSessionChanged(-1);
+            countedPersistent = false;
+        }
         cancel(willTimer);
         cancel(expiryTimer);
         publishWill();
         for (Subscription s : subscriptions.values()) {
             services.tree().remove(this, s.shareGroup(), s.filter());
         }
+        services.quotas().removeSubscriptions(subscriptions.size());
         subscriptions.clear();
         outbox.clear();
         inbound.clear();
@@ -311,17 +345,25 @@ public final class Session implements Subscriber {
         if (!hasLink(link)) {
             return;
         }
+        if (access.stale()) {
+            applyAccess(true);
+            if (!hasLink(link)) {
+                return;
+            }
+        }
         List<Integer> codes = new ArrayList<>(requests.size());
         List<Subscription> sendRetained = new ArrayList<>();
         for (SubscribeRequest r : requests) {
-            if (r.refusal() != 0) {
-                codes.add(current.settings.isV5() ? r.refusal() & 0xFF : 0x80);
+            byte refusal = r.refusal() != 0 ? r.refusal() : subscribeRefusal(r);
+            if (refusal != 0) {
+                codes.add(current.settings.isV5() ? refusal & 0xFF : 0x80);
                 continue;
             }
             Subscription s = new Subscription(this, r.shareGroup(), r.filter(), r.qos(), r.noLocal(),
                     r.retainAsPublished(), r.retainHandling(), subscriptionId);
             Subscription previous = subscriptions.put(s.text(), s);
             services.tree().add(s);
+            access.subscribed(s);
             codes.add(r.qos());
             if (s.shareGroup() == null && (r.retainHandling() == 0 || r.retainHandling() == 1 && previous == null)) {
                 sendRetained.add(s);
@@ -347,6 +389,7 @@ public final class Session implements Subscriber {
             Subscription s = subscriptions.remove(text);
             if (s != null) {
                 services.tree().remove(this, s.shareGroup(), s.filter());
+                services.quotas().removeSubscriptions(1);
                 codes.add((short) ReasonCode.SUCCESS);
             } else {
                 codes.add((short) ReasonCode.NO_SUBSCRIPTION_EXISTED);
@@ -362,6 +405,10 @@ public final class Session implements Subscriber {
     @Override
     public void deliver(Message message, int qos, boolean retain, int[] subscriptionIds) {
         if (ended) {
+            return;
+        }
+        if (!readable(message.topic())) {
+            services.stats().dropped(Drop.NOT_AUTHORIZED);
             return;
         }
         if (current == null && qos == 0) {
@@ -382,6 +429,13 @@ public final class Session implements Subscriber {
                 }
             }
             case DROPPED -> services.stats().dropped(Drop.QUEUE_FULL);
+            case TOTAL_FULL -> {
+                services.stats().dropped(Drop.TOTAL_QUEUE_FULL);
+                if (services.quotas().shouldLog()) {
+                    LOG.warn("{}: a message was dropped: max-total-queued-bytes ({}) is reached by all sessions together",
+                            SafeText.of(clientId), services.quotas().limits().maxTotalQueuedBytes());
+                }
+            }
             case OVERFLOW -> {
                 services.stats().dropped(Drop.QUEUE_FULL);
                 if (current != null) {
@@ -425,6 +479,10 @@ public final class Session implements Subscriber {
     }
 
     private boolean send(Attachment a, Outbox.Entry e) {
+        if (!readable(e.message.topic())) {
+            services.stats().dropped(Drop.NOT_AUTHORIZED);
+            return false;
+        }
         long now = services.clock().millis();
         if (e.message.isExpired(now)) {
             services.stats().dropped(Drop.EXPIRED);
@@ -479,13 +537,14 @@ public final class Session implements Subscriber {
         List<MessageState> queued = new ArrayList<>();
         outbox.save(inflight, queued);
         long at = current == null ? disconnectedAtMillis : services.clock().millis();
-        return new SessionState(clientId, expirySeconds, at, subs, inflight, queued,
-                inbound.awaitingRelease());
+        ClientIdentity owner = access.owner();
+        return new SessionState(clientId, expirySeconds, at, subs, inflight, queued, inbound.awaitingRelease(),
+                owner == null ? null : owner.username(), owner == null ? 0 : owner.kind().code);
     }
 
     /** Rebuilds a saved session, offline, with its expiry counting from when its client went away. */
     void restore(SessionState state) {
-        expirySeconds = state.expirySeconds();
+        setExpiry(state.expirySeconds());
         disconnectedAtMillis = state.disconnectedAtMillis();
         for (SubscriptionState s : state.subscriptions()) {
             TopicFilter.Subscription parsed = TopicFilter.parseSubscription(s.text());
@@ -493,11 +552,107 @@ public final class Session implements Subscriber {
                     s.retainAsPublished(), s.retainHandling(), s.identifier());
             subscriptions.put(sub.text(), sub);
             services.tree().add(sub);
+            services.quotas().forceSubscription();
         }
         outbox.restore(state.inflight(), state.queued());
         inbound.restore(state.awaitingRelease());
+        // The ACL may have changed while the gateway was down: what was granted is checked again now.
+        applyAccess(true);
+        if (ended) {
+            return;
+        }
         long left = expirySeconds * 1000 - (services.clock().millis() - disconnectedAtMillis);
         expiryTimer = executor.schedule(this::expire, Math.max(0, left), TimeUnit.MILLISECONDS);
+    }
+
+    /** The rules changed (a reload): applies them now rather than at the next delivery. */
+    void recheckAccess() {
+        if (!ended && access.stale()) {
+            applyAccess(true);
+        }
+    }
+
+    /** True when a message on {@code topic} may go to the client: applies changed rules first. */
+    private boolean readable(String topic) {
+        if (access.stale()) {
+            applyAccess(true);
+            if (ended) {
+                return false;
+            }
+        }
+        return access.mayRead(topic);
+    }
+
+    /**
+     * Applies the rules in force: withdraws subscriptions the owner may no longer have and drops the queued and
+     * in-flight messages it may no longer read. A user deleted from the password file loses the session (its
+     * connection is closed with 0x87) when {@code mayEnd}.
+     */
+    private void applyAccess(boolean mayEnd) {
+        ClientAccess a = access.refresh();
+        if (a == null) {
+            return;
+        }
+        if (a.revoked()) {
+            access.subscriptionsChanged(subscriptions.values());
+            if (mayEnd) {
+                LOG.info("session {}: user {} no longer exists; session discarded", SafeText.of(clientId),
+                        SafeText.of(access.owner().username()));
+                if (current != null) {
+                    disconnect(ReasonCode.NOT_AUTHORIZED, "the user no longer exists");
+                }
+                end();
+            }
+            return;
+        }
+        int withdrawn = 0;
+        for (Iterator<Subscription> it = subscriptions.values().iterator(); it.hasNext(); ) {
+            Subscription s = it.next();
+            if (!a.maySubscribe(s.filter())) {
+                services.tree().remove(this, s.shareGroup(), s.filter());
+                it.remove();
+                withdrawn++;
+            }
+        }
+        if (withdrawn > 0) {
+            services.quotas().removeSubscriptions(withdrawn);
+            access.narrowed();
+            changed();
+            LOG.info("session {}: {} subscription(s) withdrawn: the ACL no longer grants them to {}",
+                    SafeText.of(clientId), withdrawn, SafeText.of(access.owner().username()));
+        }
+        access.subscriptionsChanged(subscriptions.values());
+        int dropped = outbox.purge(m -> a.mayRead(m.topic()));
+        for (int i = 0; i < dropped; i++) {
+            services.stats().dropped(Drop.NOT_AUTHORIZED);
+        }
+        if (dropped > 0) {
+            changed();
+        }
+    }
+
+    /** Why a valid, allowed subscription cannot be taken (0 when it can): the ACL in force, the quotas. */
+    private byte subscribeRefusal(SubscribeRequest r) {
+        ClientAccess a = access.current();
+        if (a != null && !a.maySubscribe(r.filter())) {
+            return ReasonCode.NOT_AUTHORIZED;
+        }
+        String text = r.shareGroup() == null ? r.filter().text() : "$share/" + r.shareGroup() + "/" + r.filter().text();
+        if (subscriptions.containsKey(text)) {
+            return 0;
+        }
+        int perClient = services.quotas().limits().maxSubscriptionsPerClient();
+        boolean full = subscriptions.size() >= perClient;
+        if (full || !services.quotas().addSubscription()) {
+            services.stats().quotaRefused(Quota.SUBSCRIPTIONS);
+            if (services.quotas().shouldLog()) {
+                LOG.warn("{}: subscription to {} refused: {} reached", current.link.describe(), SafeText.of(text),
+                        full ? "max-subscriptions-per-client (" + perClient + ")"
+                                : "max-subscriptions (" + services.quotas().limits().maxSubscriptions() + ")");
+            }
+            return ReasonCode.QUOTA_EXCEEDED;
+        }
+        return 0;
     }
 
     /** For the shutdown: tells an MQTT 5 client why it is disconnected. */

@@ -3,7 +3,12 @@ package io.outpost.mqtt.broker.session;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.outpost.core.log.SafeText;
+import io.outpost.mqtt.broker.auth.ClientIdentity;
+import io.outpost.mqtt.broker.config.ClientPolicy;
 import io.outpost.mqtt.broker.persist.SessionState;
+import io.outpost.mqtt.broker.stats.BrokerStats.Quota;
+import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Every session by client identifier. A new session lives on the event loop of the connection that created it, so
  * that a client's packets and its session's work share one thread; a resumed session stays where it was created.
  * Connects for one client id are serialized (each waits until the previous one has taken over, ended or resumed
- * the session), so a take-over and a clean start never race. Thread-safe.
+ * the session), so a take-over and a clean start never race. A session belongs to the user that created it: a
+ * connection of another user with the same client id is refused, or with {@code other-user-session: replace} gets a
+ * clean session in its place; it never resumes the other user's. Thread-safe.
  */
 public final class SessionRegistry {
 
@@ -66,21 +73,36 @@ public final class SessionRegistry {
     private void doConnect(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
         Session existing = sessions.get(request.clientId());
         if (existing == null) {
-            start(request, settings, done);
+            startIfAllowed(request, settings, done);
             return;
         }
         existing.executor().execute(() -> {
             try {
+                boolean otherUser = !existing.belongsTo(request.identity());
+                if (otherUser && services.clients().otherUserSession() == ClientPolicy.OtherUserSession.REFUSE) {
+                    LOG.warn("refused {}: client id {} belongs to a session of another user "
+                                    + "(other-user-session: refuse)", request.link().describe(),
+                            SafeText.of(request.clientId()));
+                    services.stats().authFailure();
+                    request.link().refuse(ReasonCode.NOT_AUTHORIZED, "the client id is in use by another user");
+                    done.complete(null);
+                    return;
+                }
+                if (otherUser) {
+                    LOG.warn("{} replaces the session of another user with the same client id "
+                            + "(other-user-session: replace)", request.link().describe());
+                }
                 existing.takeOver();
-                if (request.cleanStart()) {
+                if (request.cleanStart() || otherUser) {
                     existing.end();
                 }
                 if (existing.ended()) {
-                    start(request, settings, done);
+                    startIfAllowed(request, settings, done);
                 } else {
                     existing.attach(request, settings, true);
                     done.complete(null);
-                    LOG.debug("client {} resumed its session ({})", request.clientId(), request.link().describe());
+                    LOG.debug("client {} resumed its session ({})", SafeText.of(request.clientId()),
+                            request.link().describe());
                 }
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -89,8 +111,23 @@ public final class SessionRegistry {
         });
     }
 
+    /** Starts a new session unless it would be persistent and {@code max-persistent-sessions} is reached. */
+    private void startIfAllowed(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
+        if (request.expirySeconds() > 0 && !services.quotas().persistentSessionAvailable()) {
+            services.stats().quotaRefused(Quota.PERSISTENT_SESSIONS);
+            if (services.quotas().shouldLog()) {
+                LOG.warn("refused {}: max-persistent-sessions ({}) reached", request.link().describe(),
+                        services.quotas().limits().maxPersistentSessions());
+            }
+            request.link().refuse(ReasonCode.QUOTA_EXCEEDED, "max-persistent-sessions reached");
+            done.complete(null);
+            return;
+        }
+        start(request, settings, done);
+    }
+
     private void start(ConnectRequest request, ClientSettings settings, CompletableFuture<Void> done) {
-        Session session = new Session(request.clientId(), request.loop(), services, this::ended);
+        Session session = new Session(request.clientId(), request.identity(), request.loop(), services, this::ended);
         sessions.put(request.clientId(), session);
         session.executor().execute(() -> {
             try {
@@ -120,12 +157,28 @@ public final class SessionRegistry {
         for (SessionState state : saved) {
             EventLoop loop = loopFor(state.clientId());
             done.add(CompletableFuture.runAsync(() -> {
-                Session s = new Session(state.clientId(), loop, services, this::ended);
+                Session s = new Session(state.clientId(), owner(state), loop, services, this::ended);
                 sessions.put(state.clientId(), s);
                 s.restore(state);
             }, loop));
         }
         return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** The owner a saved session belongs to; null when the state file did not record it. */
+    private static ClientIdentity owner(SessionState state) {
+        ClientIdentity.Kind kind = ClientIdentity.Kind.ofCode(state.ownerKind());
+        if (kind == null || (state.ownerUsername() == null) != (kind == ClientIdentity.Kind.ANONYMOUS)) {
+            return null;
+        }
+        return new ClientIdentity(state.clientId(), state.ownerUsername(), kind);
+    }
+
+    /** Applies changed access rules (a reload) to every session now, each on its own loop. Any thread. */
+    public void recheckAccess() {
+        for (Session s : sessions.values()) {
+            s.executor().execute(s::recheckAccess);
+        }
     }
 
     /** The state of every persistent session, each read on its own loop. */

@@ -1,6 +1,9 @@
 package io.outpost.mqtt.broker.session;
 
+import io.outpost.mqtt.broker.auth.AccessPolicy;
 import io.outpost.mqtt.broker.config.BrokerLimits;
+import io.outpost.mqtt.broker.config.ClientPolicy;
+import io.outpost.mqtt.broker.limits.SessionQuotas;
 import io.outpost.mqtt.broker.retain.RetainedStore;
 import io.outpost.mqtt.broker.routing.TopicTree;
 import io.outpost.mqtt.broker.stats.BrokerStats;
@@ -10,8 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What every session uses: where accepted messages go, the subscription tree, retained messages, limits, counters
  * and the wall clock. {@code changes} moves whenever persistent session state changes, so that the saver can skip
- * a save when nothing changed.
+ * a save when nothing changed. {@code access} is the ACL and users in force (checked on resume, on reload and at
+ * delivery), {@code clients} how sessions of other users are treated, {@code quotas} the broker-wide bounds.
  */
 public record SessionServices(MessageAcceptor acceptor, TopicTree tree, RetainedStore retained, BrokerLimits limits,
-                              BrokerStats stats, Clock clock, LongAdder changes) {
+                              BrokerStats stats, Clock clock, LongAdder changes, AccessPolicy access,
+                              ClientPolicy clients, SessionQuotas quotas) {
 }

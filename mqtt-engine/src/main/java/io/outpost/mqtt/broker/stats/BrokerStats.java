@@ -29,7 +29,21 @@ public final class BrokerStats {
         /** Refused by the ACL. */
         NOT_AUTHORIZED,
         /** A forwarder (the bridge's durable store) refused it. */
-        REJECTED
+        REJECTED,
+        /** The broker-wide budget of queued bytes ({@code max-total-queued-bytes}) was used up. */
+        TOTAL_QUEUE_FULL,
+        /** An MQTT 3.1.1 PUBLISH to a {@code $} topic, acknowledged and dropped. */
+        DOLLAR_TOPIC
+    }
+
+    /** A broker-wide bound that refused something (see {@code BrokerLimits.Quotas}). */
+    public enum Quota {
+        /** A retained message not kept ({@code max-retained-messages}, {@code max-retained-bytes}). */
+        RETAINED,
+        /** A new persistent session refused ({@code max-persistent-sessions}). */
+        PERSISTENT_SESSIONS,
+        /** A subscription refused ({@code max-subscriptions-per-client}, {@code max-subscriptions}). */
+        SUBSCRIPTIONS
     }
 
     private final MeterRegistry meters;
@@ -44,6 +58,8 @@ public final class BrokerStats {
     private final Counter connectionsRefused;
     private final Map<Drop, Counter> drops = new ConcurrentHashMap<>();
     private final Map<Drop, LongAdder> dropTotals = new ConcurrentHashMap<>();
+    private final Map<Quota, Counter> quotaRefusals = new ConcurrentHashMap<>();
+    private final Counter originRefused;
 
     public BrokerStats(MeterRegistry meters) {
         this.meters = meters;
@@ -68,6 +84,26 @@ public final class BrokerStats {
         for (Drop d : Drop.values()) {
             dropTotals.put(d, new LongAdder());
         }
+        for (Quota q : Quota.values()) {
+            quotaRefusals.put(q, Counter.builder("outpost.broker.quota.refused")
+                    .tag("quota", q.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .description("what a broker-wide bound refused (retained messages, persistent sessions, subscriptions)")
+                    .register(meters));
+        }
+        originRefused = Counter.builder("outpost.broker.websocket.origin.refused")
+                .description("WebSocket handshakes refused because the page's Origin is not allowed").register(meters);
+    }
+
+    public void quotaRefused(Quota q) {
+        quotaRefusals.get(q).increment();
+    }
+
+    public double quotaRefusals(Quota q) {
+        return quotaRefusals.get(q).count();
+    }
+
+    public void originRefused() {
+        originRefused.increment();
     }
 
     /** Registers a gauge that another part of the broker owns (sessions, subscriptions, retained messages). */

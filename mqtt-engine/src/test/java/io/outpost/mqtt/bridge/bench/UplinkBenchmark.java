@@ -163,6 +163,7 @@ public final class UplinkBenchmark {
                     upstreams:
                       - name: cloud
                         servers: ["mqtt://127.0.0.1:%d"]
+                        allow-plaintext: true
                         %s
                         forward:
                           - %s

@@ -236,6 +236,43 @@ class UpstreamsSectionTest {
     }
 
     @Test
+    void a_password_or_commands_over_plain_mqtt_are_refused_unless_the_upstream_allows_plaintext() throws Exception {
+        List<ConfigProblem> problems = problems("""
+                upstreams:
+                  - name: password
+                    servers: ["mqtts://a.example.com", "mqtt://b.example.com"]
+                    username: gw
+                    password: secret
+                    forward: [{from: "#"}]
+                  - name: commands
+                    servers: ["mqtt://broker.example.com"]
+                    reverse: [{from: "cmd/#", to: "site/{#}"}]
+                  - name: sparkplug
+                    servers: ["mqtt://broker.example.com"]
+                    mode: sparkplug
+                    sparkplug: {group-id: g}
+                    forward: [{from: "#"}]
+                  - name: allowed
+                    servers: ["mqtt://127.0.0.1"]
+                    allow-plaintext: true
+                    username: gw
+                    password: secret
+                    reverse: [{from: "cmd/#", to: "site/{#}"}]
+                  - name: readings-only
+                    servers: ["mqtt://broker.example.com"]
+                    username: gw
+                    forward: [{from: "#"}]
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::path).containsExactlyInAnyOrder(
+                "upstreams[0].servers", "upstreams[1].servers", "upstreams[2].servers");
+        assertThat(problems.get(0).toString()).contains("gateway.yaml:4:", "mqtt://b.example.com:1883", "the password",
+                "allow-plaintext: true");
+        assertThat(problems.get(1).message()).contains("reverse rules");
+        assertThat(problems.get(2).message()).contains("Sparkplug NCMD/DCMD");
+    }
+
+    @Test
     void tls_settings_are_checked_against_the_files_and_the_servers() throws Exception {
         Path ca = dir.resolve("ca.pem");
         Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
@@ -254,6 +291,7 @@ class UpstreamsSectionTest {
                     forward: [{from: "#"}]
                   - name: c
                     servers: ["mqtt://broker.example.com"]
+                    allow-plaintext: true
                     client-id: c
                     mqtt-version: 3.1.1
                     password: x

@@ -77,6 +77,12 @@ public final class CloudClient implements AutoCloseable {
                 .send().orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /** Publishes with an MQTT 5 response topic. */
+    public void publish(String topic, String payload, int qos, String responseTopic) {
+        client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .responseTopic(responseTopic).send().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     /** Publishes with QoS 1 and returns the PUBACK's reason code (0 when accepted). */
     public int publishQos1(String topic, String payload) {
         try {

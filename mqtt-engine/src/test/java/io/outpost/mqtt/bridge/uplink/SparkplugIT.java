@@ -74,6 +74,7 @@ class SparkplugIT {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    allow-plaintext: true
                     mode: sparkplug
                     sparkplug: {group-id: plant, edge-node-id: pump-station-7%s}
                     keep-alive: 2s

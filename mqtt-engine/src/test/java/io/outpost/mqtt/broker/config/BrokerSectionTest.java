@@ -55,14 +55,22 @@ class BrokerSectionTest {
                       type: wss
                       bind: 0.0.0.0
                       path: /ws
+                      allowed-origins: [same-host, "HTTPS://HMI.example.com", "http://10.0.0.7:1880/"]
                       tls: {cert: tls/server.pem, key: tls/server.key, key-password: "${env:KEY_PASS}", client-ca: tls/ca.pem,
                             require-client-cert: true, identity-as-username: true}
                   password-file: passwd
                   acl:
                     - {user: hmi, topic: "site/#", access: read}
-                    - {client-id: plc-7, topic: "plant/%c/#", access: write}
+                    - {user: plc, client-id: plc-7, topic: "plant/%c/#", access: write}
+                    - {topic: "plant/+/secret", access: deny}
                   limits: {max-connections: 50, max-packet-size: 64KB, max-queued-bytes: 2MB, max-inflight: 10,
-                           max-session-expiry: 1d, max-keep-alive: 5m, max-topic-aliases: 0, connect-timeout: 5s}
+                           max-session-expiry: 1d, max-keep-alive: 5m, max-topic-aliases: 0, connect-timeout: 5s,
+                           max-retained-messages: 500, max-retained-bytes: 1MB, max-total-queued-bytes: 16MB,
+                           max-persistent-sessions: 20, max-subscriptions-per-client: 30, max-subscriptions: 400,
+                           max-pending-logins-per-address: 3}
+                  anonymous-commands: true
+                  other-user-session: replace
+                  mqtt3-dollar-publish: close
                   persistence: {enabled: false, interval: 1m}
                   sys-interval: off
                 """);
@@ -74,10 +82,15 @@ class BrokerSectionTest {
         assertThat(l.tls().keyPassword().toString()).doesNotContain("k3y");
         assertThat(l.tls().requireClientCert()).isTrue();
         assertThat(c.passwordFile()).isEqualTo(Path.of("/etc/outpost/passwd"));
+        assertThat(l.allowedOrigins()).containsExactly("same-host", "https://hmi.example.com:443", "http://10.0.0.7:1880");
         assertThat(c.acl()).containsExactly(new AclRule("hmi", null, "site/#", Access.READ),
-                new AclRule(null, "plc-7", "plant/%c/#", Access.WRITE));
+                new AclRule("plc", "plc-7", "plant/%c/#", Access.WRITE),
+                new AclRule(null, null, "plant/+/secret", Access.DENY));
         assertThat(c.limits()).isEqualTo(new BrokerLimits(50, 64 * 1024, 2L << 20, 10, Duration.ofDays(1),
-                Duration.ofMinutes(5), 0, Duration.ofSeconds(5)));
+                Duration.ofMinutes(5), 0, Duration.ofSeconds(5),
+                new BrokerLimits.Quotas(500, 1L << 20, 16L << 20, 20, 30, 400, 3)));
+        assertThat(c.clients()).isEqualTo(new ClientPolicy(true, ClientPolicy.OtherUserSession.REPLACE,
+                ClientPolicy.DollarPublish.CLOSE));
         assertThat(c.persistence().enabled()).isFalse();
         assertThat(c.sysInterval()).isNull();
     }
@@ -90,9 +103,13 @@ class BrokerSectionTest {
                     - {name: a, type: tpc, port: 1883}
                     - {name: a, type: tls, port: 1883}
                     - {name: b, type: ws, port: 70000, tls: {cert: x}}
+                    - {name: c, type: tcp, port: 1886, allowed-origins: [same-host]}
+                    - {name: d, type: ws, port: 1887, allowed-origins: ["not an origin"]}
                   acl:
                     - {user: hmi, topic: "site/#/x", acess: read}
+                    - {client-id: plc-7, topic: "plant/#"}
                   limits: {max-inflight: 0}
+                  other-user-session: share
                 """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
                 .anySatisfy(p -> assertThat(p).contains("site.yaml:4:").contains("broker.listeners[0].type")
                         .contains("did you mean 'tcp'"))
@@ -102,7 +119,12 @@ class BrokerSectionTest {
                 .anySatisfy(p -> assertThat(p).contains("broker.listeners[2].tls").contains("for tls and wss listeners"))
                 .anySatisfy(p -> assertThat(p).contains("broker.acl[0].acess").contains("did you mean 'access'"))
                 .anySatisfy(p -> assertThat(p).contains("broker.acl[0].topic").contains("'#'"))
-                .anySatisfy(p -> assertThat(p).contains("broker.limits.max-inflight")));
+                .anySatisfy(p -> assertThat(p).contains("broker.limits.max-inflight"))
+                .anySatisfy(p -> assertThat(p).contains("broker.listeners[3].allowed-origins").contains("ws and wss"))
+                .anySatisfy(p -> assertThat(p).contains("broker.listeners[4].allowed-origins").contains("not an origin"))
+                .anySatisfy(p -> assertThat(p).contains("site.yaml:11:").contains("broker.acl[1].client-id")
+                        .contains("must also name the user"))
+                .anySatisfy(p -> assertThat(p).contains("broker.other-user-session")));
     }
 
     @Test

@@ -81,6 +81,67 @@ public final class RawClient implements AutoCloseable {
         return c;
     }
 
+    /** Opens a connection and sends a CONNECT with a user name and password (either may be null). */
+    public static RawClient connecting(int port, MqttVersion version, String clientId, boolean clean, String user,
+                                       String password) {
+        RawClient c = open(port);
+        c.version(version);
+        var b = MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId).cleanSession(clean).keepAlive(60);
+        if (version == MqttVersion.MQTT_5 && !clean) {
+            MqttProperties props = new MqttProperties();
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 3600));
+            b.properties(props);
+        }
+        if (user != null) {
+            b.hasUser(true).username(user);
+        }
+        if (password != null) {
+            b.hasPassword(true).password(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        c.send(b.build());
+        return c;
+    }
+
+    /** The return code (3.1.1) or reason code (5) of the next packet, which must be a CONNACK. */
+    public byte connAckCode() {
+        return ((MqttConnAckMessage) expect(MqttMessageType.CONNACK)).variableHeader().connectReturnCode().byteValue();
+    }
+
+    /** Subscribes with QoS 1 and returns the SUBACK's codes. */
+    public java.util.List<Integer> subscribe(int packetId, String... filters) {
+        var b = MqttMessageBuilders.subscribe().messageId(packetId);
+        for (String f : filters) {
+            b.addSubscription(MqttQoS.AT_LEAST_ONCE, f);
+        }
+        send(b.build());
+        return ((io.netty.handler.codec.mqtt.MqttSubAckMessage) expect(MqttMessageType.SUBACK)).payload().reasonCodes();
+    }
+
+    /**
+     * The topics of the PUBLISH packets that arrive up to and including one on {@code last}, each QoS 1 one
+     * acknowledged. Messages from one publisher arrive in order, so publishing a marker after messages that must
+     * not arrive, and collecting up to the marker, shows they did not without waiting for a quiet period.
+     */
+    public java.util.List<String> topicsUntil(String last) {
+        java.util.List<String> topics = new java.util.ArrayList<>();
+        while (true) {
+            MqttMessage m = next(Duration.ofSeconds(10));
+            assertThat(m).as("a PUBLISH on %s (got %s so far)", last, topics).isNotNull();
+            if (m instanceof MqttPublishMessage p) {
+                String topic = p.variableHeader().topicName();
+                topics.add(topic);
+                if (p.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+                    send(new MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(MqttMessageType.PUBACK, false,
+                            MqttQoS.AT_MOST_ONCE, false, 0),
+                            io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader.from(p.variableHeader().packetId())));
+                }
+                if (topic.equals(last)) {
+                    return topics;
+                }
+            }
+        }
+    }
+
     /** Connects and asserts the CONNACK accepted the client. */
     public static RawClient connected(int port, MqttVersion version, String clientId, boolean clean,
                                       MqttProperties props) {
