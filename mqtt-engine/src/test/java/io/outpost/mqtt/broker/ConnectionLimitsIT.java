@@ -75,16 +75,19 @@ class ConnectionLimitsIT {
              Socket s = new Socket("127.0.0.1", broker.port())) {
             byte[] connect = connect(60);
             AtomicInteger sent = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
             // One byte every 200 ms: the whole CONNECT would take 15 s, and every byte is well within 1 s of the last.
             trickle.scheduleAtFixedRate(() -> {
-                int i = sent.getAndIncrement();
-                if (i < connect.length) {
-                    try {
-                        s.getOutputStream().write(connect[i]);
-                        s.getOutputStream().flush();
-                    } catch (IOException e) {
-                        sent.set(connect.length);
-                    }
+                if (refused.get() || sent.get() >= connect.length) {
+                    return;
+                }
+                try {
+                    s.getOutputStream().write(connect[sent.get()]);
+                    s.getOutputStream().flush();
+                    sent.incrementAndGet();
+                } catch (IOException e) {
+                    // The broker closed the socket: the bytes written so far are what it saw.
+                    refused.set(true);
                 }
             }, 0, 200, TimeUnit.MILLISECONDS);
             CompletableFuture<Void> closed = closedByBroker(s);
