@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * storm beyond it is answered "server busy" rather than queued for minutes). A successful check is remembered
  * as a SHA-256 digest, so a client that reconnects with the same password costs microseconds; a changed file
  * (checked on every authentication, by modification time and size) is re-read and invalidates what was
- * remembered. Thread-safe; {@link #close()} stops the thread.
+ * remembered. A file that cannot be read (permissions, a broken line, deleted) refuses every password login as
+ * "server unavailable" until it can be read again, so that deleted users do not keep working from memory.
+ * Thread-safe; {@link #close()} stops the thread.
  */
 public final class Authenticator implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class Authenticator implements AutoCloseable {
     private PasswordFile users;
     private FileTime loadedModified;
     private long loadedSize = -1;
+    private boolean unreadable;
     private final Map<String, Remembered> remembered = new HashMap<>();
 
     private record Remembered(String hash, byte[] digest) {
@@ -117,6 +120,9 @@ public final class Authenticator implements AutoCloseable {
     private AuthResult check(String username, byte[] password) {
         try {
             reloadIfChanged();
+            if (unreadable) {
+                return AuthResult.refused(AuthResult.Outcome.BUSY);
+            }
             if (dummyHash == null) {
                 dummyHash = new PasswordHasher().hash("not a password".toCharArray());
             }
@@ -157,10 +163,24 @@ public final class Authenticator implements AutoCloseable {
             loadedModified = modified;
             loadedSize = size;
             remembered.clear();
+            if (unreadable) {
+                LOG.warn("the password file {} can be read again; password logins work again", passwordFile);
+                unreadable = false;
+            }
             LOG.info("broker users loaded from {}: {}", passwordFile, users.users().size());
         } catch (IOException e) {
-            LOG.warn("cannot re-read the password file {}; keeping the users read before: {}", passwordFile,
-                    e.getMessage());
+            // Fail closed: users deleted from a file we cannot read must not keep working from memory. Tried
+            // again on every login, logged once until it can be read.
+            users = null;
+            remembered.clear();
+            loadedModified = null;
+            loadedSize = -1;
+            if (!unreadable) {
+                LOG.error("cannot read the password file {} ({}); every password login is refused until it can be "
+                        + "read. The service user needs read access: the file is root:outpost 0640 when installed, "
+                        + "and 'outpost passwd' keeps its owner and mode", passwordFile, e.getMessage());
+                unreadable = true;
+            }
         }
     }
 
