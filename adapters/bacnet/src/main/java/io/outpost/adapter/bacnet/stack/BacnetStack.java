@@ -12,7 +12,6 @@ import com.serotonin.bacnet4j.service.Service;
 import com.serotonin.bacnet4j.service.acknowledgement.AcknowledgementService;
 import com.serotonin.bacnet4j.service.confirmed.ConfirmedRequestService;
 import com.serotonin.bacnet4j.service.unconfirmed.WhoIsRequest;
-import com.serotonin.bacnet4j.transport.DefaultTransport;
 import com.serotonin.bacnet4j.type.constructed.Address;
 import com.serotonin.bacnet4j.type.constructed.PropertyValue;
 import com.serotonin.bacnet4j.type.constructed.SequenceOf;
@@ -94,7 +93,7 @@ public final class BacnetStack implements AutoCloseable {
     private LocalDevice start() throws BacnetRequestException {
         IpNetwork network = new IpNetworkBuilder().withLocalBindAddress(config.bind()).withPort(config.port())
                 .withBroadcast(config.broadcast(), 32).build();
-        DefaultTransport transport = new DefaultTransport(network);
+        GuardedTransport transport = new GuardedTransport(network);
         transport.setTimeout((int) config.apduTimeout().toMillis());
         transport.setRetries(config.apduRetries());
         LocalDevice device = new LocalDevice(config.deviceInstance(), transport);

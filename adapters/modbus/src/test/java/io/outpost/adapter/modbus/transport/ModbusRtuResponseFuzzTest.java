@@ -1,0 +1,22 @@
+package io.outpost.adapter.modbus.transport;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Any answer to a Modbus RTU read (unit, PDU, CRC; no length on the wire): a device problem or values, never
+ * another failure. The byte counts 252-255 that overflowed the frame buffer (issue 15) are kept as inputs:
+ * src/test/resources/io/outpost/adapter/modbus/transport/ModbusRtuResponseFuzzTestInputs/.
+ */
+class ModbusRtuResponseFuzzTest {
+
+    /** A hang is a finding too: one input may take at most 10 seconds (Jazzer turns this into its per-input timeout). */
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @FuzzTest
+    void anyAnswer_isADeviceProblemOrDecodes(byte[] input) {
+        ScriptedLink link = new ScriptedLink(ResponseFuzzing.answer(input));
+        ResponseFuzzing.exchange(new RtuTransport(link, Duration.ofMillis(1), 0, 0), input);
+    }
+}
