@@ -16,8 +16,6 @@ import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.testing.TestAdapterFactory;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes on a command topic: the payload parser and the write conversion either refuse them with a reason or
@@ -51,8 +49,6 @@ class CommandPayloadFuzzTest {
         }
     }
 
-    /** A hang is a finding too: one input may take at most 10 seconds (Jazzer turns this into its per-input timeout). */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @FuzzTest
     void anyPayload_isRefusedWithAReason_orBecomesAValueThatKeepsThePointsPromises(byte[] payload) {
         CommandPayload parsed;

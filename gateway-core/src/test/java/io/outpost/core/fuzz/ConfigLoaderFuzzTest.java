@@ -10,8 +10,6 @@ import io.outpost.core.testing.TestAdapterFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Any text as a configuration file: the loader accepts it or reports its problems ({@link ConfigException}); it
@@ -23,8 +21,6 @@ class ConfigLoaderFuzzTest {
     private static final ConfigLoader LOADER = new ConfigLoader(new AdapterCatalog(List.of(new TestAdapterFactory())),
             List.of(), PayloadFormats.standard().names(), new Interpolator(n -> null));
 
-    /** A hang is a finding too: one input may take at most 10 seconds (Jazzer turns this into its per-input timeout). */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @FuzzTest
     void anyText_isLoadedOrReportedAsConfigProblems(byte[] file) {
         try {

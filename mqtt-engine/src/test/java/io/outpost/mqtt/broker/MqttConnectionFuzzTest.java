@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes from a client, through the broker's own MQTT pipeline (Netty's decoder, the encoder, and
@@ -93,8 +92,6 @@ class MqttConnectionFuzzTest {
     private static final byte[] CONNECT_5 = {0x10, 0x11, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C,
             0x00, 0x00, 0x04, 'f', 'u', 'z', 'z'};
 
-    /** A hang is a finding too: one input may take at most 10 seconds (Jazzer turns this into its per-input timeout). */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @FuzzTest
     void anyBytes_areAnsweredOrClosed_andNothingEscapesThePipeline(FuzzedDataProvider data) throws Exception {
         int prefix = data.consumeInt(0, 2);

@@ -4,9 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Checks an incoming APDU's encoding before bacnet4j decodes it: every tag's length fits the datagram, opening and
- * closing tags pair up, and application tags have the length their type has (a REAL is 4 bytes, a Date 4, an
- * Unsigned 1 to 8). bacnet4j 6 decodes some malformed values forever (a negative extended length in a
+ * Checks an incoming APDU's encoding before bacnet4j decodes it: every tag's length fits the datagram, lengths
+ * and tag numbers use their shortest encoding (as the standard requires), opening and closing tags pair up, and
+ * application tags have the length their type has (a REAL is 4 bytes, a Date 4, an Unsigned 1 to 8). bacnet4j 6 decodes some malformed values forever (a negative extended length in a
  * proprietary value loops in {@code AmbiguousValue}: found by fuzzing), on the transport thread that serves
  * every device of the gateway, and any host on the BACnet network can send an unconfirmed request. Segmented
  * confirmed requests are refused outright: the gateway's own device never needs one. Stateless; any thread.
@@ -54,7 +54,8 @@ public final class ApduGuard {
                     return false;
                 }
                 tag = data[i++] & 0xFF;
-                if (tag == 255) {
+                if (tag < 15 || tag == 255) {
+                    // Only the shortest encoding is valid, and only it keeps bacnet4j in step.
                     return false;
                 }
             }
@@ -93,6 +94,9 @@ public final class ApduGuard {
                     }
                     length = ((data[i] & 0xFFL) << 8) | (data[i + 1] & 0xFFL);
                     i += 2;
+                    if (length < 254) {
+                        return false;
+                    }
                 } else if (ext == 255) {
                     if (n - i < 4) {
                         return false;
@@ -100,6 +104,12 @@ public final class ApduGuard {
                     length = ((data[i] & 0xFFL) << 24) | ((data[i + 1] & 0xFFL) << 16) | ((data[i + 2] & 0xFFL) << 8)
                             | (data[i + 3] & 0xFFL);
                     i += 4;
+                    if (length < 65_536) {
+                        return false;
+                    }
+                } else if (ext < 5) {
+                    // Lengths 0 to 4 go in the tag itself; bacnet4j miscounts the longer form (found by fuzzing).
+                    return false;
                 } else {
                     length = ext;
                 }

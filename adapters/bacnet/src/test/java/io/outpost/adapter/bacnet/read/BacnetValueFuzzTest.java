@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes as a device's ReadPropertyMultiple answer (and as a run of application-tagged values) that pass the
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
  */
 class BacnetValueFuzzTest {
 
-    /** A hang is a finding too: one input may take at most 10 seconds (Jazzer turns this into its per-input timeout). */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @FuzzTest
     void anyDecodedValue_becomesAPointValueAndAQuality(byte[] input) throws InterruptedException {
         if (!ApduGuard.wellFormed(input, 0)) {
@@ -35,7 +31,8 @@ class BacnetValueFuzzTest {
             return;
         }
         // bacnet4j decodes on a thread of its own here, so that a decoding that never ends is a failure with the
-        // input kept, not a build that hangs.
+        // input kept, not a build that hangs. Generous: under the fuzzer, the first input down a new path also pays
+        // for instrumenting every class it loads, seconds on a busy machine.
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread decoding = new Thread(() -> {
             try {
@@ -46,9 +43,9 @@ class BacnetValueFuzzTest {
         }, "bacnet-fuzz-decode");
         decoding.setDaemon(true);
         decoding.start();
-        decoding.join(5_000);
+        decoding.join(60_000);
         if (decoding.isAlive()) {
-            throw new AssertionError("decoding a well-formed APDU did not end within 5 s");
+            throw new AssertionError("decoding a well-formed APDU did not end within 60 s");
         }
         if (failure.get() != null) {
             throw new AssertionError("converting a decoded value failed", failure.get());

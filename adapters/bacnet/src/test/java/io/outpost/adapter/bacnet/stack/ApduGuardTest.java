@@ -52,6 +52,8 @@ class ApduGuardTest {
         assertThat(ApduGuard.wellFormed(HexFormat.of().parseHex("4541e5ffff00"), 0)).as("a REAL of 5 bytes").isFalse();
         assertThat(ApduGuard.wellFormed(HexFormat.of().parseHex("4441e5ff"), 0)).as("cut short").isFalse();
         assertThat(ApduGuard.acceptable(HexFormat.of().parseHex("0805010c00"))).as("segmented request").isFalse();
+        assertThat(ApduGuard.wellFormed(HexFormat.of().parseHex("0500"), 0)).as("a length 0 written long").isFalse();
+        assertThat(ApduGuard.wellFormed(HexFormat.of().parseHex("6d03aabbcc"), 0)).as("a length 3 written long").isFalse();
         assertThat(ApduGuard.wellFormed(HexFormat.of().parseHex("4441e5ffff21059100"), 0)).isTrue();
     }
 }
