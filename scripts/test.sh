@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PEERS=(mosquitto mosquitto-clients python3-paho-mqtt python3-pymodbus python3-serial-asyncio python3-prometheus-client socat iproute2 nftables openssl chromium systemd python3-cbor2 python3-zstandard zstd)
+DEBIAN_PEERS=(mosquitto strace mosquitto-clients python3-paho-mqtt python3-pymodbus python3-serial-asyncio python3-prometheus-client socat iproute2 nftables openssl chromium systemd python3-cbor2 python3-zstandard zstd)
 
 missing=()
 for pkg in "${DEBIAN_PEERS[@]}"; do

@@ -38,7 +38,8 @@ fi
 # 2. The program: replaced as a whole, so an upgrade leaves no stale jars.
 install -d -m 0755 "$root/opt"
 staging="$(mktemp -d "$root/opt/.outpost-new.XXXXXX")"
-tar -xzf "$archive" -C "$staging" --strip-components=1
+# --no-same-owner: as root, tar would otherwise give the files to whatever uid the archive names.
+tar -xzf "$archive" -C "$staging" --strip-components=1 --no-same-owner
 chmod 0755 "$staging"
 rm -rf "$root/opt/outpost.old"
 [ -d "$root/opt/outpost" ] && mv "$root/opt/outpost" "$root/opt/outpost.old"
@@ -46,14 +47,26 @@ mv "$staging" "$root/opt/outpost"
 rm -rf "$root/opt/outpost.old"
 say "installed $(cat "$root/opt/outpost/VERSION" 2>/dev/null || echo outpost) in /opt/outpost"
 
-# 3. Configuration and state: created once, never overwritten.
+# 3. Configuration and state: created once, never overwritten. The configuration (passwords, keys) belongs to
+#    root and is readable by the service's group only, so a compromised service cannot rewrite its own users or
+#    config; the state is the service's own.
+uid="$(awk -F: '$1=="outpost"{print $3}' "$root/etc/passwd")"
+gid="$(awk -F: '$1=="outpost"{print $3}' "$root/etc/group")"
 install -d -m 0750 "$root/etc/outpost" "$root/var/lib/outpost"
 if [ ! -f "$root/etc/outpost/outpost.yaml" ]; then
   install -m 0640 "$root/opt/outpost/configs/outpost.yaml" "$root/etc/outpost/outpost.yaml"
   say "wrote a default /etc/outpost/outpost.yaml: edit it, then systemctl restart outpost"
 fi
-chown_to() { chown -R "$(awk -F: '$1=="outpost"{print $3}' "$root/etc/passwd"):$(awk -F: '$1=="outpost"{print $3}' "$root/etc/group")" "$@"; }
-chown_to "$root/etc/outpost" "$root/var/lib/outpost"
+chown "0:$gid" "$root/etc/outpost" "$root/etc/outpost/outpost.yaml"
+chmod 0750 "$root/etc/outpost"
+chmod 0640 "$root/etc/outpost/outpost.yaml"
+if [ -f "$root/etc/outpost/passwd" ]; then
+  chown "0:$gid" "$root/etc/outpost/passwd"
+  chmod 0640 "$root/etc/outpost/passwd"
+fi
+# Earlier versions handed all of /etc/outpost to the service user: give such files back to root, group kept.
+find "$root/etc/outpost" -user "$uid" -exec chown "0:$gid" {} +
+chown -R "$uid:$gid" "$root/var/lib/outpost"
 
 # 4. The unit.
 install -d -m 0755 "$root/etc/systemd/system"

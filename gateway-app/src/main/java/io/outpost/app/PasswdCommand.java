@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "passwd", description = {
     "Add a user to the broker's password file or change its password (salted PBKDF2-HMAC-SHA512), remove one",
     "(--delete) or list them (--list). The password is asked on the terminal, or read from standard input",
-    "with --stdin (for scripts); it never appears on the command line."})
+    "with --stdin (for scripts); it never appears on the command line. The file keeps its owner, group and",
+    "mode (installed root:outpost 0640); a new file is created 0640 with its directory's group."})
 final class PasswdCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The password file (broker.password-file).")
@@ -42,6 +43,16 @@ final class PasswdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return edit();
+        } catch (IOException e) {
+            // Loud and plain: the file is left as it was.
+            spec.commandLine().getErr().println("outpost: " + file + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private int edit() throws IOException {
         PasswordFileEditor editor = new PasswordFileEditor(file, new PasswordHasher());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();

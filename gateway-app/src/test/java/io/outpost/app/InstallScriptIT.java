@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outpost.testing.ExternalProcess;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +90,51 @@ class InstallScriptIT {
         ExternalProcess.Result verify = run(List.of("systemd-analyze", "verify", unit.toString()));
         assertThat(verify.status()).as(verify.output()).isZero();
         assertThat(verify.output()).doesNotContain("Unknown key", "Invalid", "not executable");
+    }
+
+    @Test
+    void install_keeps_the_program_roots_and_the_configuration_roots_with_the_service_group_reading_it()
+            throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the install script creates a system user: run as root");
+        prepareScratchRoot();
+        // An archive whose entries name another owner, as a tampered or carelessly built one could.
+        Path unpacked = Files.createDirectories(root.resolve("unpacked"));
+        assertThat(run(List.of("tar", "-xzf", archive().toString(), "-C", unpacked.toString())).status()).isZero();
+        Path foreign = root.resolve("foreign-owner-dist.tar.gz");
+        String top;
+        try (Stream<Path> children = Files.list(unpacked)) {
+            top = children.findFirst().orElseThrow().getFileName().toString();
+        }
+        ExternalProcess.Result repack = run(List.of("tar", "-czf", foreign.toString(), "--owner=4242", "--group=4242",
+                "-C", unpacked.toString(), top));
+        assertThat(repack.status()).as(repack.output()).isZero();
+        // An admin's password file from before, and the state of an earlier install that chowned /etc/outpost.
+        Files.createDirectories(root.resolve("etc/outpost"));
+        Files.writeString(root.resolve("etc/outpost/passwd"), "# users\n");
+        Files.setPosixFilePermissions(root.resolve("etc/outpost/passwd"), PosixFilePermissions.fromString("rw-------"));
+
+        ExternalProcess.Result result = run(List.of("bash", REPO.resolve("systemd/install.sh").toString(), "--root",
+                root.toString(), foreign.toString()));
+
+        assertThat(result.status()).as(result.output()).isZero();
+        int gid = Integer.parseInt(Files.readString(root.resolve("etc/group")).lines()
+                .filter(l -> l.startsWith("outpost:")).findFirst().orElseThrow().split(":")[2]);
+        try (Stream<Path> program = Files.walk(root.resolve("opt/outpost"))) {
+            assertThat(program).as("no file keeps the archive's owner").allSatisfy(f ->
+                    assertThat((Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(f.toString())
+                            .isZero());
+        }
+        assertOwner(root.resolve("etc/outpost"), 0, gid, "rwxr-x---");
+        assertOwner(root.resolve("etc/outpost/outpost.yaml"), 0, gid, "rw-r-----");
+        assertOwner(root.resolve("etc/outpost/passwd"), 0, gid, "rw-r-----");
+        assertThat((Integer) Files.getAttribute(root.resolve("var/lib/outpost"), "unix:gid")).isEqualTo(gid);
+        assertThat((Integer) Files.getAttribute(root.resolve("var/lib/outpost"), "unix:uid")).isNotZero();
+    }
+
+    private static void assertOwner(Path file, int uid, int gid, String mode) throws Exception {
+        assertThat((Integer) Files.getAttribute(file, "unix:uid")).as(file + " owner").isEqualTo(uid);
+        assertThat((Integer) Files.getAttribute(file, "unix:gid")).as(file + " group").isEqualTo(gid);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file + " mode").isEqualTo(mode);
     }
 
     @Test

@@ -65,6 +65,45 @@ class ValidateCommandTest {
     }
 
     @Test
+    void basic_auth_for_the_operations_endpoint_off_loopback_needs_tls() throws Exception {
+        Path file = write("""
+                gateway: {id: gw, data-dir: ./data}
+                http: {bind: 0.0.0.0, username: ops, password: pa55}
+                devices:
+                  - id: d1
+                    protocol: test
+                    points: [{id: p1, address: 1}]
+                """);
+
+        int status = Main.run("validate", file.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.INVALID);
+        assertThat(console.err()).contains("http.bind: basic auth over plain HTTP on 0.0.0.0 sends the password in clear");
+    }
+
+    @Test
+    void an_invalid_point_id_or_type_is_one_mistake_with_one_message() throws Exception {
+        Path file = write("""
+                gateway: {id: gw, data-dir: ./data}
+                devices:
+                  - id: plc
+                    protocol: modbus
+                    connection: {transport: tcp, host: 127.0.0.1, port: 502}
+                    points:
+                      - {id: "temp#1", address: 40001, type: int16}
+                      - {id: "temp 2", address: 40002, type: float32}
+                      - {id: temp3, address: 40004, type: int17}
+                """);
+
+        int status = Main.run("validate", file.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.INVALID);
+        String printed = console.err();
+        assertThat(printed).contains("has 3 problem(s)").contains("points[0].id").contains("points[1].id")
+                .contains("points[2].type").doesNotContain("required key 'type' is missing");
+    }
+
+    @Test
     void missing_file_exits_2() {
         int status = Main.run("validate", dir.resolve("nope.yaml").toString());
 

@@ -27,11 +27,12 @@ public final class ExternalProcess implements AutoCloseable {
     private final Process process;
     private final String name;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private ExternalProcess(Process process, String name) {
         this.process = process;
         this.name = name;
-        Thread reader = new Thread(this::collect, "peer-" + name);
+        reader = new Thread(this::collect, "peer-" + name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -112,6 +113,9 @@ public final class ExternalProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + String.join("\n", lines));
         }
+        // The last lines may still be in the pipe when the process is gone: read them before anyone looks. Bounded,
+        // since a child the process left behind can hold the pipe open.
+        reader.join(10_000);
         return process.exitValue();
     }
 

@@ -8,10 +8,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads {@code http:}. Loopback by default; on any other address it needs a username and password (or an explicit
- * {@code allow-anonymous: true}), since health, metrics and the point table describe the plant.
+ * {@code allow-anonymous: true}), since health, metrics and the point table describe the plant, and a password
+ * needs TLS there.
  */
 public final class OpsSection implements ConfigSection<OpsConfig> {
 
@@ -44,7 +46,12 @@ public final class OpsSection implements ConfigSection<OpsConfig> {
         }
         checkReadable(tls, "cert", cert);
         checkReadable(tls, "key", key);
-        return new OpsConfig(enabled, bind, port, username, password, allowAnonymous, cert, key);
+        if (enabled && username != null && cert == null && !isLoopback(bind)) {
+            node.error("bind", "basic auth over plain HTTP on " + bind + " sends the password in clear on the network: "
+                    + "set http.tls.cert and http.tls.key, or bind to 127.0.0.1 behind a TLS proxy");
+        }
+        List<String> allowedHosts = node.stringList("allowed-hosts");
+        return new OpsConfig(enabled, bind, port, username, password, allowAnonymous, cert, key, allowedHosts);
     }
 
     private static void checkReadable(ConfigNode node, String key, Path file) {

@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class OpsServer implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus;
     private final MetricsHistory history;
     private final byte[] console;
+    private final HostAllowList hosts;
+    private final Map<String, String> securityHeaders;
     private final EventLoopGroup group = new NioEventLoopGroup(1, io.outpost.core.runtime.CoreServices.named("outpost-http-", true));
     private Channel channel;
 
@@ -64,6 +67,9 @@ public final class OpsServer implements AutoCloseable {
         this.prometheus = prometheus;
         this.history = history;
         this.console = resource(CONSOLE);
+        this.hosts = new HostAllowList(config.allowedHosts());
+        this.securityHeaders = SecurityHeaders.forConsole(new String(console, StandardCharsets.UTF_8),
+                config.tlsCert() != null);
     }
 
     public OpsServer start() throws InterruptedException, SSLException {
@@ -108,6 +114,10 @@ public final class OpsServer implements AutoCloseable {
             FullHttpResponse response;
             if (!request.decoderResult().isSuccess()) {
                 response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+            } else if (!hosts.allows(request.headers().get(HttpHeaderNames.HOST))) {
+                // Before authentication: a rebinding page must learn nothing, not even that a password is asked.
+                response = text(HttpResponseStatus.MISDIRECTED_REQUEST, "this host name is not served here; an "
+                        + "operator can add it to http.allowed-hosts\n");
             } else if (!authorized(request)) {
                 response = text(HttpResponseStatus.UNAUTHORIZED, "authentication required\n");
                 response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"outpost\", charset=\"UTF-8\"");
@@ -119,6 +129,7 @@ public final class OpsServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            securityHeaders.forEach((name, value) -> response.headers().set(name, value));
             if (keepAlive) {
                 HttpUtil.setKeepAlive(response, true);
                 ctx.writeAndFlush(response);

@@ -76,7 +76,7 @@ class OpsServerTest {
     }
 
     private static OpsConfig loopback() {
-        return new OpsConfig(true, "127.0.0.1", FreePorts.tcp(), null, null, false, null, null);
+        return new OpsConfig(true, "127.0.0.1", FreePorts.tcp(), null, null, false, null, null, List.of("gw7.plant.example"));
     }
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -190,12 +190,53 @@ class OpsServerTest {
 
     @Test
     void basic_auth_protects_every_path_when_configured() throws Exception {
-        start(new OpsConfig(true, "127.0.0.1", FreePorts.tcp(), "ops", new Secret("pa55"), false, null, null));
+        start(new OpsConfig(true, "127.0.0.1", FreePorts.tcp(), "ops", new Secret("pa55"), false, null, null, List.of()));
         String good = "Basic " + Base64.getEncoder().encodeToString("ops:pa55".getBytes(StandardCharsets.UTF_8));
         String bad = "Basic " + Base64.getEncoder().encodeToString("ops:wrong".getBytes(StandardCharsets.UTF_8));
 
         assertThat(get("/health").statusCode()).isEqualTo(401);
         assertThat(get("/metrics", "Authorization", bad).statusCode()).isEqualTo(401);
         assertThat(get("/health", "Authorization", good).statusCode()).isEqualTo(200);
+    }
+
+    /** A request with any Host header, as a DNS-rebinding page in a browser would send it. */
+    private String raw(String host, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                    + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void requests_naming_a_foreign_host_are_refused_before_anything_is_read_dns_rebinding() throws Exception {
+        start(loopback());
+
+        String rebound = raw("attacker.example:" + server.port(), "/api/points");
+        assertThat(rebound).startsWith("HTTP/1.1 421").doesNotContain("\"point\"");
+        assertThat(raw(null, "/health")).startsWith("HTTP/1.1 421");
+        assertThat(raw("localhost.attacker.example", "/health")).startsWith("HTTP/1.1 421");
+
+        assertThat(raw("127.0.0.1:" + server.port(), "/health")).startsWith("HTTP/1.1 200");
+        assertThat(raw("localhost:" + server.port(), "/health")).startsWith("HTTP/1.1 200");
+        assertThat(raw("[::1]:" + server.port(), "/health")).startsWith("HTTP/1.1 200");
+        assertThat(raw("GW7.plant.example", "/health")).as("configured in allowed-hosts").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void every_response_carries_nosniff_no_framing_and_a_content_security_policy() throws Exception {
+        start(loopback());
+
+        for (String path : List.of("/", "/health", "/api/devices", "/nope")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).contains("DENY");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'none'").contains("frame-ancestors 'none'")
+                            .contains("connect-src 'self'").containsPattern("script-src 'sha256-[A-Za-z0-9+/=]+'")
+                            .doesNotContain("unsafe-inline"));
+        }
     }
 }

@@ -206,8 +206,14 @@ public final class ConfigNode {
         return string(key);
     }
 
-    /** Reports that a required key is missing, with a hint of what it takes. */
+    /**
+     * Reports that a required key is missing, with a hint of what it takes. Nothing when the key is there: a value
+     * that is present but unusable was reported by whoever read it, and "missing" would be a second, false message.
+     */
     public void missing(String key, String hint) {
+        if (has(key)) {
+            return;
+        }
         problems.add(mark(), childPath(key), "required key '" + key + "' is missing" + (hint.isEmpty() ? "" : "; " + hint));
     }
 

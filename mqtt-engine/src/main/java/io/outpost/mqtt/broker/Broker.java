@@ -428,6 +428,11 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
+    /** What each connection's handler works with; for the fuzz harness, which builds connections of its own. */
+    ProtocolContext protocolContext() {
+        return protocol;
+    }
+
     private static String version() {
         String v = Broker.class.getPackage().getImplementationVersion();
         return "outpost " + (v == null ? "dev" : v);

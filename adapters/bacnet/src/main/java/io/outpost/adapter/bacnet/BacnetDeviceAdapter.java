@@ -1,5 +1,6 @@
 package io.outpost.adapter.bacnet;
 
+import com.serotonin.bacnet4j.type.constructed.Address;
 import com.serotonin.bacnet4j.type.constructed.PropertyValue;
 import com.serotonin.bacnet4j.type.constructed.SequenceOf;
 import com.serotonin.bacnet4j.type.primitive.ObjectIdentifier;
@@ -121,8 +122,8 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
     }
 
     @Override
-    public void covNotification(ObjectIdentifier object, SequenceOf<PropertyValue> values) {
-        covs.notification(object, values);
+    public void covNotification(Address source, ObjectIdentifier object, SequenceOf<PropertyValue> values) {
+        covs.notification(source, object, values);
     }
 
     @Override

@@ -3,8 +3,21 @@ package io.outpost.adapter.bacnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.serotonin.bacnet4j.LocalDevice;
+import com.serotonin.bacnet4j.npdu.ip.IpNetworkBuilder;
+import com.serotonin.bacnet4j.npdu.ip.IpNetworkUtils;
 import com.serotonin.bacnet4j.service.confirmed.SubscribeCOVRequest;
+import com.serotonin.bacnet4j.service.unconfirmed.UnconfirmedCovNotificationRequest;
+import com.serotonin.bacnet4j.transport.DefaultTransport;
+import com.serotonin.bacnet4j.type.constructed.PropertyValue;
+import com.serotonin.bacnet4j.type.constructed.SequenceOf;
+import com.serotonin.bacnet4j.type.constructed.StatusFlags;
 import com.serotonin.bacnet4j.type.enumerated.BinaryPV;
+import com.serotonin.bacnet4j.type.enumerated.ObjectType;
+import com.serotonin.bacnet4j.type.enumerated.PropertyIdentifier;
+import com.serotonin.bacnet4j.type.primitive.ObjectIdentifier;
+import com.serotonin.bacnet4j.type.primitive.Real;
+import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.testing.FreePorts;
 import java.time.Duration;
@@ -33,6 +46,36 @@ class BacnetCovIT extends SimulatorAndGateway {
     private void awaitSubscribed(int subscriptions) {
         await().atMost(GatewayUnderTest.PATIENCE).pollInterval(Duration.ofMillis(20))
                 .until(() -> sim.covSubscriptions(BacnetSimulator.ZONE_TEMPERATURE) == subscriptions);
+    }
+
+    @Test
+    void a_notification_from_another_address_than_the_devices_is_dropped_and_counted() throws Exception {
+        int gatewayPort = FreePorts.udp();
+        sim = BacnetSimulator.builder().port(FreePorts.udp()).start();
+        gateway = new GatewayUnderTest(Yaml.gateway(gatewayPort) + Yaml.device("ahu", sim, "", COV_POINTS)).start();
+        awaitSubscribed(1);
+        UnsignedInteger processId = sim.requests(SubscribeCOVRequest.class).get(0).getSubscriberProcessIdentifier();
+
+        // Another BACnet device on the network that knows the process id (a guessable hash) and the instance.
+        LocalDevice forger = new LocalDevice(4194100, new DefaultTransport(new IpNetworkBuilder()
+                .withLocalBindAddress("127.0.0.1").withPort(FreePorts.udp()).withBroadcast("127.0.0.1", 32).build()));
+        forger.initialize();
+        try {
+            SequenceOf<PropertyValue> values = new SequenceOf<>(
+                    new PropertyValue(PropertyIdentifier.presentValue, new Real(66.6f)),
+                    new PropertyValue(PropertyIdentifier.statusFlags, new StatusFlags(false, false, false, false)));
+            forger.send(IpNetworkUtils.toAddress("127.0.0.1", gatewayPort), new UnconfirmedCovNotificationRequest(
+                    processId, new ObjectIdentifier(ObjectType.device, sim.instance()), BacnetSimulator.ZONE_TEMPERATURE,
+                    new UnsignedInteger(300), values));
+
+            // The gateway handles datagrams in order: once the device's own change is in, the forgery was handled.
+            sim.set(BacnetSimulator.ZONE_TEMPERATURE, 23.4f);
+            gateway.awaitPayload("site/ahu/zone-temp", p -> p.contains("23.4"));
+            assertThat(gateway.payloads("site/ahu/zone-temp")).noneMatch(p -> p.contains("66.6"));
+            assertThat(gateway.counter("outpost.bacnet.cov.foreign", "device", "ahu")).isEqualTo(1);
+        } finally {
+            forger.terminate();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outpost.adapter.opcua.config.SecurityModeName;
+import io.outpost.adapter.opcua.connection.OpcUaConnection;
 import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.security.CertificateFiles;
 import io.outpost.adapter.opcua.security.ServerCertificateCheck;
@@ -132,11 +133,13 @@ class OpcUaSecurityIT {
     void untrustedServerCertificate_isRefusedWithOneClearLogLine_thenAcceptedOnceMovedToTrusted(@TempDir Path dir)
             throws Exception {
         try (LogCapture log = new LogCapture(ServerCertificateCheck.class);
+             LogCapture connection = new LogCapture(OpcUaConnection.class);
              GatewayUnderTest gw = new GatewayUnderTest(dir, device("security-policy: basic256sha256")).start()) {
-            Payload offline = gw.awaitState("plc", "offline", r -> r.startsWith("Bad_"));
             Path rejected = dir.resolve("data/opcua/rejected");
             List<Path> files = await().atMost(GatewayUnderTest.WAIT).until(() -> list(rejected), l -> l.size() == 1);
-            assertThat((String) offline.fields().get("reason")).isEqualTo("Bad_SecurityChecksFailed");
+            // Issue 15: the status names the file to move, not PKIX's "trustAnchors parameter must be non-empty".
+            gw.awaitState("plc", "offline", r -> r.equals("server certificate not trusted: " + files.get(0)));
+            assertThat(gw.statuses("plc")).noneMatch(p -> String.valueOf(p.fields().get("reason")).contains("trustAnchors"));
             // Several attempts fail while the file waits, yet the operator is told once, with the exact move.
             await().atMost(GatewayUnderTest.WAIT).until(() -> !log.messages().isEmpty());
             await().atMost(GatewayUnderTest.WAIT).until(() -> rejectedAttempts(gw) >= 3);
@@ -144,6 +147,7 @@ class OpcUaSecurityIT {
             assertThat(log.messages()).singleElement().asString().contains("is not trusted")
                     .contains(files.get(0).toString()).contains(trusted.toString());
             assertThat(gw.payloads("plc", "answer")).noneMatch(Payload::good);
+            assertThat(connection.messages()).as("no second line per retry").noneMatch(m -> m.contains("cannot connect"));
 
             Files.move(files.get(0), trusted.resolve(files.get(0).getFileName()));
 

@@ -46,7 +46,13 @@ final class PointReader {
 
     <D, P> Optional<PointConfig> read(ConfigNode node, String deviceId, AdapterFactory<D, P> factory, D device) {
         Optional<CoreFields> core = readCore(node, deviceId);
-        DataType type = core.map(CoreFields::type).orElse(null);
+        if (!node.isMapping()) {
+            return Optional.empty();
+        }
+        // One mistake, one message: a bad id must not hide the type from the adapter, which would then report a
+        // type that is there as missing.
+        DataType type = core.map(CoreFields::type)
+                .orElseGet(() -> node.child("type").asString().flatMap(DataType::fromConfigName).orElse(null));
         P settings = factory.parsePoint(node, device, type);
         node.rejectUnknownKeys();
         return core.map(c -> new PointConfig(c.ref, c.type, c.unit, c.description, c.pollInterval, c.report,

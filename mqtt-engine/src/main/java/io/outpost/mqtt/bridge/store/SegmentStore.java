@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -82,7 +81,7 @@ public final class SegmentStore implements MessageStore {
      */
     public static SegmentStore open(Path dir, String name, StoreConfig config, StoreListener listener, Clock clock,
                                     PayloadFormats formats) throws IOException {
-        Files.createDirectories(dir);
+        DurableDirectories.create(dir);
         FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {

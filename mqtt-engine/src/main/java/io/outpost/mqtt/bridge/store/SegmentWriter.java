@@ -378,10 +378,7 @@ final class SegmentWriter implements Runnable {
             index.seal(s);
             dirty.add(s);
         }
-        if (!Files.isDirectory(c.dir)) {
-            Files.createDirectories(c.dir);
-            dirtyDirs.add(c.dir.getParent());
-        }
+        DurableDirectories.create(c.dir);
         Segment fresh = new Segment(nextSegmentId++, classIndex, SegmentFiles.segmentPath(c.dir, nextSegmentId - 1));
         fresh.channel = FileChannel.open(fresh.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         fresh.latestExpiry = Long.MIN_VALUE;

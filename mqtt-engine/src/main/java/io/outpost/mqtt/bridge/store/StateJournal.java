@@ -13,12 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's second file, {@code state.log}: which records left the queue (acknowledged, dropped) and the state of
  * QoS 2 handshakes, as fixed-size checksummed entries appended in order. Segments are never rewritten, so this is
  * the only state that changes; it is rewritten (compacted) to what still matters when it grows. A torn last entry
- * is cut off on open. Used by the store's writer thread only.
+ * is cut off on open; a damaged entry before good ones is skipped, the rest kept. Used by the store's writer thread
+ * only.
  *
  * <pre>entry: u8 type | u64 segment id | u32 a | u32 b | u32 crc32c   (21 bytes)
  * REMOVED: messages at addresses in [a, b) are gone;  QOS2_SENT / QOS2_RELEASED: message at address a, packet id b</pre>
@@ -27,6 +30,8 @@ import java.util.zip.CRC32C;
  * readings existed read the same.
  */
 final class StateJournal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateJournal.class);
 
     static final String FILE = "state.log";
     private static final int ENTRY = 21;
@@ -37,7 +42,7 @@ final class StateJournal implements AutoCloseable {
 
     /** What a journal held when opened. */
     record Contents(Map<Long, List<int[]>> removed, Map<Long, Map<Integer, Qos2Mark>> qos2, long maxSegmentId,
-                    long validBytes, long tornBytes) {
+                    long validBytes, long tornBytes, long skippedEntries) {
     }
 
     private final Path file;
@@ -65,6 +70,10 @@ final class StateJournal implements AutoCloseable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             Contents c = read(ch);
+            if (c.skippedEntries > 0) {
+                LOG.warn("{}: skipped {} damaged entr{} and kept the rest; the records they covered may be sent "
+                        + "again", file, c.skippedEntries, c.skippedEntries == 1 ? "y" : "ies");
+            }
             if (c.tornBytes > 0) {
                 ch.truncate(c.validBytes);
                 ch.force(false);
@@ -93,7 +102,9 @@ final class StateJournal implements AutoCloseable {
         long length = ch.size();
         ByteBuffer buf = ByteBuffer.allocate(ENTRY * 4096);
         long pos = 0;
-        outer:
+        long validEnd = 0;
+        long badSinceValid = 0;
+        long skipped = 0;
         while (pos + ENTRY <= length) {
             buf.clear();
             int n = 0;
@@ -105,32 +116,38 @@ final class StateJournal implements AutoCloseable {
                 n += r;
             }
             buf.flip();
-            while (buf.remaining() >= ENTRY) {
-                int at = buf.position();
-                if (crc(buf, at) != buf.getInt(at + ENTRY - 4)) {
-                    break outer;
-                }
-                byte type = buf.get(at);
-                long segment = buf.getLong(at + 1);
-                int a = buf.getInt(at + 9);
-                int b = buf.getInt(at + 13);
-                switch (type) {
-                    case REMOVED -> removed.computeIfAbsent(segment, k -> new ArrayList<>()).add(new int[] {a, b});
-                    case QOS2_SENT, QOS2_RELEASED -> qos2.computeIfAbsent(segment, k -> new LinkedHashMap<>())
-                            .put(a, new Qos2Mark(segment, a, b, type == QOS2_RELEASED));
-                    default -> {
-                        break outer;
-                    }
-                }
-                max = Math.max(max, segment);
-                buf.position(at + ENTRY);
-                pos += ENTRY;
-            }
             if (n == 0) {
                 break;
             }
+            while (buf.remaining() >= ENTRY) {
+                int at = buf.position();
+                byte type = buf.get(at);
+                boolean known = type == REMOVED || type == QOS2_SENT || type == QOS2_RELEASED;
+                buf.position(at + ENTRY);
+                pos += ENTRY;
+                if (!known || crc(buf, at) != buf.getInt(at + ENTRY - 4)) {
+                    // Entries have a fixed size: one damaged entry does not shift the ones after it, so skip it
+                    // (its records may be sent again) and keep the rest of the journal.
+                    badSinceValid++;
+                    continue;
+                }
+                long segment = buf.getLong(at + 1);
+                int a = buf.getInt(at + 9);
+                int b = buf.getInt(at + 13);
+                if (type == REMOVED) {
+                    removed.computeIfAbsent(segment, k -> new ArrayList<>()).add(new int[] {a, b});
+                } else {
+                    qos2.computeIfAbsent(segment, k -> new LinkedHashMap<>())
+                            .put(a, new Qos2Mark(segment, a, b, type == QOS2_RELEASED));
+                }
+                max = Math.max(max, segment);
+                skipped += badSinceValid;
+                badSinceValid = 0;
+                validEnd = pos;
+            }
         }
-        return new Contents(removed, qos2, max, pos, length - pos);
+        // Damaged entries after the last good one are a torn tail (a crash during a write): cut off with it.
+        return new Contents(removed, qos2, max, validEnd, length - validEnd, skipped);
     }
 
     void removed(long segment, int from, int to) {

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * never waits behind the slow checks of strangers. The password file is checked for changes (modification time and
  * size) before every check; a changed file is re-read, forgets what was remembered and is reported to
  * {@code onUsersLoaded}. Thread-safe; {@link #close()} stops both threads.
+ * A file that cannot be read (permissions, a broken line, deleted) refuses every password login as "server
+ * unavailable" until it can be read again, so that deleted users do not keep working from memory.
  */
 public final class Authenticator implements AutoCloseable {
 
@@ -63,6 +65,8 @@ public final class Authenticator implements AutoCloseable {
     private long loadedSize = -1;
     // Confined to the slow thread.
     private String dummyHash;
+    /** The file could not be read at the last check: password logins are refused until it can. */
+    private volatile boolean unreadable;
 
     private record Remembered(String hash, byte[] digest) {
     }
@@ -220,6 +224,9 @@ public final class Authenticator implements AutoCloseable {
     private AuthResult check(String username, byte[] password) {
         try {
             reloadIfChanged();
+            if (unreadable) {
+                return AuthResult.refused(AuthResult.Outcome.BUSY);
+            }
             if (dummyHash == null) {
                 dummyHash = new PasswordHasher().hash("not a password".toCharArray());
             }
@@ -257,12 +264,26 @@ public final class Authenticator implements AutoCloseable {
             loadedModified = modified;
             loadedSize = size;
         } catch (IOException e) {
-            LOG.warn("cannot re-read the password file {}; keeping the users read before: {}", passwordFile,
-                    e.getMessage());
+            // Fail closed: users deleted from a file we cannot read must not keep working from memory. Tried
+            // again on every login, logged once until it can be read.
+            users = null;
+            remembered.clear();
+            loadedModified = null;
+            loadedSize = -1;
+            if (!unreadable) {
+                LOG.error("cannot read the password file {} ({}); every password login is refused until it can be "
+                        + "read. The service user needs read access: the file is root:outpost 0640 when installed, "
+                        + "and 'outpost passwd' keeps its owner and mode", passwordFile, e.getMessage());
+                unreadable = true;
+            }
             return;
         }
         users = read;
         remembered.clear();
+        if (unreadable) {
+            LOG.warn("the password file {} can be read again; password logins work again", passwordFile);
+            unreadable = false;
+        }
         LOG.info("broker users loaded from {}: {}", passwordFile, read.users().size());
         onUsersLoaded.accept(read);
     }

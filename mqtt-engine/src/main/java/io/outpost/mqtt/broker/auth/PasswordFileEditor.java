@@ -5,17 +5,25 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Adds, updates and removes users of a password file, for the {@code outpost passwd} command. Comments and the
  * order of other users are kept; the file is replaced atomically (a crash leaves the old or the new file, never
- * half of one) and is readable by its owner only. The running broker notices the change on the next connect.
+ * half of one) with its owner, group and mode kept, so that {@code sudo outpost passwd} leaves the file readable by
+ * the service (installed root:outpost 0640). A new file is created 0640 with its directory's group. The running
+ * broker notices the change on the next connect.
  *
  * <p>Not for concurrent use on the same file; blocking.
  */
 public final class PasswordFileEditor {
+
+    /** Owner reads and writes, the service's group reads, nobody else: hashes are still worth guessing at. */
+    private static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-r-----");
 
     private final Path file;
     private final PasswordHasher hasher;
@@ -62,7 +70,7 @@ public final class PasswordFileEditor {
 
     /** The users in the file, in file order. */
     public List<String> users() throws IOException {
-        return Files.exists(file) ? PasswordFile.read(file).users() : List.of();
+        return Files.notExists(file) ? List.of() : PasswordFile.read(file).users();
     }
 
     static void checkUser(String user) {
@@ -77,9 +85,15 @@ public final class PasswordFileEditor {
     }
 
     private List<String> readLines() throws IOException {
-        if (!Files.exists(file)) {
+        if (!Files.exists(file) && !Files.notExists(file)) {
+            // Neither: the directory cannot be searched. Starting a new file here would drop every user.
+            throw new IOException("cannot tell whether " + file + " exists (permission denied on its directory?)");
+        }
+        if (Files.notExists(file)) {
             return new ArrayList<>(List.of("# Outpost broker users: user:hash, edited with 'outpost passwd'."));
         }
+        // Refuse to edit what the broker cannot read: the error names the lines to fix by hand.
+        PasswordFile.read(file);
         return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     }
 
@@ -94,6 +108,7 @@ public final class PasswordFileEditor {
     }
 
     private void write(List<String> lines) throws IOException {
-        AtomicFiles.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8), true);
+        AtomicFiles.replaceKeepingAccess(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8),
+                NEW_FILE_MODE);
     }
 }

@@ -223,6 +223,39 @@ class SegmentStoreTest {
     }
 
     @Test
+    void a_damaged_entry_in_the_middle_of_the_state_journal_is_skipped_and_the_entries_after_it_are_kept()
+            throws Exception {
+        SegmentStore store = open(config(1 << 20, SyncPolicy.EVERY_MESSAGE));
+        appendAll(store, numbered(0, 60).stream().map(p -> message(0, "t", p)).toList());
+        List<StoredRecord> records = drain(store, 0);
+        // Three separate acknowledged ranges (three journal entries), then a QoS 2 handshake (a fourth).
+        for (int[] range : new int[][] {{0, 10}, {20, 30}, {40, 50}}) {
+            for (StoredRecord r : records.subList(range[0], range[1])) {
+                store.remove(r.ref(), Removal.ACKED);
+            }
+            store.mark(List.of()).get();
+        }
+        store.mark(List.of(new Qos2Mark(records.get(55).ref(), 9, false))).get();
+        close(store);
+        Path journal = dir.resolve(StateJournal.FILE);
+        long journalSize = Files.size(journal);
+        assertThat(journalSize).as("at least four 21-byte entries").isGreaterThanOrEqualTo(4 * 21);
+        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+            f.seek(5);
+            f.write(0x7F);
+        }
+
+        SegmentStore reopened = open(config(1 << 20, SyncPolicy.EVERY_MESSAGE));
+
+        List<String> back = payloads(drain(reopened, 0));
+        assertThat(back).as("the damaged first entry's records come back").contains("m0")
+                .containsAll(numbered(10, 20)).containsAll(numbered(30, 40)).containsAll(numbered(56, 60))
+                .as("the entries after the damaged one still hold").doesNotContainAnyElementsOf(numbered(20, 30))
+                .doesNotContainAnyElementsOf(numbered(40, 50)).doesNotContain("m55");
+        assertThat(reopened.recoveredHandshakes()).extracting(h -> h.mark().packetId()).containsExactly(9);
+    }
+
+    @Test
     void a_full_store_evicts_the_oldest_telemetry_and_keeps_every_alarm() throws Exception {
         PriorityClass alarms = new PriorityClass("alarms", List.of(TopicFilter.parse("+/alarms/#")), 10, OverflowPolicy.REJECT_NEW);
         StoreConfig config = config(256 * 1024, SyncPolicy.GROUP_COMMIT, alarms);

@@ -84,6 +84,11 @@ public final class SparkplugHost implements AutoCloseable {
                 .setDoubleValue(value).build();
     }
 
+    public static Payload.Metric stringMetric(String name, String value) {
+        return Payload.Metric.newBuilder().setName(name).setDatatype(SparkplugBProto.DataType.String_VALUE)
+                .setStringValue(value).build();
+    }
+
     public List<Received> received() {
         return new ArrayList<>(received);
     }

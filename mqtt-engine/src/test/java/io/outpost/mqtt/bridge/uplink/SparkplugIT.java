@@ -1,8 +1,14 @@
 package io.outpost.mqtt.bridge.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.outpost.core.command.CommandPayload;
+import io.outpost.core.command.CommandRejectedException;
+import io.outpost.core.command.WriteConversion;
+import io.outpost.core.config.PointConfig;
+import io.outpost.core.config.Range;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
@@ -180,6 +186,33 @@ class SparkplugIT {
         assertThat(rebirth.payload().getSeq()).isZero();
         assertThat(metric(rebirth.payload(), "bdSeq").getLongValue()).as("same connection, same bdSeq").isEqualTo(bdSeq);
         host.await(r -> r.type().equals("DBIRTH") && host.received().indexOf(r) > before + 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void device_commands_with_text_or_non_finite_values_are_refused_by_the_core_before_any_device() throws Exception {
+        List<Message> writes = new CopyOnWriteArrayList<>();
+        h.local.subscribe("north-field/pump-1/setpoint/set", 1, writes::add);
+        h.start(yaml(cloud.port(), false));
+        h.bridge().attach(catalog);
+        host.await(r -> r.type().equals("DBIRTH") && "pump-2".equals(r.device()), Duration.ofSeconds(30));
+
+        host.command(NODE.formatted("DCMD") + "/pump-1", SparkplugHost.stringMetric("setpoint", "95"));
+        host.command(NODE.formatted("DCMD") + "/pump-1", SparkplugHost.doubleMetric("setpoint", Double.NaN));
+        host.command(NODE.formatted("DCMD") + "/pump-1", SparkplugHost.doubleMetric("setpoint", Double.POSITIVE_INFINITY));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writes.size() == 3);
+
+        // The command route's own conversion, as the gateway runs it on these bodies (finding 1 of issue 15).
+        PointConfig setpoint = catalog.devices().get(0).points().stream().filter(p -> p.id().equals("setpoint"))
+                .findFirst().orElseThrow();
+        PointConfig ranged = new PointConfig(setpoint.ref(), null, "", "", setpoint.pollInterval(), setpoint.report(),
+                setpoint.scaling(), new Range(0, 90), setpoint.publication(), setpoint.command(), null, null);
+        assertThatThrownBy(() -> WriteConversion.toRaw(ranged, CommandPayload.parse(writes.get(0).payload()).value()))
+                .isInstanceOfSatisfying(CommandRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo("out-of-range"));
+        for (Message nonFinite : writes.subList(1, 3)) {
+            assertThatThrownBy(() -> WriteConversion.toRaw(setpoint, CommandPayload.parse(nonFinite.payload()).value()))
+                    .isInstanceOf(CommandRejectedException.class);
+        }
     }
 
     @Test

@@ -34,7 +34,7 @@ class PasswordFileTest {
     }
 
     @Test
-    void the_editor_adds_updates_and_removes_users_keeping_comments_and_owner_only_permissions() throws IOException {
+    void the_editor_adds_updates_and_removes_users_keeping_comments_and_no_access_for_others() throws IOException {
         Path file = dir.resolve("passwd");
         PasswordFileEditor editor = new PasswordFileEditor(file, fast);
         assertThat(editor.setPassword("hmi", "one".toCharArray())).isTrue();
@@ -44,7 +44,8 @@ class PasswordFileTest {
         PasswordFile read = PasswordFile.read(file);
         assertThat(PasswordHasher.verify(read.hashOf("hmi"), "three".toCharArray())).isTrue();
         assertThat(Files.readAllLines(file).get(0)).startsWith("#");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        // Issue 15: a new file is root:outpost 0640 as installed, so that the service (its group) can read it.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
         assertThat(editor.remove("hmi")).isTrue();
         assertThat(editor.remove("hmi")).isFalse();
         assertThat(editor.users()).containsExactly("scada");

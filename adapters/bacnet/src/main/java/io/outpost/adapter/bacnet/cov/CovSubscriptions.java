@@ -3,6 +3,7 @@ package io.outpost.adapter.bacnet.cov;
 import com.serotonin.bacnet4j.service.confirmed.ConfirmedRequestService;
 import com.serotonin.bacnet4j.service.confirmed.SubscribeCOVPropertyRequest;
 import com.serotonin.bacnet4j.service.confirmed.SubscribeCOVRequest;
+import com.serotonin.bacnet4j.type.constructed.Address;
 import com.serotonin.bacnet4j.type.constructed.PropertyReference;
 import com.serotonin.bacnet4j.type.constructed.PropertyValue;
 import com.serotonin.bacnet4j.type.constructed.SequenceOf;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class CovSubscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(CovSubscriptions.class);
+    private static final int MAX_REPORTED_SOURCES = 16;
 
     /** One subscription: an object, and a property when it is not the object's present value. */
     private record Key(ObjectIdentifier object, Integer property, Integer index, Float increment) {
@@ -68,6 +72,11 @@ public final class CovSubscriptions {
     private final Map<ObjectIdentifier, List<PointConfig>> byObject = new LinkedHashMap<>();
     private final Counter accepted;
     private final Counter refused;
+    private final Counter foreign;
+    /** Where the subscriptions were made; notifications from elsewhere are forged. Set on the IO thread. */
+    private volatile Address deviceAddress;
+    /** Sources already warned about, so that a flood of forgeries logs a line per source, not per packet. */
+    private final Set<String> foreignSources = ConcurrentHashMap.newKeySet();
     private long processId;
 
     public CovSubscriptions(String deviceId, BacnetDeviceSettings settings, List<PointConfig> points,
@@ -81,6 +90,9 @@ public final class CovSubscriptions {
                 .tag("result", "accepted").description("COV subscriptions and renewals").register(context.meters());
         this.refused = Counter.builder("outpost.bacnet.cov.subscriptions").tag("device", deviceId)
                 .tag("result", "refused").description("COV subscriptions and renewals").register(context.meters());
+        this.foreign = Counter.builder("outpost.bacnet.cov.foreign").tag("device", deviceId)
+                .description("COV notifications dropped because they came from another address than the device's")
+                .register(context.meters());
         for (PointConfig p : points) {
             BacnetPointSettings s = p.settings(BacnetPointSettings.class);
             if (!s.cov()) {
@@ -101,8 +113,24 @@ public final class CovSubscriptions {
         this.processId = processId;
     }
 
-    /** A notification for our process id: each COV point of the object takes its property from it, if present. */
-    public void notification(ObjectIdentifier object, SequenceOf<PropertyValue> values) {
+    /**
+     * A notification for our process id: each COV point of the object takes its property from it, if present. One
+     * from any other address than the device's is dropped and counted: the process id is a guessable hash and the
+     * device instance is public, so only the source address tells the device from a forger on the network.
+     */
+    public void notification(Address source, ObjectIdentifier object, SequenceOf<PropertyValue> values) {
+        Address expected = deviceAddress;
+        if (expected == null || !expected.equals(source)) {
+            foreign.increment();
+            String from = source == null ? "an unknown address" : source.getDescription();
+            if (foreignSources.size() < MAX_REPORTED_SOURCES && foreignSources.add(from)) {
+                LOG.warn("device {}: dropped a COV notification for {} from {}, which is not the device's address {}",
+                        deviceId, object, from, expected == null ? "(not connected)" : expected.getDescription());
+            } else {
+                LOG.debug("device {}: dropped a COV notification for {} from {}", deviceId, object, from);
+            }
+            return;
+        }
         List<PointConfig> points = byObject.get(object);
         if (points == null) {
             LOG.debug("device {}: notification for {} which no point watches", deviceId, object);
@@ -118,6 +146,7 @@ public final class CovSubscriptions {
      * lifetime. Fails when the device stops answering; the caller then calls {@link #lost}.
      */
     public void maintain(BacnetPeer peer) throws BacnetRequestException {
+        deviceAddress = peer.remote().getAddress();
         long now = context.scheduler().nanoTime();
         long renewAfter = settings.covLifetime().toNanos() / 2;
         for (Map.Entry<Key, Subscription> e : subscriptions.entrySet()) {

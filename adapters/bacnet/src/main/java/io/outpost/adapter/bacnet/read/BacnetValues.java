@@ -48,8 +48,9 @@ public final class BacnetValues {
             return Optional.empty();
         }
         if (e instanceof AmbiguousValue ambiguous) {
-            // Proprietary properties come undecoded; most hold one primitive.
-            if (ambiguous.isNull()) {
+            // Proprietary properties come undecoded; most hold one primitive. An empty one (an opening tag closed
+            // at once: found by fuzzing) has no data at all, which bacnet4j's isNull() does not survive.
+            if (ambiguous.getData() == null || ambiguous.isNull()) {
                 return Optional.empty();
             }
             try {
@@ -124,7 +125,19 @@ public final class BacnetValues {
             return ts.isDateTime() ? scalar(ts.getDateTime()) : ts.isTime() ? scalar(ts.getTime())
                     : scalar(ts.getSequenceNumber());
         }
-        return Value.of(e.toString());
+        return Value.of(described(e));
+    }
+
+    /**
+     * The text bacnet4j gives a constructed value. Its toString() trusts the device's bytes: a malformed WeekNDay
+     * in a CalendarEntry throws (found by fuzzing), and one odd property must not fail the whole read.
+     */
+    private static String described(Encodable e) {
+        try {
+            return e.toString();
+        } catch (RuntimeException malformed) {
+            return "malformed " + e.getClass().getSimpleName();
+        }
     }
 
     private static String date(Date d) {

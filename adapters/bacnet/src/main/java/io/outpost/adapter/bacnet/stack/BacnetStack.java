@@ -8,10 +8,10 @@ import com.serotonin.bacnet4j.exception.BACnetException;
 import com.serotonin.bacnet4j.npdu.ip.IpNetwork;
 import com.serotonin.bacnet4j.npdu.ip.IpNetworkBuilder;
 import com.serotonin.bacnet4j.obj.BACnetObject;
+import com.serotonin.bacnet4j.service.Service;
 import com.serotonin.bacnet4j.service.acknowledgement.AcknowledgementService;
 import com.serotonin.bacnet4j.service.confirmed.ConfirmedRequestService;
 import com.serotonin.bacnet4j.service.unconfirmed.WhoIsRequest;
-import com.serotonin.bacnet4j.transport.DefaultTransport;
 import com.serotonin.bacnet4j.type.constructed.Address;
 import com.serotonin.bacnet4j.type.constructed.PropertyValue;
 import com.serotonin.bacnet4j.type.constructed.SequenceOf;
@@ -93,7 +93,7 @@ public final class BacnetStack implements AutoCloseable {
     private LocalDevice start() throws BacnetRequestException {
         IpNetwork network = new IpNetworkBuilder().withLocalBindAddress(config.bind()).withPort(config.port())
                 .withBroadcast(config.broadcast(), 32).build();
-        DefaultTransport transport = new DefaultTransport(network);
+        GuardedTransport transport = new GuardedTransport(network);
         transport.setTimeout((int) config.apduTimeout().toMillis());
         transport.setRetries(config.apduRetries());
         LocalDevice device = new LocalDevice(config.deviceInstance(), transport);
@@ -277,6 +277,17 @@ public final class BacnetStack implements AutoCloseable {
     /** Routes what the network tells us; runs on bacnet4j's threads. */
     private final class Dispatcher extends DeviceEventAdapter {
 
+        /**
+         * The source of the request being handled on this thread. bacnet4j tells {@link #requestReceived} the
+         * source and then, on the same thread, has the request fire {@link #covNotificationReceived} without it.
+         */
+        private final ThreadLocal<Address> source = new ThreadLocal<>();
+
+        @Override
+        public void requestReceived(Address from, Service service) {
+            source.set(from);
+        }
+
         @Override
         public void covNotificationReceived(UnsignedInteger processId, ObjectIdentifier initiatingDevice,
                                             ObjectIdentifier object, UnsignedInteger timeRemaining,
@@ -284,7 +295,7 @@ public final class BacnetStack implements AutoCloseable {
             int instance = initiatingDevice.getInstanceNumber();
             PeerListener listener = routes.get(new Route(instance, processId.longValue()));
             if (listener != null) {
-                listener.covNotification(object, values);
+                listener.covNotification(source.get(), object, values);
             } else if (processId.longValue() == 0 && object.getObjectType().equals(ObjectType.device)) {
                 // Restart notifications are unsubscribed COV notifications of the device object (clause 19.3).
                 announce(instance, "restart-notification");

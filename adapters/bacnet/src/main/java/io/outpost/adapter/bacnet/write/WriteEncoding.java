@@ -16,17 +16,21 @@ import com.serotonin.bacnet4j.type.primitive.UnsignedInteger;
 import io.outpost.adapter.bacnet.config.BacnetPointSettings;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
+import io.outpost.core.spi.CommandedValues;
 import io.outpost.core.spi.DeviceException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.math.BigInteger;
-import java.util.Locale;
 
 /**
  * Encodes a commanded value as the BACnet datatype the property has (from the standard's property tables): REAL
  * for analog present values, BinaryPV for binary ones (true, 1, "active", "on"), Unsigned for multi-state states
  * (1-based), and so on. Properties the tables do not know (proprietary ones) take the value's own kind: REAL for
  * numbers with a fraction, Unsigned or Signed for whole numbers, BOOLEAN, CharacterString.
+ *
+ * <p>Numeric properties take numbers only: the core has converted text and checked the range for points configured
+ * as numeric, so text or a boolean for a REAL is refused here, never parsed; booleans follow the one rule of
+ * {@link CommandedValues}.
  */
 public final class WriteEncoding {
 
@@ -40,7 +44,11 @@ public final class WriteEncoding {
                 return byValue(value);
             }
             if (target == Real.class) {
-                return new Real((float) number(value));
+                double d = number(value);
+                if (Math.abs(d) > Float.MAX_VALUE) {
+                    throw new DeviceException(Quality.OUT_OF_RANGE, d + " does not fit the property's REAL");
+                }
+                return new Real((float) d);
             }
             if (target == Double.class) {
                 return new Double(number(value));
@@ -91,28 +99,25 @@ public final class WriteEncoding {
         if (value instanceof Value.Int i) {
             return i.value() >= 0 ? new UnsignedInteger(BigInteger.valueOf(i.value())) : new SignedInteger(BigInteger.valueOf(i.value()));
         }
-        double d = value.asDouble();
+        double d = number(value);
         if (d == Math.rint(d) && Math.abs(d) < 4.0e9) {
             return d >= 0 ? new UnsignedInteger((long) d) : new SignedInteger((int) d);
         }
-        return new Real((float) d);
+        return Math.abs(d) > Float.MAX_VALUE ? new Double(d) : new Real((float) d);
     }
 
     private static double number(Value value) {
-        if (value instanceof Value.Text t) {
-            try {
-                return java.lang.Double.parseDouble(t.value().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("a number");
-            }
-        }
-        if (!value.isNumeric()) {
-            throw new IllegalArgumentException("a number");
+        if (!CommandedValues.isNumber(value)) {
+            throw new IllegalArgumentException("a number (text is converted only for points with a numeric type, a "
+                    + "range or a scale)");
         }
         return value.asDouble();
     }
 
     private static long whole(Value value) {
+        if (value instanceof Value.Int i) {
+            return i.value();
+        }
         double d = number(value);
         if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
             throw new IllegalArgumentException("a whole number");
@@ -121,24 +126,8 @@ public final class WriteEncoding {
     }
 
     private static boolean bool(Value value) {
-        if (value instanceof Value.Bool b) {
-            return b.value();
-        }
-        if (value instanceof Value.Text t) {
-            switch (t.value().trim().toLowerCase(Locale.ROOT)) {
-                case "active", "on", "true", "1":
-                    return true;
-                case "inactive", "off", "false", "0":
-                    return false;
-                default:
-                    throw new IllegalArgumentException("active/inactive, on/off, true/false or 1/0");
-            }
-        }
-        double d = number(value);
-        if (d != 0 && d != 1) {
-            throw new IllegalArgumentException("active/inactive, on/off, true/false or 1/0");
-        }
-        return d == 1;
+        return CommandedValues.asBoolean(value)
+                .orElseThrow(() -> new IllegalArgumentException(CommandedValues.BOOLEAN_EXPECTED));
     }
 
     private static Encodable enumerated(Class<? extends Encodable> type, int id) {
@@ -151,6 +140,7 @@ public final class WriteEncoding {
     }
 
     private static DeviceException conversion(Value value, String expected) {
-        return new DeviceException(Quality.CONVERSION_ERROR, "expected " + expected + ", found " + value);
+        return new DeviceException(Quality.CONVERSION_ERROR, "expected " + expected + ", found "
+                + CommandedValues.describe(value));
     }
 }

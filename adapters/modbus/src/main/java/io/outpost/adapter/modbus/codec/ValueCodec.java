@@ -5,6 +5,7 @@ import io.outpost.adapter.modbus.config.ModbusPoint;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
+import io.outpost.core.spi.CommandedValues;
 import io.outpost.core.spi.DeviceException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
@@ -93,15 +94,10 @@ public final class ValueCodec {
         return wire;
     }
 
-    /** A value as a coil state or register bit: booleans, or the numbers 0 and 1. */
+    /** A value as a coil state or register bit: the one boolean rule of every protocol ({@link CommandedValues}). */
     public static boolean bool(Value value) throws DeviceException {
-        if (value instanceof Value.Bool b) {
-            return b.value();
-        }
-        if (value instanceof Value.Int i && (i.value() == 0 || i.value() == 1)) {
-            return i.value() == 1;
-        }
-        throw new DeviceException(Quality.CONVERSION_ERROR, "expected true or false, found " + value);
+        return CommandedValues.asBoolean(value).orElseThrow(() -> new DeviceException(Quality.CONVERSION_ERROR,
+                "expected " + CommandedValues.BOOLEAN_EXPECTED + ", found " + CommandedValues.describe(value)));
     }
 
     private static long integer(Value value) throws DeviceException {
@@ -111,9 +107,7 @@ public final class ValueCodec {
         if (value instanceof Value.UInt64 u) {
             return u.bits();
         }
-        if (value instanceof Value.Bool b) {
-            return b.value() ? 1 : 0;
-        }
+        // A boolean is not a number (the same rule as every protocol's): the core never sends one here.
         throw new DeviceException(Quality.CONVERSION_ERROR, "expected a whole number, found " + value);
     }
 

@@ -71,6 +71,11 @@ final class RtuTransport extends LinkTransport {
                     body = 1 + (frame[2] & 0xFF);
                 }
                 length = 2 + body + 2;
+                if (length > MAX_FRAME) {
+                    // A byte count of 252-255 cannot be a Modbus answer (an RTU frame has at most 256 bytes).
+                    throw garbage("byte count " + (frame[2] & 0xFF) + " makes a " + length + "-byte frame, over the "
+                            + MAX_FRAME + "-byte limit");
+                }
             } else {
                 throw garbage(String.format("function code 0x%02X answers a request with 0x%02X", answered, function));
             }

@@ -165,6 +165,17 @@ class MalformedFramesIT {
     }
 
     @Test
+    void rtu_byteCountBeyondTheFrameLimit_failsAsMalformedAndResyncs() throws Exception {
+        // Issue 15, finding 15: 252-255 made a frame longer than the 256-byte buffer.
+        for (int byteCount = 252; byteCount <= 255; byteCount++) {
+            byte[] pdu = new byte[2 + byteCount];
+            pdu[0] = 3;
+            pdu[1] = (byte) byteCount;
+            assertRtuFailsThenRecovers(r -> rtuFrame(r.unit(), pdu, false), "malformed-frame");
+        }
+    }
+
+    @Test
     void rtu_lateAnswerAfterATimeout_isNotTakenForTheNextAnswer() throws Exception {
         int[] calls = {0};
         try (MisbehavingServer server = new MisbehavingServer(true, r -> calls[0]++ == 0 ? null

@@ -65,7 +65,7 @@ public final class OpcUaBrowser implements AutoCloseable {
 
     /**
      * Connects; fails with a {@link DeviceException} whose reason says why (for example
-     * {@code Bad_SecurityChecksFailed}: the server's certificate is in {@code <data-dir>/opcua/rejected/}).
+     * {@code server certificate not trusted: <data-dir>/opcua/rejected/<file>}: move the file to {@code trusted/}).
      */
     public static OpcUaBrowser connect(OpcUaDeviceSettings settings, Path dataDir, String gatewayId, Duration timeout)
             throws DeviceException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.outpost.adapter.opcua.connection;
 
 import io.outpost.adapter.opcua.data.StatusNames;
+import io.outpost.adapter.opcua.security.UntrustedServerCertificateException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
@@ -21,6 +22,9 @@ public final class FailureReasons {
             return NoMatchingEndpointException.REASON;
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UntrustedServerCertificateException u) {
+                return u.reason();
+            }
             if (c instanceof ConnectException) {
                 return "connect-refused";
             }

@@ -1,6 +1,7 @@
 package io.outpost.adapter.opcua.connection;
 
 import io.outpost.adapter.opcua.config.OpcUaDeviceSettings;
+import io.outpost.adapter.opcua.security.UntrustedServerCertificateException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.BackoffConfig;
@@ -142,7 +143,11 @@ public final class OpcUaConnection implements AutoCloseable {
             retry = scheduler.schedule(Duration.ofMillis(delayMillis), () -> io.execute(this::attempt));
         }
         String reason = FailureReasons.of(error);
-        if (failedAttempts == 1 || !reason.equals(lastReason)) {
+        if (reason.startsWith(UntrustedServerCertificateException.REASON_PREFIX)) {
+            // ServerCertificateCheck told the operator once per certificate, with the file to move.
+            LOG.debug("device {}: connect attempt {} refused the server certificate; next in {} ms", device,
+                    failedAttempts, delayMillis);
+        } else if (failedAttempts == 1 || !reason.equals(lastReason)) {
             LOG.warn("device {}: cannot connect to {} ({}: {}); retrying in {} ms and on with backoff", device,
                     settings.endpoint(), reason, FailureReasons.describe(error), delayMillis);
         } else {

@@ -1,8 +1,8 @@
 package io.outpost.adapter.opcua.data;
 
-import io.outpost.core.point.BooleanWords;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
+import io.outpost.core.spi.CommandedValues;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
@@ -25,7 +24,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 /**
  * A commanded value converted to the node's own data type: numbers are range-checked against the type
  * ({@code out-of-range}), a fraction is never silently truncated into an integer type ({@code conversion-error}),
- * text is parsed for numeric and boolean nodes, and arrays are converted item by item. Stateless.
+ * and arrays are converted item by item. Numeric nodes take numbers only: the core has converted text and checked
+ * the range for points configured as numeric, so text or a boolean here is refused, never parsed
+ * ({@link CommandedValues}, the same rule as every protocol's). Stateless.
  */
 public final class WriteVariants {
 
@@ -73,14 +74,14 @@ public final class WriteVariants {
             case UInt64:
                 return ULong.valueOf(unsigned64(value));
             case Float: {
-                double d = real(value);
+                double d = real(value, type);
                 if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
                     throw new UnsupportedValueException(Quality.OUT_OF_RANGE, d + " does not fit a Float");
                 }
                 return (float) d;
             }
             case Double:
-                return real(value);
+                return real(value, type);
             case String:
                 return text(value);
             case LocalizedText:
@@ -110,22 +111,8 @@ public final class WriteVariants {
     }
 
     private static boolean bool(Value value) throws UnsupportedValueException {
-        if (value instanceof Value.Bool b) {
-            return b.value();
-        }
-        if (value instanceof Value.Int i && (i.value() == 0 || i.value() == 1)) {
-            return i.value() == 1;
-        }
-        if (value instanceof Value.Real r && (r.value() == 0 || r.value() == 1)) {
-            return r.value() == 1;
-        }
-        if (value instanceof Value.Text t) {
-            Optional<Boolean> word = BooleanWords.parse(t.value());
-            if (word.isPresent()) {
-                return word.get();
-            }
-        }
-        throw conversion("true or false", value);
+        return CommandedValues.asBoolean(value)
+                .orElseThrow(() -> conversion(CommandedValues.BOOLEAN_EXPECTED, value));
     }
 
     private static BigInteger integer(Value value, OpcUaDataType type, long min, long max)
@@ -150,44 +137,28 @@ public final class WriteVariants {
     }
 
     private static BigInteger whole(Value value, OpcUaDataType type) throws UnsupportedValueException {
-        BigDecimal exact;
         if (value instanceof Value.Int i) {
             return BigInteger.valueOf(i.value());
-        } else if (value instanceof Value.UInt64 u) {
-            return new BigInteger(Long.toUnsignedString(u.bits()));
-        } else if (value instanceof Value.Bool b) {
-            return b.value() ? BigInteger.ONE : BigInteger.ZERO;
-        } else if (value instanceof Value.Real r && Double.isFinite(r.value())) {
-            exact = BigDecimal.valueOf(r.value());
-        } else if (value instanceof Value.Text t) {
-            try {
-                exact = new BigDecimal(t.value().trim());
-            } catch (NumberFormatException e) {
-                throw conversion("a number", value);
-            }
-        } else {
-            throw conversion("a number", value);
         }
-        try {
-            return exact.toBigIntegerExact();
-        } catch (ArithmeticException e) {
+        if (value instanceof Value.UInt64 u) {
+            return new BigInteger(Long.toUnsignedString(u.bits()));
+        }
+        double d = real(value, type);
+        if (d != Math.rint(d)) {
             throw new UnsupportedValueException(Quality.CONVERSION_ERROR, value + " is not a whole number; the node's "
                     + "type is " + type);
         }
+        // A finite double's exact expansion has at most ~310 digits: cheap.
+        return BigDecimal.valueOf(d).toBigIntegerExact();
     }
 
-    private static double real(Value value) throws UnsupportedValueException {
-        if (value instanceof Value.Text t) {
-            try {
-                return Double.parseDouble(t.value().trim());
-            } catch (NumberFormatException e) {
-                throw conversion("a number", value);
-            }
+    private static double real(Value value, OpcUaDataType type) throws UnsupportedValueException {
+        if (!CommandedValues.isNumber(value)) {
+            throw new UnsupportedValueException(Quality.CONVERSION_ERROR, "expected a number for the node's type "
+                    + type + ", found " + CommandedValues.describe(value) + " (send a JSON number; text is converted "
+                    + "only for points with a numeric type, a range or a scale)");
         }
-        if (value.isNumeric()) {
-            return value.asDouble();
-        }
-        throw conversion("a number", value);
+        return value.asDouble();
     }
 
     private static String text(Value value) throws UnsupportedValueException {

@@ -1,11 +1,16 @@
 package io.outpost.adapter.opcua.security;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -19,6 +24,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Reading and writing certificates (PEM or DER) and PKCS#8 private keys, atomically and with tight permissions. */
 public final class CertificateFiles {
@@ -106,12 +112,24 @@ public final class CertificateFiles {
         return name.endsWith(".der") || name.endsWith(".pem") || name.endsWith(".crt") || name.endsWith(".cer");
     }
 
+    /**
+     * Writes through a temporary file renamed into place. A secret is created owner-only from its first byte (the
+     * mode is given to open(2), never changed after), so no other user can open it in between.
+     */
     private static void writeAtomically(Path file, byte[] content, boolean secret) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        if (secret && Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.deleteIfExists(tmp);
+        boolean posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+        FileAttribute<?>[] mode = secret && posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
         }
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

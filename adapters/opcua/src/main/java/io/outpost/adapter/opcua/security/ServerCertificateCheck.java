@@ -83,6 +83,11 @@ public final class ServerCertificateCheck implements CertificateValidator {
                             leaf.getSubjectX500Principal().getName(), StatusNames.of(e.getStatusCode()));
                 }
             }
+            if (untrusted) {
+                // Whatever PKIX said (with an empty trusted/ folder: "trustAnchors parameter must be non-empty"),
+                // the operator needs to know which file to move.
+                throw new UntrustedServerCertificateException(e.getStatusCode().value(), pki.rejected().fileOf(leaf));
+            }
             throw e;
         }
     }

@@ -74,7 +74,7 @@ class ValueConversionTest {
                 .isEqualTo((short) 42);
         assertThat(WriteVariants.toVariant(Value.of(42.0), new NodeValueType(OpcUaDataType.UInt32, false)).value())
                 .isEqualTo(UInteger.valueOf(42));
-        assertThat(WriteVariants.toVariant(Value.of("7.25"), new NodeValueType(OpcUaDataType.Float, false)).value())
+        assertThat(WriteVariants.toVariant(Value.of(7.25), new NodeValueType(OpcUaDataType.Float, false)).value())
                 .isEqualTo(7.25f);
         assertThat(WriteVariants.toVariant(Value.of(1), new NodeValueType(OpcUaDataType.Boolean, false)).value())
                 .isEqualTo(true);
@@ -94,5 +94,19 @@ class ValueConversionTest {
                         e -> assertThat(e.reason()).isEqualTo("conversion-error"));
         assertThatThrownBy(() -> WriteVariants.toVariant(Value.of(1), new NodeValueType(OpcUaDataType.Int32, true)))
                 .isInstanceOf(UnsupportedValueException.class);
+    }
+
+    @Test
+    void numericNodes_takeNumbersOnly_neverTextOrBooleans() {
+        for (OpcUaDataType type : List.of(OpcUaDataType.Double, OpcUaDataType.Float, OpcUaDataType.Int32,
+                OpcUaDataType.UInt64)) {
+            for (Value v : List.of(Value.of("95"), Value.of(true), Value.of(Double.NaN),
+                    Value.of(Double.POSITIVE_INFINITY))) {
+                assertThatThrownBy(() -> WriteVariants.toVariant(v, new NodeValueType(type, false)))
+                        .as("%s to %s", v, type)
+                        .isInstanceOfSatisfying(UnsupportedValueException.class,
+                                e -> assertThat(e.reason()).isEqualTo("conversion-error"));
+            }
+        }
     }
 }
