@@ -11,8 +11,12 @@ if ! command -v /usr/sbin/mosquitto >/dev/null; then
 fi
 
 echo "building the gateway and the bench module..." >&2
-mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+# test-compile, not compile: modules depend on gateway-core's test jar, which a fresh clone has no classes of yet.
+mvn -B -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
     -Dmdep.includeScope=runtime >&2
-GATEWAY_CP="$PWD/gateway-app/target/classes:$(cat gateway-app/target/classpath.txt)"
+# OUTPOST_GATEWAY_HOME: measure the gateway of another checkout (built the same way), e.g. the commit before a change,
+# with this checkout's simulators and meter, so that before and after run the same load.
+GATEWAY_HOME=${OUTPOST_GATEWAY_HOME:-$PWD}
+GATEWAY_CP="$GATEWAY_HOME/gateway-app/target/classes:$(cat "$GATEWAY_HOME/gateway-app/target/classpath.txt")"
 BENCH_CP="bench/target/classes:$(cat bench/target/classpath.txt)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)" >&2

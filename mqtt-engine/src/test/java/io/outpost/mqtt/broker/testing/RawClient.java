@@ -36,6 +36,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RawClient implements AutoCloseable {
 
+    /**
+     * How long a packet may take: a CONNACK waits for a password check, a fraction of a second of CPU by design,
+     * which on a loaded 2-core CI machine can take several seconds.
+     */
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -125,7 +132,7 @@ public final class RawClient implements AutoCloseable {
     public java.util.List<String> topicsUntil(String last) {
         java.util.List<String> topics = new java.util.ArrayList<>();
         while (true) {
-            MqttMessage m = next(Duration.ofSeconds(10));
+            MqttMessage m = next(PATIENCE);
             assertThat(m).as("a PUBLISH on %s (got %s so far)", last, topics).isNotNull();
             if (m instanceof MqttPublishMessage p) {
                 String topic = p.variableHeader().topicName();
@@ -183,7 +190,7 @@ public final class RawClient implements AutoCloseable {
 
     /** The next packet, which must be of {@code type}. */
     public MqttMessage expect(MqttMessageType type) {
-        MqttMessage m = next(Duration.ofSeconds(10));
+        MqttMessage m = next(PATIENCE);
         assertThat(m).as("a %s from the broker", type).isNotNull();
         assertThat(m.fixedHeader().messageType()).as("packet type").isEqualTo(type);
         return m;
