@@ -1,7 +1,9 @@
 package io.outpost.mqtt.bridge.route;
 
 import io.outpost.core.message.Message;
+import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageRejectedException;
+import io.outpost.core.point.PointRef;
 import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.mqtt.bridge.config.ForwardRule;
 import io.outpost.mqtt.bridge.config.SparkplugConfig;
@@ -38,10 +40,17 @@ public final class Forwarder implements DurableForwarder {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** Point topics whose routes are remembered at most; beyond (a reload changed many topics) the memory starts over. */
     private static final int MAX_REMEMBERED = 1 << 20;
+    private static final Route[] NO_ROUTES = new Route[0];
+    private static final int[] NO_INDEXES = new int[0];
 
-    /** The routes of one topic, with the store class and, for readings, the route table indexes. */
-    private record Routes(int classIndex, Route[] routes, int[] indexes) {
-        static final Routes NONE = new Routes(-1, new Route[0], new int[0]);
+    /**
+     * The routes of one topic, with the store class and, for readings, the route table indexes; worked out for the
+     * messages of one header (a point's, made once per start of its device) and one point.
+     */
+    private record Routes(int classIndex, Route[] routes, int[] indexes, MessageHeader header, PointRef point) {
+        boolean fits(Message m) {
+            return m.header() == header && m.sample().point().equals(point);
+        }
     }
 
     private final UpstreamConfig config;
@@ -113,7 +122,8 @@ public final class Forwarder implements DurableForwarder {
             return compute(m);
         }
         Routes r = pointRoutes.get(m.topic());
-        if (r == null) {
+        if (r == null || !r.fits(m)) {
+            // New, or the point was restarted (a reload may have changed its format or RETAIN) or renamed.
             r = compute(m);
             if (pointRoutes.size() >= MAX_REMEMBERED) {
                 pointRoutes.clear();
@@ -150,14 +160,15 @@ public final class Forwarder implements DurableForwarder {
             routes.add(new Route(m.topic(), remote, qos, !batched && rule.retain().apply(m.retain()), rule.packing(),
                     m.sample() == null ? null : m.sample().point(), m.format() == null ? null : m.format().name()));
         }
+        PointRef point = m.sample() == null ? null : m.sample().point();
         if (routes == null) {
-            return Routes.NONE;
+            return new Routes(-1, NO_ROUTES, NO_INDEXES, m.header(), point);
         }
         int[] indexes = new int[routes.size()];
         for (int i = 0; i < indexes.length; i++) {
             indexes[i] = routes.get(i).isReading() ? store.routeIndex(routes.get(i)) : -1;
         }
-        return new Routes(config.store().classOf(m.topic()), routes.toArray(new Route[0]), indexes);
+        return new Routes(config.store().classOf(m.topic()), routes.toArray(NO_ROUTES), indexes, m.header(), point);
     }
 
     private void warn(String key, String format, Object a, Object b, Object c) {
