@@ -77,13 +77,13 @@ public class ReadingPathBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         dir = Files.createTempDirectory("reading-path");
-        String options = uplink.equals("per-point") ? ""
-                : ", format: cbor-batch, batch: {by: device, max-delay: 50ms}";
+        String rule = uplink.equals("per-point") ? "to: \"cloud/{topic}\""
+                : "to: \"cloud/batch/{device}\", format: cbor-batch, batch: {by: device, max-delay: 50ms}";
         StringBuilder yaml = new StringBuilder("gateway: {id: bench, site: site, data-dir: " + dir + "}\n"
                 + "broker: {listeners: []}\n"
                 + "upstreams:\n  - name: cloud\n    servers: [\"mqtt://127.0.0.1:1\"]\n"
                 + "    store: {max-bytes: 4GB}\n"
-                + "    forward: [{from: \"site/#\", to: \"cloud/{topic}\", qos: 1" + options + "}]\n"
+                + "    forward: [{from: \"site/#\", qos: 1, " + rule + "}]\n"
                 + "devices:\n");
         for (int d = 0; d < DEVICES; d++) {
             yaml.append("  - id: dev").append(d).append("\n    protocol: modbus\n")

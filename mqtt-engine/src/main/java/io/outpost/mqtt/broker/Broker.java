@@ -393,7 +393,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     }
 
     private void save() throws IOException {
-        BrokerSnapshot snapshot = new BrokerSnapshot(retained.all(), sessions.save().join());
+        BrokerSnapshot snapshot = new BrokerSnapshot(retained.saved(), sessions.save().join());
         store.save(snapshot);
         LOG.debug("broker state saved: {} session(s), {} retained", snapshot.sessions().size(), snapshot.retained().size());
     }

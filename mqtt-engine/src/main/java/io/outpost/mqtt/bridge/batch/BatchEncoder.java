@@ -2,6 +2,7 @@ package io.outpost.mqtt.bridge.batch;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.outpost.core.message.JsonPayloadFormat;
+import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.mqtt.bridge.store.StoredRecord;
@@ -13,10 +14,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Encodes a batch of queued messages as {@code json-batch} or {@code cbor-batch}; both have one structure (see
@@ -38,8 +39,39 @@ public final class BatchEncoder {
     private BatchEncoder() {
     }
 
-    /** What goes into one batch, grouped: readings by device and point, the other messages in order. */
-    private record Grouped(long base, Map<String, Map<String, List<Sample>>> devices, List<StoredRecord> messages) {
+    /**
+     * What goes into one batch, grouped: the readings ordered by device, then point, then as queued (a stable sort,
+     * no map per batch), with the index where each device's and each point's run starts; the other messages in order.
+     */
+    private static final class Grouped {
+        final long base;
+        final Sample[] readings;
+        /** Start index of each device's run in {@link #readings}, then the end. */
+        final int[] devices;
+        /** Start index of each point's run, then the end. */
+        final int[] points;
+        final List<StoredRecord> messages;
+
+        Grouped(long base, Sample[] readings, int[] devices, int[] points, List<StoredRecord> messages) {
+            this.base = base;
+            this.readings = readings;
+            this.devices = devices;
+            this.points = points;
+            this.messages = messages;
+        }
+
+        int deviceCount() {
+            return devices.length - 1;
+        }
+
+        /** The points' runs of device {@code d}: indexes into {@link #points}, from inclusive, to exclusive. */
+        int firstPointOf(int d) {
+            return Arrays.binarySearch(points, 0, points.length, devices[d]);
+        }
+
+        int endPointOf(int d) {
+            return Arrays.binarySearch(points, 0, points.length, devices[d + 1]);
+        }
     }
 
     public static byte[] encode(BatchFormat format, List<StoredRecord> batch, boolean history) {
@@ -64,21 +96,48 @@ public final class BatchEncoder {
 
     private static Grouped group(List<StoredRecord> batch) {
         long base = Long.MAX_VALUE;
-        Map<String, Map<String, List<Sample>>> devices = new LinkedHashMap<>();
-        List<StoredRecord> messages = new ArrayList<>();
+        Sample[] readings = new Sample[batch.size()];
+        int n = 0;
+        List<StoredRecord> messages = List.of();
         for (StoredRecord r : batch) {
             Sample s = r.sample();
             if (s == null) {
+                if (messages.isEmpty()) {
+                    messages = new ArrayList<>();
+                }
                 messages.add(r);
                 base = Math.min(base, r.receivedAtMillis());
                 continue;
             }
             base = Math.min(base, s.sourceMillis());
-            devices.computeIfAbsent(s.point().device(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(s.point().point(), k -> new ArrayList<>()).add(s);
+            readings[n++] = s;
         }
-        return new Grouped(base == Long.MAX_VALUE ? 0 : base, devices, messages);
+        readings = Arrays.copyOf(readings, n);
+        // Stable: a point's readings keep their order. Usually sorted already (a poll's points in order).
+        Arrays.sort(readings, BY_POINT);
+        int[] devices = new int[n + 1];
+        int[] points = new int[n + 1];
+        int d = 0;
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            PointRef ref = readings[i].point();
+            if (i == 0 || !ref.device().equals(readings[i - 1].point().device())) {
+                devices[d++] = i;
+                points[p++] = i;
+            } else if (!ref.point().equals(readings[i - 1].point().point())) {
+                points[p++] = i;
+            }
+        }
+        devices[d++] = n;
+        points[p++] = n;
+        return new Grouped(base == Long.MAX_VALUE ? 0 : base, readings, Arrays.copyOf(devices, d),
+                Arrays.copyOf(points, p), messages);
     }
+
+    private static final Comparator<Sample> BY_POINT = (a, b) -> {
+        int c = a.point().device().compareTo(b.point().device());
+        return c != 0 ? c : a.point().point().compareTo(b.point().point());
+    };
 
     // ------------------------------------------------------------------ JSON
 
@@ -92,11 +151,12 @@ public final class BatchEncoder {
                 j.writeBooleanField("h", true);
             }
             j.writeObjectFieldStart("d");
-            for (Map.Entry<String, Map<String, List<Sample>>> device : g.devices.entrySet()) {
-                j.writeObjectFieldStart(device.getKey());
-                for (Map.Entry<String, List<Sample>> point : device.getValue().entrySet()) {
-                    j.writeArrayFieldStart(point.getKey());
-                    for (Sample s : point.getValue()) {
+            for (int d = 0; d < g.deviceCount(); d++) {
+                j.writeObjectFieldStart(g.readings[g.devices[d]].point().device());
+                for (int p = g.firstPointOf(d); p < g.endPointOf(d); p++) {
+                    j.writeArrayFieldStart(g.readings[g.points[p]].point().point());
+                    for (int i = g.points[p]; i < g.points[p + 1]; i++) {
+                        Sample s = g.readings[i];
                         j.writeStartArray();
                         j.writeNumber(s.sourceMillis() - g.base);
                         if (s.value() == null) {
@@ -159,12 +219,15 @@ public final class BatchEncoder {
         if (history) {
             c.text("h").bool(true);
         }
-        c.text("d").map(g.devices.size());
-        for (Map.Entry<String, Map<String, List<Sample>>> device : g.devices.entrySet()) {
-            c.text(device.getKey()).map(device.getValue().size());
-            for (Map.Entry<String, List<Sample>> point : device.getValue().entrySet()) {
-                c.text(point.getKey()).array(point.getValue().size());
-                for (Sample s : point.getValue()) {
+        c.text("d").map(g.deviceCount());
+        for (int d = 0; d < g.deviceCount(); d++) {
+            int firstPoint = g.firstPointOf(d);
+            int endPoint = g.endPointOf(d);
+            c.text(g.readings[g.devices[d]].point().device()).map(endPoint - firstPoint);
+            for (int p = firstPoint; p < endPoint; p++) {
+                c.text(g.readings[g.points[p]].point().point()).array(g.points[p + 1] - g.points[p]);
+                for (int i = g.points[p]; i < g.points[p + 1]; i++) {
+                    Sample s = g.readings[i];
                     boolean good = s.quality().isGood();
                     c.array(good ? 2 : 4).integer(s.sourceMillis() - g.base);
                     if (s.value() == null) {

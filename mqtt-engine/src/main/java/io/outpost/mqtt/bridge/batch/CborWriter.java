@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.batch;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The small part of CBOR (RFC 8949) the binary batch needs: definite-length maps and arrays, integers, text and byte
@@ -9,10 +9,43 @@ import java.nio.charset.StandardCharsets;
  */
 final class CborWriter {
 
-    private final ByteArrayOutputStream out;
+    /** A growing byte array (not a ByteArrayOutputStream: its every write takes a lock). */
+    private final Out out;
 
     CborWriter(int sizeHint) {
-        this.out = new ByteArrayOutputStream(sizeHint);
+        this.out = new Out(sizeHint);
+    }
+
+    private static final class Out {
+        private byte[] buf;
+        private int size;
+
+        Out(int sizeHint) {
+            buf = new byte[Math.max(16, sizeHint)];
+        }
+
+        void write(int b) {
+            if (size == buf.length) {
+                buf = Arrays.copyOf(buf, size * 2);
+            }
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] b, int from, int length) {
+            ensure(length);
+            System.arraycopy(b, from, buf, size, length);
+            size += length;
+        }
+
+        void ensure(int more) {
+            if (buf.length - size < more) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
     }
 
     CborWriter map(int entries) {
@@ -41,9 +74,23 @@ final class CborWriter {
     }
 
     CborWriter text(String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        head(3, utf8.length);
-        out.write(utf8, 0, utf8.length);
+        int n = s.length();
+        boolean ascii = true;
+        for (int i = 0; i < n && ascii; i++) {
+            ascii = s.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            head(3, utf8.length);
+            out.write(utf8, 0, utf8.length);
+            return this;
+        }
+        // Device and point ids are ASCII: written as they are, without encoding them to a new array first.
+        head(3, n);
+        out.ensure(n);
+        for (int i = 0; i < n; i++) {
+            out.buf[out.size++] = (byte) s.charAt(i);
+        }
         return this;
     }
 

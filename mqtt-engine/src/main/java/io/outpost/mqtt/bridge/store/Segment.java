@@ -2,7 +2,6 @@ package io.outpost.mqtt.bridge.store;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One file of a class's queue: records appended in order, never rewritten. What it still holds is tracked here, per
@@ -63,11 +62,10 @@ final class Segment {
     }
 
     /**
-     * Marks a message removed, adding the ranges that say so to {@code journal} (segment-relative {@code [from, to)}
-     * pairs); false when it already was. A record's last message also covers the rest of the record's bytes, so the
+     * Marks a message removed, adding the ranges that say so to {@code journal}; false when it already was. A record's last message also covers the rest of the record's bytes, so the
      * removed ranges of records acknowledged in order merge into one.
      */
-    boolean markRemoved(RecordRef ref, List<int[]> journal) {
+    boolean markRemoved(RecordRef ref, PendingRemovals journal) {
         int address = ref.address();
         if (removed.contains(address)) {
             return false;
@@ -101,9 +99,9 @@ final class Segment {
         }
     }
 
-    private void add(int from, int to, List<int[]> journal) {
+    private void add(int from, int to, PendingRemovals journal) {
         removed.add(from, to);
-        journal.add(new int[] {from, to});
+        journal.add(id, from, to);
     }
 
     @Override

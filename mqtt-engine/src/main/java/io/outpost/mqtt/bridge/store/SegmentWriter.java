@@ -485,9 +485,7 @@ final class SegmentWriter implements Runnable {
     }
 
     private void writeJournal() {
-        for (long[] r : index.drainRemovals()) {
-            journal.removed(r[0], (int) r[1], (int) r[2]);
-        }
+        index.drainRemovalsTo(journal);
         try {
             journal.write();
         } catch (IOException e) {
@@ -606,9 +604,7 @@ final class SegmentWriter implements Runnable {
         }
         if (journal.wantsCompaction()) {
             try {
-                for (long[] r : index.drainRemovals()) {
-                    journal.removed(r[0], (int) r[1], (int) r[2]);
-                }
+                index.drainRemovalsTo(journal);
                 journal.compact(index.removedSnapshot(), index.marksSnapshot());
             } catch (IOException e) {
                 LOG.warn("store {}: journal compaction failed, the journal keeps growing: {}", name, e.toString());

@@ -41,7 +41,7 @@ final class StoreIndex {
     private final long maxBytes;
     private final Map<Long, Segment> byId = new HashMap<>();
     private final Map<Long, Map<Integer, Qos2Mark>> qos2 = new HashMap<>();
-    private final List<long[]> journalRemovals = new ArrayList<>();
+    private final PendingRemovals journalRemovals = new PendingRemovals();
     private final List<Segment> unlinks = new ArrayList<>();
     private long messages;
     private long bytes;
@@ -139,16 +139,12 @@ final class StoreIndex {
             qos2.remove(s.id);
         }
         s.inFlight.remove(ref.address());
-        List<int[]> ranges = new ArrayList<>(2);
-        if (!s.markRemoved(ref, ranges)) {
+        if (!s.markRemoved(ref, journalRemovals)) {
             return null;
         }
         messages--;
         bytes -= ref.itemBytes();
         classes.get(s.classIndex).messages--;
-        for (int[] r : ranges) {
-            journalRemovals.add(new long[] {s.id, r[0], r[1]});
-        }
         retireIfEmpty(s);
         return new Drop(removal, removal.reason() == null ? 0 : 1);
     }
@@ -295,13 +291,9 @@ final class StoreIndex {
 
     // ------------------------------------------------------------------ for the writer
 
-    synchronized List<long[]> drainRemovals() {
-        if (journalRemovals.isEmpty()) {
-            return List.of();
-        }
-        List<long[]> out = new ArrayList<>(journalRemovals);
-        journalRemovals.clear();
-        return out;
+    /** Hands the removals since the last call to the journal (writer thread; the journal buffers them). */
+    synchronized void drainRemovalsTo(StateJournal journal) {
+        journalRemovals.drainTo(journal);
     }
 
     synchronized List<Segment> drainUnlinks() {

@@ -97,7 +97,10 @@ public final class RetainedStore {
      * @return false when the limit did not let the message be kept (the topic keeps its earlier message)
      */
     public boolean put(Message message) {
-        changes.increment();
+        if (message.sample() == null) {
+            // Points' readings are not saved (see saved()): their changes do not make the state worth saving again.
+            changes.increment();
+        }
         // A reading always has a payload; only a client's message can be empty (and clear the topic).
         boolean clears = message.sample() == null && message.payload().length == 0;
         if (!clears && RetainedLimit.exempt(message)) {
@@ -209,6 +212,21 @@ public final class RetainedStore {
     }
 
     /** Every retained message (for saving); any thread, a consistent-enough copy. */
+    /**
+     * The retained messages worth saving across a restart: all but the gateway's own point readings, which the
+     * gateway's points hold and publish again at their first poll (saving them would write every point's value,
+     * rendered, every save interval). Any thread, a consistent-enough copy.
+     */
+    public List<Message> saved() {
+        List<Message> out = new ArrayList<>();
+        for (Message m : all()) {
+            if (m.sample() == null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     public List<Message> all() {
         List<Message> out = new ArrayList<>(size.get());
         collect(root, out);

@@ -28,4 +28,37 @@ class RangeSetTest {
         assertThat(s.size()).isEqualTo(1);
         assertThat(s.add(20, 30)).isFalse();
     }
+
+    @Test
+    void random_ranges_agree_with_a_bit_per_address() {
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 200; round++) {
+            RangeSet s = new RangeSet();
+            java.util.BitSet bits = new java.util.BitSet();
+            for (int i = 0; i < 60; i++) {
+                int from = random.nextInt(500);
+                int to = from + 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
+                boolean covered = bits.get(from);
+                assertThat(s.add(from, to)).isEqualTo(!covered);
+                if (!covered) {
+                    bits.set(from, to);
+                }
+                int probe = random.nextInt(560);
+                assertThat(s.contains(probe)).as("address %d", probe).isEqualTo(bits.get(probe));
+            }
+            for (int a = 0; a < 560; a++) {
+                assertThat(s.contains(a)).as("address %d", a).isEqualTo(bits.get(a));
+                int b = a + 1 + random.nextInt(20);
+                assertThat(s.covers(a, b)).isEqualTo(bits.get(a, b).cardinality() == b - a);
+            }
+            int[] ranges = {0};
+            int[] last = {-1};
+            s.forEach((f, t) -> {
+                assertThat(f).as("sorted, disjoint and not touching").isGreaterThan(last[0]);
+                last[0] = t;
+                ranges[0]++;
+            });
+            assertThat(ranges[0]).isEqualTo(s.size());
+        }
+    }
 }
