@@ -47,6 +47,6 @@ final class GatewayStatus {
         byte[] payload = ("{\"state\":\"" + state + "\",\"gateway\":\"" + gatewayId + "\",\"version\":\"" + version
                 + "\",\"since\":" + now + "}").getBytes(StandardCharsets.UTF_8);
         return broker.publish(Message.of(new MessageHeader(topic, 1, true,
-                MessageProperties.ofContentType("application/json", true), Message.ORIGIN_GATEWAY), payload, now));
+                MessageProperties.JSON, Message.ORIGIN_GATEWAY), payload, now));
     }
 }

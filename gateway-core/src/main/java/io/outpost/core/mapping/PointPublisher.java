@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class PointPublisher implements DeviceOutput, MessageSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PointPublisher.class);
-    private static final MessageProperties JSON_PROPERTIES = MessageProperties.ofContentType("application/json", true);
 
     private final MessageSink sink;
     private final Clock clock;
@@ -126,7 +125,7 @@ public final class PointPublisher implements DeviceOutput, MessageSink {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Message.of(new MessageHeader(device.statusTopic(), 1, true, JSON_PROPERTIES, Message.ORIGIN_GATEWAY),
+        return Message.of(new MessageHeader(device.statusTopic(), 1, true, MessageProperties.JSON, Message.ORIGIN_GATEWAY),
                 out.toByteArray(), clock.millis());
     }
 }

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 
 /**
@@ -42,23 +40,16 @@ public final class JsonPayloadFormat implements PayloadFormat {
 
     @Override
     public byte[] encode(Sample sample) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            if (sample.hasValue()) {
-                g.writeFieldName("value");
-                writeValue(g, sample.value());
-            }
-            g.writeStringField("quality", sample.quality().status().wireName());
-            if (!sample.quality().isGood()) {
-                g.writeStringField("reason", sample.quality().reason());
-            }
-            g.writeNumberField("ts", sample.sourceMillis());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
+        JsonBytes out = new JsonBytes(64);
+        out.raw("{");
+        if (sample.hasValue()) {
+            out.raw("\"value\":").value(sample.value()).raw(",");
         }
-        return out.toByteArray();
+        out.raw("\"quality\":\"").raw(sample.quality().status().wireName()).raw("\"");
+        if (!sample.quality().isGood()) {
+            out.raw(",\"reason\":").string(sample.quality().reason());
+        }
+        return out.raw(",\"ts\":").number(sample.sourceMillis()).raw("}").toByteArray();
     }
 
     /**

@@ -19,8 +19,16 @@ public record MessageProperties(List<UserProperty> userProperties, Long messageE
         userProperties = userProperties == null ? List.of() : List.copyOf(userProperties);
     }
 
+    /** The properties of JSON payloads, shared by every point that publishes JSON. */
+    public static final MessageProperties JSON = new MessageProperties(List.of(), null, "application/json", null, null,
+            true);
+
     /** Only a content type (and the UTF-8 indicator when the type is text): what a point payload format carries. */
     public static MessageProperties ofContentType(String contentType, boolean utf8) {
+        if (utf8 && JSON.contentType().equals(contentType)) {
+            // One instance for the usual case: a point's header holds it, and there may be 100,000 points.
+            return JSON;
+        }
         return new MessageProperties(List.of(), null, contentType, null, null, utf8);
     }
 

@@ -8,6 +8,8 @@ import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import java.math.BigDecimal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a device reading into an engineering value: scale and offset, single precision kept for float32 points, and
@@ -42,10 +44,27 @@ public final class EngineeringTransform {
     private final double addend;
     private final double divisor;
 
+    /** Transforms that only keep float32 single: shared, since most points have neither scaling nor range. */
+    private static final Map<DataType, EngineeringTransform> PLAIN = new ConcurrentHashMap<>();
+    private static final EngineeringTransform UNTYPED = new EngineeringTransform(null, Scaling.IDENTITY, null);
+
+    /** The transform of a point (shared between points that need the same). */
+    public static EngineeringTransform of(PointConfig point) {
+        if (!point.scaling().isIdentity() || point.range() != null) {
+            return new EngineeringTransform(point);
+        }
+        return point.type() == null ? UNTYPED
+                : PLAIN.computeIfAbsent(point.type(), t -> new EngineeringTransform(t, Scaling.IDENTITY, null));
+    }
+
     public EngineeringTransform(PointConfig point) {
-        this.type = point.type();
-        this.scaling = point.scaling();
-        this.range = point.range();
+        this(point.type(), point.scaling(), point.range());
+    }
+
+    private EngineeringTransform(DataType type, Scaling scaling, Range range) {
+        this.type = type;
+        this.scaling = scaling;
+        this.range = range;
         double m = Double.NaN;
         double o = Double.NaN;
         double d = Double.NaN;

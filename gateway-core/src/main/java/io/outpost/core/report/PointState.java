@@ -35,7 +35,7 @@ public final class PointState {
     public PointState(PointConfig config, PayloadFormat format) {
         this.config = config;
         this.format = format;
-        this.transform = new EngineeringTransform(config);
+        this.transform = EngineeringTransform.of(config);
         this.header = new MessageHeader(config.publication().topic(), config.publication().qos(),
                 config.publication().retain(),
                 MessageProperties.ofContentType(format.contentType(), MessageProperties.isText(format.contentType())),

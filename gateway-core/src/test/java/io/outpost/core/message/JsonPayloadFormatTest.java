@@ -77,4 +77,43 @@ class JsonPayloadFormatTest {
         String all = encode(s);
         return all.substring("{\"value\":".length(), all.indexOf(",\"quality\""));
     }
+
+    @Test
+    void the_payload_is_byte_for_byte_what_jackson_writes_for_random_values() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String[] texts = {"", "plain", "quote\" and \\ back", "tab\tnew\nline\u0001\u001f", "é ünï", "日本", "emoji \uD83D\uDE00", "\u007f"};
+        for (int i = 0; i < 5_000; i++) {
+            Value v = switch (random.nextInt(7)) {
+                case 0 -> Value.of(random.nextBoolean());
+                case 1 -> Value.of(random.nextLong() >> random.nextInt(64));
+                case 2 -> new Value.UInt64(random.nextLong());
+                case 3 -> Value.ofFloat32(Float.intBitsToFloat(random.nextInt()));
+                case 4 -> Value.of(Double.longBitsToDouble(random.nextLong()));
+                case 5 -> Value.of(texts[random.nextInt(texts.length)]);
+                default -> new Value.Array(List.of(Value.of(random.nextInt()), Value.of(texts[random.nextInt(texts.length)])));
+            };
+            Quality q = random.nextInt(4) == 0 ? Quality.bad(texts[random.nextInt(texts.length)]) : Quality.GOOD;
+            Sample s = new Sample(REF, q.isGood() || random.nextBoolean() ? v : null, q, random.nextLong() >> 20);
+            assertThat(encode(s)).isEqualTo(viaJackson(s));
+        }
+    }
+
+    /** The payload as Jackson's generator writes it (what the payload format wrote before it wrote bytes itself). */
+    private static String viaJackson(Sample sample) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = JsonPayloadFormat.JSON.createGenerator(out)) {
+            g.writeStartObject();
+            if (sample.hasValue()) {
+                g.writeFieldName("value");
+                JsonPayloadFormat.writeValue(g, sample.value());
+            }
+            g.writeStringField("quality", sample.quality().status().wireName());
+            if (!sample.quality().isGood()) {
+                g.writeStringField("reason", sample.quality().reason());
+            }
+            g.writeNumberField("ts", sample.sourceMillis());
+            g.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -60,7 +60,6 @@ final class Upstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     private static final long TICK_MILLIS = 250;
-    private static final MessageProperties JSON = MessageProperties.ofContentType("application/json", true);
 
     private final UpstreamConfig config;
     private final PayloadFormats formats;
@@ -292,7 +291,7 @@ final class Upstream {
     private void publishStatus(UpstreamStatus s, long now) {
         lastPublishedState = s.state();
         lastPublishedNanos = now;
-        Message m = Message.of(new MessageHeader(config.statusTopic(), 0, true, JSON, origin), StatusJson.render(s),
+        Message m = Message.of(new MessageHeader(config.statusTopic(), 0, true, MessageProperties.JSON, origin), StatusJson.render(s),
                 clock.millis());
         broker.publish(m).whenComplete((ok, err) -> {
             if (err != null) {

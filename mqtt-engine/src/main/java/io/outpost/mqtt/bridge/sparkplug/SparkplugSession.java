@@ -273,7 +273,7 @@ public final class SparkplugSession implements Packer {
             // The core's command route does the type and range checks and the write, and reports the value back.
             byte[] body = json(c.value()).getBytes(StandardCharsets.UTF_8);
             broker.publish(Message.of(new MessageHeader(point.get().command().commandTopic(), 1, false,
-                    MessageProperties.ofContentType("application/json", true), origin), body, clock.millis()));
+                    MessageProperties.JSON, origin), body, clock.millis()));
         }
     }
 

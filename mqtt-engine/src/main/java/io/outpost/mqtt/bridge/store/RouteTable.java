@@ -1,5 +1,7 @@
 package io.outpost.mqtt.bridge.store;
 
+import io.outpost.core.message.JsonPayloadFormat;
+import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.PayloadFormat;
@@ -41,8 +43,43 @@ public final class RouteTable implements AutoCloseable {
     private static final int VERSION = 1;
     private static final long COMPACT_BYTES = 1L << 20;
 
-    /** A route with what its decoded readings share: the header of their messages and their payload format. */
-    public record Entry(int index, Route route, MessageHeader header, PayloadFormat format) {
+    /**
+     * A route with what its decoded readings share: their payload format and the header of their messages (made
+     * when the first of them is read back from disk; live readings carry their point's own header).
+     */
+    public static final class Entry {
+        private final int index;
+        private final Route route;
+        private final PayloadFormat format;
+        private volatile MessageHeader header;
+
+        Entry(int index, Route route, PayloadFormat format) {
+            this.index = index;
+            this.route = route;
+            this.format = format;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        public Route route() {
+            return route;
+        }
+
+        public PayloadFormat format() {
+            return format;
+        }
+
+        public MessageHeader header() {
+            MessageHeader h = header;
+            if (h == null) {
+                h = new MessageHeader(route.localTopic(), route.qos(), route.retain(), MessageProperties.ofContentType(
+                        format.contentType(), MessageProperties.isText(format.contentType())), Message.ORIGIN_GATEWAY);
+                header = h;
+            }
+            return h;
+        }
     }
 
     private final Path file;
@@ -133,12 +170,9 @@ public final class RouteTable implements AutoCloseable {
         PayloadFormat format = formats.find(route.format()).orElseGet(() -> {
             LOG.warn("route table {}: payload format '{}' is not known to this gateway; readings of {} are sent as "
                     + "JSON", file, route.format(), route.point());
-            return formats.get(io.outpost.core.message.JsonPayloadFormat.NAME);
+            return formats.get(JsonPayloadFormat.NAME);
         });
-        MessageHeader header = new MessageHeader(route.localTopic(), route.qos(), route.retain(),
-                MessageProperties.ofContentType(format.contentType(), MessageProperties.isText(format.contentType())),
-                io.outpost.core.message.Message.ORIGIN_GATEWAY);
-        Entry e = new Entry(index, route, header, format);
+        Entry e = new Entry(index, route, format);
         Entry[] table = byIndex;
         if (index >= table.length) {
             table = java.util.Arrays.copyOf(table, Math.max(index + 1, table.length * 2));

@@ -35,7 +35,8 @@ public final class RetainedStore {
     private static final class Node {
         final Node parent;
         final String level;
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+        /** Made when the first child is (a point's topic is a leaf: most nodes never have children). */
+        volatile ConcurrentHashMap<String, Node> children;
         volatile Message message;
         private static final VarHandle MESSAGE;
 
@@ -54,6 +55,31 @@ public final class RetainedStore {
         boolean replaceUncounted(Message m) {
             Message old = message;
             return old != null && RetainedLimit.exempt(old) && MESSAGE.compareAndSet(this, old, m);
+        }
+
+        /** Its children, made if it has none yet; under the store's lock. */
+        ConcurrentHashMap<String, Node> childrenForWriting() {
+            ConcurrentHashMap<String, Node> c = children;
+            if (c == null) {
+                c = new ConcurrentHashMap<>(4);
+                children = c;
+            }
+            return c;
+        }
+
+        Iterable<Node> childNodes() {
+            ConcurrentHashMap<String, Node> c = children;
+            return c == null ? List.of() : c.values();
+        }
+
+        Node child(String level) {
+            ConcurrentHashMap<String, Node> c = children;
+            return c == null ? null : c.get(level);
+        }
+
+        boolean hasChildren() {
+            ConcurrentHashMap<String, Node> c = children;
+            return c != null && !c.isEmpty();
         }
 
         /** Takes the message away; the one removed, or null when there was none. */
@@ -133,7 +159,7 @@ public final class RetainedStore {
             node = root;
             for (String level : levels(topic)) {
                 Node parent = node;
-                node = node.children.computeIfAbsent(level, l -> new Node(parent, l));
+                node = parent.childrenForWriting().computeIfAbsent(level, l -> new Node(parent, l));
             }
             node.topic = topic;
             byTopic.put(topic, node);
@@ -176,21 +202,21 @@ public final class RetainedStore {
             return;
         }
         if (level.equals("+")) {
-            for (Node child : node.children.values()) {
+            for (Node child : node.childNodes()) {
                 if (!(i == 0 && child.level.startsWith("$"))) {
                     match(child, filter, i + 1, now, sink, expired);
                 }
             }
             return;
         }
-        Node child = node.children.get(level);
+        Node child = node.child(level);
         if (child != null) {
             match(child, filter, i + 1, now, sink, expired);
         }
     }
 
     private void all(Node node, boolean skipDollar, long now, Consumer<Message> sink, List<Message> expired) {
-        for (Node child : node.children.values()) {
+        for (Node child : node.childNodes()) {
             if (skipDollar && child.level.startsWith("$")) {
                 continue;
             }
@@ -238,7 +264,7 @@ public final class RetainedStore {
         if (m != null) {
             out.add(m);
         }
-        for (Node child : node.children.values()) {
+        for (Node child : node.childNodes()) {
             collect(child, out);
         }
     }
@@ -268,7 +294,7 @@ public final class RetainedStore {
             byTopic.remove(node.topic, node);
             node.topic = null;
         }
-        while (node.parent != null && node.message == null && node.children.isEmpty()) {
+        while (node.parent != null && node.message == null && !node.hasChildren()) {
             node.parent.children.remove(node.level, node);
             node = node.parent;
         }

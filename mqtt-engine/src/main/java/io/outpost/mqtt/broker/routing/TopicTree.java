@@ -27,6 +27,8 @@ public final class TopicTree {
     /** Moves on every change of the subscriptions; a remembered match of an older version is stale. */
     private volatile long version;
     private final ConcurrentHashMap<String, Matches> cache = new ConcurrentHashMap<>();
+    /** "Nobody" at the current version, shared by every topic without subscribers (most point topics). */
+    private volatile Matches nothing = new Matches(-1, NONE, NO_GROUPS);
 
     /** The subscriptions matching one topic at one version: plain ones, and shared groups to pick a member of. */
     private record Matches(long version, Subscription[] plain, SharedGroup[] groups) {
@@ -181,8 +183,8 @@ public final class TopicTree {
             List<Subscription> plain = new ArrayList<>();
             List<SharedGroup> groups = new ArrayList<>();
             collectMatches(root, topic.split("/", -1), 0, topic.startsWith("$"), plain, groups);
-            m = new Matches(v, plain.isEmpty() ? NONE : plain.toArray(NONE),
-                    groups.isEmpty() ? NO_GROUPS : groups.toArray(NO_GROUPS));
+            m = plain.isEmpty() && groups.isEmpty() ? nothingAt(v) : new Matches(v, plain.toArray(NONE),
+                    groups.toArray(NO_GROUPS));
             if (cache.size() >= MAX_CACHED_TOPICS) {
                 cache.clear();
             }
@@ -197,6 +199,15 @@ public final class TopicTree {
                 out.add(s);
             }
         }
+    }
+
+    private Matches nothingAt(long v) {
+        Matches n = nothing;
+        if (n.version != v) {
+            n = new Matches(v, NONE, NO_GROUPS);
+            nothing = n;
+        }
+        return n;
     }
 
     private static void collectMatches(Node node, String[] levels, int i, boolean dollar, List<Subscription> plain,

@@ -28,7 +28,7 @@ public final class Readings {
         Value typed = type == DataType.FLOAT32 && value instanceof Value.Real r ? Value.ofFloat32((float) r.value()) : value;
         Sample sample = new Sample(new PointRef(device, point), typed, quality, ts);
         MessageHeader header = new MessageHeader(site + "/" + device + "/" + point, 1, true,
-                MessageProperties.ofContentType("application/json", true), Message.ORIGIN_GATEWAY);
+                MessageProperties.JSON, Message.ORIGIN_GATEWAY);
         return Message.reading(header, new JsonPayloadFormat(), sample, System.currentTimeMillis());
     }
 }

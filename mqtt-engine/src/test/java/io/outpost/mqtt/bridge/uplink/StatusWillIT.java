@@ -49,7 +49,7 @@ class StatusWillIT {
 
     private void gatewayOnline() {
         h.local.publish(Message.of(new MessageHeader("north-field/_status", 1, true,
-                MessageProperties.ofContentType("application/json", true), Message.ORIGIN_GATEWAY),
+                MessageProperties.JSON, Message.ORIGIN_GATEWAY),
                 ONLINE.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis())).toCompletableFuture().join();
     }
 
