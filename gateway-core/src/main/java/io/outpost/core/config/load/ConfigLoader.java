@@ -78,7 +78,14 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig parse(String yaml, Path file) throws ConfigException {
-        return parse(yaml, file, new ConfigProblems());
+        try {
+            // First without the YAML library's marks (line and column of every node): a 100,000-point site has a
+            // million nodes, and their marks would take a hundred megabytes of heap for the moment of loading.
+            return parse(yaml, file, new ConfigProblems(), false);
+        } catch (ConfigException withoutPlaces) {
+            // A mistake: read again with marks, so that every message names its line and column.
+            return parse(yaml, file, new ConfigProblems(), true);
+        }
     }
 
     /**
@@ -89,16 +96,16 @@ public final class ConfigLoader {
     public java.util.SortedSet<String> knownKeys(String yaml, Path file) {
         ConfigProblems problems = new ConfigProblems();
         try {
-            parse(yaml, file, problems);
+            parse(yaml, file, problems, true);
         } catch (ConfigException e) {
             // Only the keys are wanted here; mistakes in the sample do not matter.
         }
         return problems.knownKeys();
     }
 
-    private GatewayConfig parse(String yaml, Path file, ConfigProblems problems) throws ConfigException {
+    private GatewayConfig parse(String yaml, Path file, ConfigProblems problems, boolean marks) throws ConfigException {
         String label = file.toString();
-        Node document = compose(yaml, label);
+        Node document = compose(yaml, label, marks);
         ConfigNode root = ConfigNode.root(document, label, problems, interpolator);
 
         ConfigNode gatewayNode = root.mapping("gateway");
@@ -137,9 +144,9 @@ public final class ConfigLoader {
      */
     static final int MAX_CHARACTERS = 64 << 20;
 
-    private static Node compose(String yaml, String label) throws ConfigException {
+    private static Node compose(String yaml, String label, boolean marks) throws ConfigException {
         LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true)
-                .setCodePointLimit(MAX_CHARACTERS).build();
+                .setCodePointLimit(MAX_CHARACTERS).setUseMarks(marks).build();
         try {
             return new Compose(settings).composeString(yaml).orElse(null);
         } catch (MarkedYamlEngineException e) {
