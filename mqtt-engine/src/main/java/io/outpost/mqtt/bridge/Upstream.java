@@ -16,6 +16,7 @@ import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.sparkplug.SparkplugSession;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
+import io.outpost.mqtt.bridge.client.ResponseTimes;
 import io.outpost.mqtt.bridge.client.TlsContexts;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
@@ -72,6 +73,8 @@ final class Upstream {
     private final GatewayIdentity gateway;
     private final String gatewayStatusTopic;
     private final SparkplugSession sparkplug;
+    /** The link's measured response times: the sender's stall timeout and the link's connect timeouts. */
+    private final ResponseTimes times;
     private StatusWill statusWill;
     private SegmentStore store;
     private ByteBudget budget;
@@ -99,6 +102,7 @@ final class Upstream {
         this.compressor = new Compressor(config.uplink().dictionaries());
         this.origin = "$bridge/" + config.name();
         this.loop = new UpstreamLoop(config.name());
+        this.times = new ResponseTimes(config.stallTimeout());
         this.sparkplug = config.uplink().sparkplugMode() ? new SparkplugSession(config, dir, broker, clock, origin) : null;
     }
 
@@ -146,7 +150,18 @@ final class Upstream {
                     @Override
                     public void stalled(String why) {
                         metrics.stalled();
+                        times.stalled();
                         link.drop("stalled: " + why);
+                    }
+
+                    @Override
+                    public void answered(long sinceNanos, long nowNanos, long bytes) {
+                        times.answered(sinceNanos, nowNanos, bytes);
+                    }
+
+                    @Override
+                    public long stallTimeoutNanos(long bytesAhead) {
+                        return times.stallTimeoutNanos(bytesAhead);
                     }
                 }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
                 reverse = new ReverseRouter(config, broker, loop, clock, origin);
@@ -154,7 +169,7 @@ final class Upstream {
                         : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
                 Supplier<MqttPackets.Will> will = sparkplug != null ? sparkplug::will
                         : statusWill != null ? statusWill::will : null;
-                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes, will);
+                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes, will, times);
                 updateStatus(System.nanoTime());
                 link.start();
                 ticker = loop.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -346,8 +361,11 @@ final class Upstream {
                     }
                 }
                 case PINGRESP -> link.pong();
-                case DISCONNECT -> LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
-                        ReasonCodes.ofDisconnect(m));
+                case DISCONNECT -> {
+                    link.serverDisconnected();
+                    LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
+                            ReasonCodes.ofDisconnect(m));
+                }
                 default -> LOG.debug("upstream {}: ignoring {} from {}", config.name(), type, c.server());
             }
         }

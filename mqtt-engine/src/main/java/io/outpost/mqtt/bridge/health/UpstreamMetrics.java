@@ -27,6 +27,7 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.store.bytes   outpost.bridge.queued.oldest.seconds   outpost.bridge.inflight
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
  * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
+ * outpost.uplink.handshake.bytes{direction}  of the above: connection attempts' TCP handshakes (estimated)
  * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
  * outpost.uplink.budget.used.bytes / .budget.limit.bytes / .budget.state (0 normal, 1 low, 2 exhausted)  gauges
  * </pre>
@@ -71,6 +72,12 @@ public final class UpstreamMetrics {
         meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::received).baseUnit("bytes")
                 .description("bytes read from the upstream's sockets").tags(tags.and("direction", "received"))
                 .register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.handshake.bytes", bytes, LinkBytes::handshakeSent)
+                .baseUnit("bytes").description("of the bytes sent: TCP handshakes of connection attempts (estimated)")
+                .tags(tags.and("direction", "sent")).register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.handshake.bytes", bytes, LinkBytes::handshakeReceived)
+                .baseUnit("bytes").description("of the bytes received: TCP handshakes of connection attempts (estimated)")
+                .tags(tags.and("direction", "received")).register(registry));
         meters.add(Gauge.builder("outpost.uplink.bytes.per.point.update", this, UpstreamMetrics::bytesPerPointUpdate)
                 .description("link bytes (sent and received) per point update sent").tags(tags)
                 .strongReference(true).register(registry));
