@@ -75,6 +75,12 @@ final class Outbox {
         return Offer.QUEUED;
     }
 
+    /** Queues a message beyond the bound (the caller knows the excess is bounded). */
+    void force(Entry e) {
+        queue.addLast(e);
+        queuedBytes += e.size;
+    }
+
     private void evictQos0(long needed) {
         long freed = 0;
         Iterator<Entry> it = queue.iterator();
@@ -160,6 +166,11 @@ final class Outbox {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** Messages waiting to be sent (not those in flight). */
+    int queuedMessages() {
+        return queue.size();
     }
 
     /** Saves QoS 1/2 messages; QoS 0 messages are not kept across a restart. */

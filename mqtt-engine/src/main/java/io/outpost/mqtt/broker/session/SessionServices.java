@@ -10,8 +10,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What every session uses: where accepted messages go, the subscription tree, retained messages, limits, counters
  * and the wall clock. {@code changes} moves whenever persistent session state changes, so that the saver can skip
- * a save when nothing changed.
+ * a save when nothing changed. {@code pressure} carries subscribers' back-pressure to publishers.
  */
 public record SessionServices(MessageAcceptor acceptor, TopicTree tree, RetainedStore retained, BrokerLimits limits,
-                              BrokerStats stats, Clock clock, LongAdder changes) {
+                              BrokerStats stats, Clock clock, LongAdder changes, PublisherPressure pressure) {
+
+    public SessionServices(MessageAcceptor acceptor, TopicTree tree, RetainedStore retained, BrokerLimits limits,
+                           BrokerStats stats, Clock clock, LongAdder changes) {
+        this(acceptor, tree, retained, limits, stats, clock, changes, new PublisherPressure());
+    }
 }
