@@ -37,6 +37,8 @@ final class Outbox {
         final boolean retain;
         final int[] subscriptionIds;
         final int size;
+        /** When it was queued (System.nanoTime), for the age of the oldest waiting message. */
+        long queuedAtNanos;
         int packetId;
         boolean released;
 
@@ -70,6 +72,7 @@ final class Outbox {
                 return Offer.OVERFLOW;
             }
         }
+        e.queuedAtNanos = System.nanoTime();
         queue.addLast(e);
         queuedBytes += e.size;
         return Offer.QUEUED;
@@ -77,6 +80,7 @@ final class Outbox {
 
     /** Queues a message beyond the bound (the caller knows the excess is bounded). */
     void force(Entry e) {
+        e.queuedAtNanos = System.nanoTime();
         queue.addLast(e);
         queuedBytes += e.size;
     }
@@ -166,6 +170,12 @@ final class Outbox {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** How long the oldest message waiting to be sent has waited, or 0 when none waits. */
+    long oldestWaitNanos(long nowNanos) {
+        Entry e = queue.peekFirst();
+        return e == null ? 0 : nowNanos - e.queuedAtNanos;
     }
 
     /** Messages waiting to be sent (not those in flight). */

@@ -22,11 +22,16 @@ public final class PublisherPressure {
         this.sessions = bySessionId;
     }
 
-    /** Asks the session of {@code publisherClientId} to stop ({@code slow}) or resume reading because of {@code by}. */
-    void slow(String publisherClientId, Session by, boolean slow) {
+    /**
+     * Asks the session of {@code publisherClientId} to stop ({@code slow}) or resume reading because of {@code by};
+     * false when no client session has that id (an in-process publisher).
+     */
+    boolean slow(String publisherClientId, Session by, boolean slow) {
         Session publisher = sessions.apply(publisherClientId);
-        if (publisher != null) {
-            publisher.slowedBy(by, slow);
+        if (publisher == null) {
+            return false;
         }
+        publisher.slowedBy(by, slow);
+        return true;
     }
 }

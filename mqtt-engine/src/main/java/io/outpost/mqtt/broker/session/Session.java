@@ -32,13 +32,15 @@ import org.slf4j.LoggerFactory;
  * flight), QoS 2 messages received but not released, the will, and the expiry of the session once the client is
  * gone. Lives across connections while the Session Expiry Interval allows.
  *
- * <p><b>Back-pressure under overload.</b> When this session's queue of messages waiting to be sent passes
- * {@value #PRESSURE_MESSAGES} messages (or {@code min(1 MB, max-queued-bytes / 2)}) while its client is connected,
- * (or its thread has as many deliveries queued but not run yet) it asks each network publisher whose message it
- * gets to stop reading its socket ({@link PublisherPressure}), and lets them all go once both are down to half. Latency then stays bounded (the bound over the client's delivery
- * rate) and memory flat, where queues would otherwise grow until the slow-subscriber policy dropped messages. A
- * client that does not get its queue back to half within {@value #PATIENCE_SECONDS} s is slow, not busy: it
- * holds nobody back any more (until it catches up) and the slow-subscriber policy of {@link Outbox} applies.
+ * <p><b>Back-pressure under overload.</b> When this session is behind while its client is connected - its queue of
+ * messages waiting to be sent (with the deliveries queued on its thread and not run yet) passes
+ * {@value #PRESSURE_MESSAGES} messages or {@code min(1 MB, max-queued-bytes / 2)}, or holds at least
+ * {@value #AGE_MIN_MESSAGES} messages of which the oldest waited {@value #PRESSURE_AGE_MILLIS} ms - it asks each
+ * network publisher whose message it gets to stop reading its socket ({@link PublisherPressure}), and lets them
+ * all go once it is down to half of each. Latency then stays bounded and memory flat, where queues would otherwise
+ * grow until the slow-subscriber policy dropped messages. A client that is not back to half within
+ * {@value #PATIENCE_SECONDS} s is slow, not busy: it holds nobody back for the next {@value #COOL_DOWN_SECONDS} s
+ * (and longer while it stays behind), and the slow-subscriber policy of {@link Outbox} applies to it.
  *
  * <p><b>Threading.</b> Every method except {@link #online()}, {@link #clientId()} and {@link #executor()} runs on
  * the session's {@link #executor()} (an event loop chosen from the client id), so the state has one writer and no
@@ -51,6 +53,9 @@ public final class Session implements Subscriber {
     static final int PRESSURE_MESSAGES = 1_000;
     private static final long PRESSURE_BYTES = 1L << 20;
     static final int PATIENCE_SECONDS = 3;
+    static final int COOL_DOWN_SECONDS = 30;
+    static final int AGE_MIN_MESSAGES = 64;
+    static final long PRESSURE_AGE_MILLIS = 50;
     private static final long PRESSURE_CHECK_MILLIS = 5;
 
     private final String clientId;
@@ -80,6 +85,7 @@ public final class Session implements Subscriber {
     /** As a subscriber: the publishers this session asked to stop reading, until its queue is down to half. */
     private final Set<String> slowing = new HashSet<>();
     private boolean slowNotBusy;
+    private long slowNotBusySinceNanos;
     private long slowingSinceNanos;
     private int lastDeliverySize = Outbox.OVERHEAD;
     private ScheduledFuture<?> pressureTimer;
@@ -475,7 +481,9 @@ public final class Session implements Subscriber {
             scheduleFlush();
         }
         if ((!slowing.isEmpty() || slowNotBusy) && belowHalf()) {
-            slowNotBusy = false;
+            if (slowNotBusy && System.nanoTime() - slowNotBusySinceNanos > TimeUnit.SECONDS.toNanos(COOL_DOWN_SECONDS)) {
+                slowNotBusy = false;
+            }
             releaseSlowed();
         }
     }
@@ -494,17 +502,23 @@ public final class Session implements Subscriber {
         return executor instanceof SingleThreadEventExecutor e ? e.pendingTasks() : 0;
     }
 
-    /** Messages queued here plus those on their way in (counted at the size of the last one). */
+    /** Messages queued here plus those on their way in (counted at the size of the last one), and their age. */
     private boolean behind() {
         int backlog = threadBacklog();
-        return outbox.queuedMessages() + backlog >= PRESSURE_MESSAGES
-                || outbox.queuedBytes() + (long) backlog * lastDeliverySize >= pressureBytes();
+        int queued = outbox.queuedMessages();
+        return queued + backlog >= PRESSURE_MESSAGES
+                || outbox.queuedBytes() + (long) backlog * lastDeliverySize >= pressureBytes()
+                || queued >= AGE_MIN_MESSAGES
+                && outbox.oldestWaitNanos(System.nanoTime()) >= TimeUnit.MILLISECONDS.toNanos(PRESSURE_AGE_MILLIS);
     }
 
     private boolean belowHalf() {
         int backlog = threadBacklog();
-        return outbox.queuedMessages() + backlog <= PRESSURE_MESSAGES / 2
-                && outbox.queuedBytes() + (long) backlog * lastDeliverySize <= pressureBytes() / 2;
+        int queued = outbox.queuedMessages();
+        return queued + backlog <= PRESSURE_MESSAGES / 2
+                && outbox.queuedBytes() + (long) backlog * lastDeliverySize <= pressureBytes() / 2
+                && (queued < AGE_MIN_MESSAGES / 2
+                || outbox.oldestWaitNanos(System.nanoTime()) < TimeUnit.MILLISECONDS.toNanos(PRESSURE_AGE_MILLIS / 2));
     }
 
     /** As a subscriber that is behind: asks the network publisher of a message to stop reading. */
@@ -513,8 +527,10 @@ public final class Session implements Subscriber {
                 || !behind()) {
             return;
         }
+        if (!services.pressure().slow(origin, this, true)) {
+            return;
+        }
         slowing.add(origin);
-        services.pressure().slow(origin, this, true);
         if (pressureTimer == null) {
             slowingSinceNanos = System.nanoTime();
             pressureTimer = executor.scheduleAtFixedRate(this::checkPressure, PRESSURE_CHECK_MILLIS,
@@ -530,9 +546,10 @@ public final class Session implements Subscriber {
         if (slowing.isEmpty() || belowHalf()) {
             releaseSlowed();
         } else if (System.nanoTime() - slowingSinceNanos > TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS)) {
-            LOG.info("{}: still behind after {} s; it no longer slows down its {} publisher(s)", this,
-                    PATIENCE_SECONDS, slowing.size());
+            LOG.info("{}: still behind after {} s; it does not slow down its {} publisher(s) for the next {} s", this,
+                    PATIENCE_SECONDS, slowing.size(), COOL_DOWN_SECONDS);
             slowNotBusy = true;
+            slowNotBusySinceNanos = System.nanoTime();
             releaseSlowed();
         }
     }
