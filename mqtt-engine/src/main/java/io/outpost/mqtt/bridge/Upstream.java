@@ -164,7 +164,7 @@ final class Upstream {
                         return times.stallTimeoutNanos(bytesAhead);
                     }
                 }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
-                reverse = new ReverseRouter(config, broker, loop, clock, origin);
+                reverse = new ReverseRouter(config, broker, loop, clock, origin, dir);
                 statusWill = sparkplug != null ? null
                         : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
                 Supplier<MqttPackets.Will> will = sparkplug != null ? sparkplug::will
