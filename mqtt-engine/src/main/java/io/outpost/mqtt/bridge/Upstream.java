@@ -87,6 +87,8 @@ final class Upstream {
     private String lastPublishedState = "";
     private long lastPublishedNanos;
     private volatile long freeDisk;
+    /** Set when closing starts: the store's writer stops asking the sender for pumps. */
+    private volatile boolean closing;
 
     Upstream(UpstreamConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
              MeterRegistry meters, EventLoopGroup group, Clock clock, RandomGenerator random) {
@@ -120,7 +122,7 @@ final class Upstream {
             @Override
             public void readable() {
                 Sender s = sender;
-                if (s != null) {
+                if (s != null && !closing) {
                     s.requestPump();
                 }
             }
@@ -184,8 +186,16 @@ final class Upstream {
                 store.stats().messages(), config.servers());
     }
 
-    /** Stops taking messages, disconnects (the session stays), flushes and closes the store. */
+    /**
+     * Stops taking messages, disconnects (the session stays), lets the store finish what it was given, flushes and
+     * closes it. In that order: nothing is handed to a part that is gone (the gateway stops the broker's inflow
+     * before this). Idempotent.
+     */
     void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
         if (forwarder != null) {
             broker.removeForwarder(forwarder);
         }
@@ -196,6 +206,8 @@ final class Upstream {
                     sparkplug.closing();
                 }
                 link.stop(statusWill != null && statusWill.birthSent());
+                // The link is stopped: no pump may use the connection or the cursors closed below.
+                sender.disconnected();
                 sender.close();
                 if (budget != null) {
                     budget.update(bytes.sent() + bytes.received(), clock.millis());

@@ -86,6 +86,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private long savedSessionChanges = -1;
     private int savedRetainedChanges = -1;
     private volatile boolean closed;
+    private volatile boolean finished;
     /** Set once saved state was read: before that, saving at close would overwrite it with nothing. */
     private volatile boolean stateLoaded;
 
@@ -331,8 +332,12 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
 
     // ------------------------------------------------------------------ stop
 
-    @Override
-    public void close() {
+    /**
+     * The first half of {@link #close()}: no new connection, every client told (MQTT 5) and disconnected, in-process
+     * publishing refused; forwarders keep what they were given, so a gateway stops the broker's inflow before it
+     * closes the bridge's stores. Blocking (up to seconds); idempotent.
+     */
+    public void stopAccepting() {
         if (closed) {
             return;
         }
@@ -342,6 +347,22 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         try {
             sessions.shutdown().get(5, TimeUnit.SECONDS);
             connections.close().await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while disconnecting the broker's clients");
+        } catch (Exception e) {
+            LOG.error("the broker's clients were not all disconnected cleanly", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stopAccepting();
+        try {
             if (store != null && stateLoaded) {
                 persistence.submit(() -> {
                     save();
