@@ -159,10 +159,13 @@ public final class LinkEmulator implements AutoCloseable {
                 fillerLocalPorts.add(f.getLocalPort());
                 fillers.add(f);
                 f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 200);
-            } catch (IOException e) {
+            } catch (java.net.SocketTimeoutException e) {
                 // The connect timed out: the accept queue is full, SYNs to this port are dropped now.
                 ProxiedConnection.resetQuietly(f);
                 return;
+            } catch (IOException e) {
+                ProxiedConnection.resetQuietly(f);
+                LOG.warn("link emulator {}: a connection to fill the accept queue failed: {}", port(), e.toString());
             }
         }
         LOG.warn("link emulator {}: the accept queue did not fill; new connections are not held during the cut", port());
