@@ -105,6 +105,7 @@ final class Upstream {
         this.origin = "$bridge/" + config.name();
         this.loop = new UpstreamLoop(config.name());
         this.times = new ResponseTimes(config.stallTimeout());
+        metrics.responseTimes(times);
         this.sparkplug = config.uplink().sparkplugMode() ? new SparkplugSession(config, dir, broker, clock, origin) : null;
     }
 

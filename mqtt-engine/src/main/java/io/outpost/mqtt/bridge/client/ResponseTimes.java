@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * trips, doubled after an attempt that timed out (once), never more than the configured {@code connect-timeout}.
  *
  * <p>With a fixed {@code stall-timeout} configured, that value is used as it is and only the connect timeout adapts.
- * Confined to the upstream's thread.
+ * Confined to the upstream's thread (the getters may be read from any thread, for metrics).
  */
 public final class ResponseTimes {
 
@@ -45,11 +45,12 @@ public final class ResponseTimes {
     private static final int MAX_CONNECT_DOUBLINGS = 1;
 
     private final Duration fixedStall;
-    private double srtt = -1;
-    private double rttvar;
-    private double bytesPerSecond = -1;
+    // Volatile only so that the metrics' gauges read whole values from another thread.
+    private volatile double srtt = -1;
+    private volatile double rttvar;
+    private volatile double bytesPerSecond = -1;
     private long lastAnswerNanos = Long.MIN_VALUE;
-    private int stallDoublings;
+    private volatile int stallDoublings;
     private int connectDoublings;
     private long samples;
 

@@ -28,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
  * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
  * outpost.uplink.handshake.bytes{direction}  of the above: connection attempts' TCP handshakes (estimated)
+ * outpost.bridge.response.time.seconds (smoothed, measured)   outpost.bridge.stall.timeout.seconds (in force)
  * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
  * outpost.uplink.budget.used.bytes / .budget.limit.bytes / .budget.state (0 normal, 1 low, 2 exhausted)  gauges
  * </pre>
@@ -92,6 +93,16 @@ public final class UpstreamMetrics {
         gauge("outpost.bridge.ack.rate", Tags.empty(), UpstreamStatus::ackRate);
         gauge("outpost.bridge.replay.rate", Tags.empty(), UpstreamStatus::replayRate);
         gauge("outpost.bridge.autonomy.hours", Tags.empty(), UpstreamStatus::autonomyHours);
+    }
+
+    /** Registers the gauges of the link's measured response time and the stall timeout derived from it. */
+    public void responseTimes(io.outpost.mqtt.bridge.client.ResponseTimes times) {
+        meters.add(Gauge.builder("outpost.bridge.response.time.seconds", times, t -> t.srttNanos() / 1e9)
+                .description("smoothed time the upstream takes to acknowledge (0 before the first measurement)")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.bridge.stall.timeout.seconds", times, t -> t.stallTimeoutNanos(0) / 1e9)
+                .description("no acknowledgement for this long with messages in flight: the link is stalled")
+                .tags(tags).register(registry));
     }
 
     /** Registers the byte budget's gauges (an upstream with a budget). */
