@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  * those the guidance recommends) over the user-space link emulator to a real mosquitto, with a steady flow of
  * readings, bursts, and an outage in the middle. Prints one Markdown row per scenario: false stall alarms while the
  * link was healthy, the measured acknowledgement time and the stall timeout derived from it, how long a cut took
- * to be noticed, heal to CONNACK, the backlog's drain, what probing cost in bytes, bytes per message.
+ * to be noticed, heal to CONNACK, the backlog's drain, what probing cost in bytes, link bytes (both ways, at the
+ * socket, handshakes included) per reading.
  *
  * <pre>mqtt-engine/bench/bridge-bench.sh links   (or -Dlinks.only=1,3 for some of them)</pre>
  */
@@ -63,7 +64,7 @@ public final class LinkScenarios {
                         Duration.ofSeconds(60), Duration.ofSeconds(30)));
         String only = System.getProperty("links.only", "");
         System.out.println("| scenario | messages | false stalls | ack time (smoothed) | stall timeout | cut noticed after "
-                + "| heal -> CONNACK | backlog drained after heal | probe bytes in the outage | bytes per message |");
+                + "| heal -> CONNACK | backlog drained after heal | probe bytes in the outage | link bytes per reading |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < scenarios.size(); i++) {
             if (only.isEmpty() || List.of(only.split(",")).contains(Integer.toString(i + 1))) {
@@ -132,13 +133,12 @@ public final class LinkScenarios {
             long total = n[0];
             boolean caughtUp = await(() -> arrived(h, sub, batched, total), Duration.ofMinutes(15));
             double drain = (System.nanoTime() - healedNanos) / 1e9;
-            UpstreamStatus after = h.status();
             double bytes = counter(h, "outpost.uplink.bytes", "sent") + counter(h, "outpost.uplink.bytes", "received");
-            return String.format(Locale.ROOT, "| %s | %d%s | %d | %.2f s | %.1f s | %s | %d ms | %s | %,.0f B (%.0f B/h) | %.0f |",
+            return String.format(Locale.ROOT, "| %s | %d%s | %d | %.2f s | %.1f s | %s | %d ms | %s | %,.0f B (%,.0f B/h) | %.1f |",
                     sc.name(), total, drained && caughtUp ? "" : " (not all arrived)", falseStalls, ackTime,
                     stallTimeout, noticed < 0 ? "not noticed" : String.format(Locale.ROOT, "%.1f s", noticed), heal,
                     caughtUp ? String.format(Locale.ROOT, "%.1f s", drain) : "no", handshakeOutage,
-                    handshakeOutage / (sc.outage().toSeconds() / 3600.0), bytes / Math.max(1, after.sent()));
+                    handshakeOutage / (sc.outage().toSeconds() / 3600.0), bytes / Math.max(1, total));
         } finally {
             h.close();
         }
