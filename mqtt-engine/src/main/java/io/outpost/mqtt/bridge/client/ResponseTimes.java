@@ -49,6 +49,7 @@ public final class ResponseTimes {
     private volatile double srtt = -1;
     private volatile double rttvar;
     private volatile double bytesPerSecond = -1;
+    private volatile double handshakeRtt = -1;
     private long lastAnswerNanos = Long.MIN_VALUE;
     private volatile int stallDoublings;
     private int connectDoublings;
@@ -131,13 +132,27 @@ public final class ResponseTimes {
         return Math.min(configured.toNanos(), base << connectDoublings);
     }
 
+    /** A TCP handshake completed after {@code nanos}: a clean sample of the round trip (no server work in it). */
+    public void handshake(long nanos) {
+        handshakeRtt = handshakeRtt < 0 ? nanos : handshakeRtt + (nanos - handshakeRtt) / 4;
+    }
+
+    /** The smoothed duration of TCP handshakes, or 0 before the first. */
+    public long handshakeRttNanos() {
+        return handshakeRtt < 0 ? 0 : (long) handshakeRtt;
+    }
+
     /**
-     * How long the TCP handshake of a probe may take before the next probe starts: at least {@code probeInterval}
-     * (a lost SYN is retried by the next probe rather than by the kernel's 1, 3, 7 s), two round trips on a slow
-     * link, never more than the whole attempt may take.
+     * How long the TCP handshake of a probe may take before the next probe starts. A short probe waits just under
+     * the probe interval (the kernel would retransmit the SYN after 1 s; the next probe's SYN goes instead, so a
+     * probe costs one SYN); a long one (every fourth, {@code longProbe}) twice the interval, so that a path whose
+     * handshake takes longer than that is still found. Never less than three measured handshakes, never more than
+     * the whole attempt may take.
      */
-    public long tcpConnectTimeoutNanos(Duration probeInterval, Duration configured) {
-        return Math.min(connectTimeoutNanos(configured), Math.max(probeInterval.toNanos(), 2 * rtoNanos()));
+    public long tcpConnectTimeoutNanos(Duration probeInterval, Duration configured, boolean longProbe) {
+        long interval = probeInterval.toNanos();
+        long probe = longProbe ? 2 * interval : interval - Math.min(interval / 20, TimeUnit.MILLISECONDS.toNanos(50));
+        return Math.min(connectTimeoutNanos(configured), Math.max(probe, 3 * handshakeRttNanos()));
     }
 
     private static long clamp(long v, long min, long max) {

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Down links are probed, refusals back off.</b> While the transport fails (no route, no answer to the SYN,
  * refused, a CONNACK that never came, a connection lost to a reset, a stall or keep-alive), a new attempt starts
  * every {@code probe-interval} (1 s, plus up to a quarter of it as jitter, so a fleet does not probe in step), and
- * each attempt's TCP handshake waits at most that long (or two measured round trips on a slow link): a link that
- * comes back unannounced is used again within about a second, and a probe on a dead path costs a SYN (60 bytes,
- * counted in the uplink bytes). The attempt sends CONNECT as soon as TCP is up. Only what the server decides
+ * each attempt's TCP handshake waits just under that (every fourth twice that, or three measured handshakes on a
+ * slow path): a link that comes back unannounced is used again within about a second, and a probe on a dead path
+ * costs one SYN (60 bytes, counted in the uplink bytes). The attempt sends CONNECT as soon as TCP is up. Only what the server decides
  * waits the jittered exponential {@code backoff}: a CONNACK refusal (bad credentials, not authorised, server busy,
  * quota), a TLS handshake it fails, a connection it closes before CONNACK, a connection that it ends within 10 s.
  * Timeouts of connect attempts come from the measured response times ({@link ResponseTimes}). Confined to the
@@ -77,6 +77,8 @@ public final class UpstreamLink {
     /** Consecutive failures the server decided (refusals, kicks): what the backoff grows with. */
     private int refusals;
     private long attemptStartedNanos;
+    /** Consecutive attempts whose TCP handshake failed: every fourth probe waits longer (see ResponseTimes). */
+    private int transportFailures;
     private long connectedAtNanos;
     private long connectedAtMillis;
     private long downSinceNanos = System.nanoTime();
@@ -165,7 +167,8 @@ public final class UpstreamLink {
         state = LinkState.CONNECTING;
         attemptStartedNanos = System.nanoTime();
         Duration timeout = Duration.ofNanos(times.connectTimeoutNanos(config.connectTimeout()));
-        Duration tcpTimeout = Duration.ofNanos(times.tcpConnectTimeoutNanos(probeInterval, config.connectTimeout()));
+        Duration tcpTimeout = Duration.ofNanos(times.tcpConnectTimeoutNanos(probeInterval, config.connectTimeout(),
+                transportFailures % 4 == 3));
         UpstreamConnection.connect(group, server, server.tls() ? ssl : null, config.tls().sni(), this::settings,
                         tcpTimeout, timeout, loop, events, bytes.handler(), config.uplink().topicAliases())
                 .whenComplete((c, err) -> loop.execute(() -> {
@@ -183,6 +186,10 @@ public final class UpstreamLink {
             return;
         }
         bytes.handshake(HANDSHAKE_SENT_CONNECTED, HANDSHAKE_RECEIVED_CONNECTED);
+        transportFailures = 0;
+        if (c.tcpConnectedNanos() > c.startedNanos()) {
+            times.handshake(c.tcpConnectedNanos() - c.startedNanos());
+        }
         if (c.connectSentNanos() > 0 && c.connAckNanos() > c.connectSentNanos()) {
             times.answered(c.connectSentNanos(), c.connAckNanos(), 0);
         }
@@ -239,6 +246,7 @@ public final class UpstreamLink {
     private boolean countHandshake(Throwable err) {
         Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
         if (t instanceof TransportException te) {
+            transportFailures++;
             bytes.handshake(HANDSHAKE_SYN * synsWithin(te.waitedNanos()), te.answered() ? HANDSHAKE_RST : 0);
             return false;
         }
@@ -255,7 +263,7 @@ public final class UpstreamLink {
     static int synsWithin(long waitedNanos) {
         int syns = 1;
         long at = TimeUnit.SECONDS.toNanos(1);
-        while (at < waitedNanos && syns < 8) {
+        while (at <= waitedNanos && syns < 8) {
             syns++;
             at = 2 * at + TimeUnit.SECONDS.toNanos(1);
         }

@@ -92,12 +92,15 @@ class ResponseTimesTest {
     }
 
     @Test
-    void a_probe_handshake_waits_the_probe_interval_on_a_fast_link_and_two_rtos_on_a_slow_one() {
+    void a_probe_handshake_waits_just_under_the_probe_interval_every_fourth_twice_it_and_three_handshakes_on_a_slow_path() {
         ResponseTimes fast = new ResponseTimes(null);
-        stream(fast, 0, 100, 1, 0);
-        assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30))).isEqualTo(S);
+        fast.handshake(MS);
+        assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), false)).isEqualTo(950 * MS);
+        assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), true)).isEqualTo(2 * S);
         ResponseTimes slow = new ResponseTimes(null);
-        stream(slow, 0, 100, 1_500, 0);
-        assertThat(slow.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30))).isEqualTo(2 * slow.rtoNanos());
+        slow.handshake(700 * MS);
+        assertThat(slow.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), false)).isEqualTo(2_100 * MS);
+        assertThat(slow.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(2), false))
+                .as("never beyond the attempt's cap").isEqualTo(2 * S);
     }
 }
