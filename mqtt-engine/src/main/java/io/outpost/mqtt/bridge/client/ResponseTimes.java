@@ -143,15 +143,17 @@ public final class ResponseTimes {
     }
 
     /**
-     * How long the TCP handshake of a probe may take before the next probe starts. A short probe waits just under
-     * the probe interval (the kernel would retransmit the SYN after 1 s; the next probe's SYN goes instead, so a
-     * probe costs one SYN); a long one (every fourth, {@code longProbe}) twice the interval, so that a path whose
-     * handshake takes longer than that is still found. Never less than three measured handshakes, never more than
-     * the whole attempt may take.
+     * How long the TCP handshake of a probe may take. A short probe waits just under the probe interval and never
+     * past 950 ms: the kernel would retransmit the SYN after 1 s, and the next probe's SYN goes instead, so a probe
+     * costs one SYN. A long one (every fourth, {@code longProbe}) waits twice that (two SYNs), so that a path whose
+     * handshake takes longer than a second is still found. Never less than three measured handshakes, never more
+     * than the whole attempt may take.
      */
     public long tcpConnectTimeoutNanos(Duration probeInterval, Duration configured, boolean longProbe) {
         long interval = probeInterval.toNanos();
-        long probe = longProbe ? 2 * interval : interval - Math.min(interval / 20, TimeUnit.MILLISECONDS.toNanos(50));
+        long shortProbe = Math.min(interval - Math.min(interval / 20, TimeUnit.MILLISECONDS.toNanos(50)),
+                TimeUnit.MILLISECONDS.toNanos(950));
+        long probe = longProbe ? 2 * shortProbe + TimeUnit.MILLISECONDS.toNanos(100) : shortProbe;
         return Math.min(connectTimeoutNanos(configured), Math.max(probe, 3 * handshakeRttNanos()));
     }
 

@@ -92,11 +92,13 @@ class ResponseTimesTest {
     }
 
     @Test
-    void a_probe_handshake_waits_just_under_the_probe_interval_every_fourth_twice_it_and_three_handshakes_on_a_slow_path() {
+    void a_probe_handshake_waits_under_a_second_every_fourth_twice_that_and_three_handshakes_on_a_slow_path() {
         ResponseTimes fast = new ResponseTimes(null);
         fast.handshake(MS);
         assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), false)).isEqualTo(950 * MS);
         assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), true)).isEqualTo(2 * S);
+        assertThat(fast.tcpConnectTimeoutNanos(Duration.ofSeconds(10), Duration.ofSeconds(30), false))
+                .as("a long probe interval: still one SYN per probe").isEqualTo(950 * MS);
         ResponseTimes slow = new ResponseTimes(null);
         slow.handshake(700 * MS);
         assertThat(slow.tcpConnectTimeoutNanos(Duration.ofSeconds(1), Duration.ofSeconds(30), false)).isEqualTo(2_100 * MS);
