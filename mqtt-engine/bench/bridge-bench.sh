@@ -3,7 +3,8 @@
 #
 #   mqtt-engine/bench/bridge-bench.sh store    durable appends/s: segment store vs SQLite WAL, per sync policy (JMH)
 #   mqtt-engine/bench/bridge-bench.sh replay   backlog drain and loss: this bridge vs a mosquitto bridge
-#   mqtt-engine/bench/bridge-bench.sh          both
+#   mqtt-engine/bench/bridge-bench.sh links    satellite and cellular scenarios over the link emulator (~45 min)
+#   mqtt-engine/bench/bridge-bench.sh          store and replay
 #
 # Needs mosquitto (Debian package) for "replay". Builds with Maven first; results go to mqtt-engine/target/bench/.
 # Set BENCH_DIR to put the store's files on the disk to measure (default: the system temp dir).
@@ -21,6 +22,10 @@ if [ "$what" = store ] || [ "$what" = all ]; then
   echo "== durable appends/s (JMH, 1 fork, 3x2s warm-up, 5x3s measurement)"
   java "${java_opts[@]}" -cp "$cp" org.openjdk.jmh.Main StoreAppendBenchmark \
       -f 1 -wi 3 -w 2s -i 5 -r 3s -prof gc -rf json -rff "$out/store.json" | tee "$out/store.txt"
+fi
+if [ "$what" = links ]; then
+  echo "== satellite and cellular links: stall detection, heal to reconnect, drain, probe bytes (docs/bridge.md)"
+  java "${java_opts[@]}" -cp "$cp" io.outpost.mqtt.bridge.bench.LinkScenarios "$out" | tee "$out/links.txt"
 fi
 if [ "$what" = replay ] || [ "$what" = all ]; then
   echo "== backlog replay and loss: this bridge vs mosquitto's bridge"

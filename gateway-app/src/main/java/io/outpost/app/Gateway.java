@@ -226,7 +226,13 @@ final class Gateway implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
-    /** Says offline, stops polling, then the bridge (queues flushed), then the broker, then the core's threads. */
+    /**
+     * Stops in dependency order, each part after what feeds it: says offline; the core stops polling; the broker
+     * stops accepting (listeners closed, clients disconnected, in-process publishing refused); the bridge lets its
+     * stores finish what they were given, flushes and closes them and disconnects (sessions kept); then the broker
+     * saves its state and stops; then the core's threads. Whatever a publisher had acknowledged is on disk by then;
+     * what it had not, it still has. Blocking.
+     */
     @Override
     public void close() {
         try {
@@ -238,6 +244,7 @@ final class Gateway implements AutoCloseable {
             ops.close();
         }
         runtime.close();
+        engine.stopAccepting();
         bridge.close();
         engine.close();
         try {

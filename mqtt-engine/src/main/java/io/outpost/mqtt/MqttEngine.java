@@ -118,6 +118,14 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker's inflow (see {@link Broker#stopAccepting()}): listeners closed, clients disconnected,
+     * in-process publishing refused. Call before closing the bridge, then {@link #close()}.
+     */
+    public void stopAccepting() {
+        broker.stopAccepting();
+    }
+
     /** Stops the broker: MQTT 5 clients are told, connections closed, state saved. */
     @Override
     public synchronized void close() {

@@ -484,8 +484,9 @@ public final class ConfigNode {
         return n == null ? "nothing" : "'" + ((ScalarNode) n).getValue() + "'";
     }
 
+    /** The place of a node; unknown when the file was read without marks (a valid file, see ConfigLoader.parse). */
     private SourceMark toMark(Optional<Mark> mark) {
-        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElse(fallbackMark);
+        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElse(SourceMark.UNKNOWN);
     }
 
     private static long parseLong(String text) {

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param type        the value type; null when the adapter learns it from the device (OPC UA, BACnet)
  * @param pollInterval how often the core reads it, unless the adapter pushes it
  * @param command     null unless the point is writable
- * @param location    where it was written, for error messages; not part of equality (hot reload compares configs)
+ * @param location    where it was written, for error messages; known when the file has mistakes (a valid file is
+ *                    read without places, to keep loading a large site small), else {@link SourceMark#UNKNOWN};
+ *                    not part of equality (hot reload compares configs)
  */
 public record PointConfig(
         PointRef ref,

@@ -19,6 +19,7 @@ import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.sparkplug.SparkplugSession;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
+import io.outpost.mqtt.bridge.client.ResponseTimes;
 import io.outpost.mqtt.bridge.client.TlsContexts;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
@@ -76,6 +77,8 @@ final class Upstream {
     private final GatewayIdentity gateway;
     private final String gatewayStatusTopic;
     private final SparkplugSession sparkplug;
+    /** The link's measured response times: the sender's stall timeout and the link's connect timeouts. */
+    private final ResponseTimes times;
     private StatusWill statusWill;
     private SegmentStore store;
     private ByteBudget budget;
@@ -88,6 +91,8 @@ final class Upstream {
     private String lastPublishedState = "";
     private long lastPublishedNanos;
     private volatile long freeDisk;
+    /** Set when closing starts: the store's writer stops asking the sender for pumps. */
+    private volatile boolean closing;
 
     Upstream(UpstreamConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
              MeterRegistry meters, EventLoopGroup group, Clock clock, RandomGenerator random, PayloadFormats formats) {
@@ -104,6 +109,8 @@ final class Upstream {
         this.compressor = new Compressor(config.uplink().dictionaries());
         this.origin = "$bridge/" + config.name();
         this.loop = new UpstreamLoop(config.name());
+        this.times = new ResponseTimes(config.stallTimeout());
+        metrics.responseTimes(times);
         this.sparkplug = config.uplink().sparkplugMode() ? new SparkplugSession(config, dir, broker, clock, origin) : null;
     }
 
@@ -121,7 +128,7 @@ final class Upstream {
             @Override
             public void readable() {
                 Sender s = sender;
-                if (s != null) {
+                if (s != null && !closing) {
                     s.requestPump();
                 }
             }
@@ -157,15 +164,26 @@ final class Upstream {
                     @Override
                     public void stalled(String why) {
                         metrics.stalled();
+                        times.stalled();
                         link.drop("stalled: " + why);
                     }
+
+                    @Override
+                    public void answered(long sinceNanos, long nowNanos, long bytes) {
+                        times.answered(sinceNanos, nowNanos, bytes);
+                    }
+
+                    @Override
+                    public long stallTimeoutNanos(long bytesAhead) {
+                        return times.stallTimeoutNanos(bytesAhead);
+                    }
                 }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
-                reverse = new ReverseRouter(config, broker, loop, clock, origin);
+                reverse = new ReverseRouter(config, broker, loop, clock, origin, dir);
                 statusWill = sparkplug != null ? null
                         : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
                 Supplier<MqttPackets.Will> will = sparkplug != null ? sparkplug::will
                         : statusWill != null ? statusWill::will : null;
-                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes, will);
+                link = new UpstreamLink(config, group, loop, new LinkEvents(), ssl, random, bytes, will, times);
                 updateStatus(System.nanoTime());
                 link.start();
                 ticker = loop.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -180,8 +198,16 @@ final class Upstream {
                 store.stats().messages(), config.servers());
     }
 
-    /** Stops taking messages, disconnects (the session stays), flushes and closes the store. */
+    /**
+     * Stops taking messages, disconnects (the session stays), lets the store finish what it was given, flushes and
+     * closes it. In that order: nothing is handed to a part that is gone (the gateway stops the broker's inflow
+     * before this). Idempotent.
+     */
     void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
         if (forwarder != null) {
             broker.removeForwarder(forwarder);
         }
@@ -192,6 +218,8 @@ final class Upstream {
                     sparkplug.closing();
                 }
                 link.stop(statusWill != null && statusWill.birthSent());
+                // The link is stopped: no pump may use the connection or the cursors closed below.
+                sender.disconnected();
                 sender.close();
                 if (budget != null) {
                     budget.update(bytes.sent() + bytes.received(), clock.millis());
@@ -357,8 +385,11 @@ final class Upstream {
                     }
                 }
                 case PINGRESP -> link.pong();
-                case DISCONNECT -> LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
-                        ReasonCodes.ofDisconnect(m));
+                case DISCONNECT -> {
+                    link.serverDisconnected();
+                    LOG.warn("upstream {}: {} disconnects the bridge: {}", config.name(), c.server(),
+                            ReasonCodes.ofDisconnect(m));
+                }
                 default -> LOG.debug("upstream {}: ignoring {} from {}", config.name(), type, c.server());
             }
         }

@@ -25,6 +25,15 @@ final class UpstreamLoop extends ScheduledThreadPoolExecutor {
         });
         this.upstream = upstream;
         setRemoveOnCancelPolicy(true);
+        // After the upstream closed its thread, work handed to it (a pump asked for by the store's writer while the
+        // store drains, a connection event) has nobody to do it and no one to tell: it is called off, not thrown
+        // at the thread that asked (the store's writer would take that for a failure of its own).
+        setRejectedExecutionHandler((task, executor) -> {
+            if (task instanceof Future<?> f) {
+                f.cancel(false);
+            }
+            LOG.debug("upstream {}: a task came after the upstream stopped; dropped", upstream);
+        });
     }
 
     @Override

@@ -34,6 +34,7 @@ import io.outpost.mqtt.broker.routing.Router;
 import io.outpost.mqtt.broker.routing.Subscription;
 import io.outpost.mqtt.broker.routing.TopicTree;
 import io.outpost.mqtt.broker.session.MessageAcceptor;
+import io.outpost.mqtt.broker.session.PublisherPressure;
 import io.outpost.mqtt.broker.session.SessionRegistry;
 import io.outpost.mqtt.broker.session.SessionServices;
 import io.outpost.mqtt.broker.stats.BrokerStats;
@@ -93,6 +94,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private long savedSessionChanges = -1;
     private long savedRetainedChanges = -1;
     private volatile boolean closed;
+    private volatile boolean finished;
     /** Set once saved state was read: before that, saving at close would overwrite it with nothing. */
     private volatile boolean stateLoaded;
 
@@ -110,7 +112,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         this.quotas = new SessionQuotas(q);
         this.access = new AccessPolicy(config.acl(), commandTopics, config.clients().anonymousCommands());
         SessionServices services = new SessionServices(this, tree, retained, config.limits(), stats, clock, sessionChanges,
-                access, config.clients(), quotas);
+                access, config.clients(), quotas, new PublisherPressure());
         this.sessions = new SessionRegistry(group, services);
         access.onChange(sessions::recheckAccess);
         this.authenticator = new Authenticator(config.passwordFile(), q.maxPendingLoginsPerAddress(),
@@ -400,8 +402,12 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
 
     // ------------------------------------------------------------------ stop
 
-    @Override
-    public void close() {
+    /**
+     * The first half of {@link #close()}: no new connection, every client told (MQTT 5) and disconnected, in-process
+     * publishing refused; forwarders keep what they were given, so a gateway stops the broker's inflow before it
+     * closes the bridge's stores. Blocking (up to seconds); idempotent.
+     */
+    public void stopAccepting() {
         if (closed) {
             return;
         }
@@ -411,6 +417,22 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         try {
             sessions.shutdown().get(5, TimeUnit.SECONDS);
             connections.close().await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while disconnecting the broker's clients");
+        } catch (Exception e) {
+            LOG.error("the broker's clients were not all disconnected cleanly", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stopAccepting();
+        try {
             if (store != null && stateLoaded) {
                 persistence.submit(() -> {
                     save();

@@ -20,12 +20,21 @@ import org.slf4j.LoggerFactory;
 /**
  * A user-space TCP proxy on a free loopback port that plays a bad wide-area link between a client and a server:
  * latency each way, a bandwidth cap each way, a black hole (data vanishes, connections stay open: a stalled or
- * half-open link), resets, the link down (new connections refused, existing ones reset), and flapping on a
- * schedule. The kernel here has no netem, so tests use this instead. Thread-safe; close it to stop.
+ * half-open link), resets, the link down (new connections refused, existing ones reset), a cut (the radio link is
+ * gone: nothing passes, nobody is told, new connections hang) and flapping on a schedule. The kernel here has no
+ * netem, so tests use this instead. Thread-safe; close it to stop.
+ *
+ * <p><b>A cut as TCP sees it.</b> While {@link #cut()} is on, data of open connections is held, not lost, and
+ * delivered in order at {@link #heal()} (TCP would retransmit it), closes included; a new connection's SYN gets no
+ * answer, so the client's connect hangs and its kernel retransmits the SYN after 1, 3, 7... s exactly as on a dead
+ * path. The proxy does that by no longer accepting and filling its small accept queue with connections of its own:
+ * Linux drops SYNs for a listener whose accept queue is full.
  */
 public final class LinkEmulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkEmulator.class);
+    /** Small, so that a cut fills it with a few connections; the accept thread keeps it empty otherwise. */
+    private static final int BACKLOG = 8;
 
     private final ServerSocket server;
     private final InetSocketAddress target;
@@ -37,6 +46,11 @@ public final class LinkEmulator implements AutoCloseable {
     private volatile boolean down;
     private volatile boolean closed;
     private ScheduledFuture<?> flapping;
+    /** Guards the cut: the accept thread and the writers wait on it while the link is cut. */
+    private final Object cutLock = new Object();
+    private boolean cut;
+    private final List<Socket> fillers = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Integer> fillerLocalPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LinkEmulator(ServerSocket server, InetSocketAddress target) {
         this.server = server;
@@ -52,7 +66,7 @@ public final class LinkEmulator implements AutoCloseable {
         try {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
             return new LinkEmulator(s, new InetSocketAddress(host, port));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the link emulator", e);
@@ -93,6 +107,70 @@ public final class LinkEmulator implements AutoCloseable {
 
     public void up() {
         down = false;
+    }
+
+    /**
+     * Cuts the link: nothing passes in either direction and nobody gets an error; data and closes of open
+     * connections wait for {@link #heal()}; new connections hang in the SYN phase (see the class comment).
+     */
+    public void cut() {
+        synchronized (cutLock) {
+            if (cut) {
+                return;
+            }
+            cut = true;
+        }
+        fillAcceptQueue();
+    }
+
+    /** Ends a cut: held data flows on, hanging connects complete at their client's next SYN retransmission. */
+    public void heal() {
+        synchronized (cutLock) {
+            cut = false;
+            cutLock.notifyAll();
+        }
+        for (Socket f : fillers) {
+            ProxiedConnection.resetQuietly(f);
+        }
+        fillers.clear();
+    }
+
+    public boolean isCut() {
+        synchronized (cutLock) {
+            return cut;
+        }
+    }
+
+    /** Blocks while the link is cut (writers call it before each chunk). */
+    void awaitHealed() throws InterruptedException {
+        synchronized (cutLock) {
+            while (cut && !closed) {
+                cutLock.wait(100);
+            }
+        }
+    }
+
+    /** Opens connections to the listener until the kernel stops completing them: from then on SYNs are dropped. */
+    private void fillAcceptQueue() {
+        for (int i = 0; i < BACKLOG * 4; i++) {
+            Socket f = new Socket();
+            try {
+                f.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                fillerLocalPorts.add(f.getLocalPort());
+                fillers.add(f);
+                // Less than the kernel's first SYN retransmission (1 s), so a dropped SYN is told by the timeout; more
+                // than a loaded machine may take to schedule a loopback handshake that does complete.
+                f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 800);
+            } catch (java.net.SocketTimeoutException e) {
+                // The connect timed out: the accept queue is full, SYNs to this port are dropped now.
+                ProxiedConnection.resetQuietly(f);
+                return;
+            } catch (IOException e) {
+                ProxiedConnection.resetQuietly(f);
+                LOG.warn("link emulator {}: a connection to fill the accept queue failed: {}", port(), e.toString());
+            }
+        }
+        LOG.warn("link emulator {}: the accept queue did not fill; new connections are not held during the cut", port());
     }
 
     /** Resets (RST) every open connection; new ones are accepted as before. */
@@ -145,7 +223,17 @@ public final class LinkEmulator implements AutoCloseable {
                 }
                 return;
             }
+            if (fillerLocalPorts.remove(client.getPort())) {
+                // One of the cut's own connections (closed by now, or about to be): not a client.
+                ProxiedConnection.resetQuietly(client);
+                awaitHealedQuietly();
+                continue;
+            }
             accepted.incrementAndGet();
+            if (isCut()) {
+                // Its handshake completed just before the cut took hold: it is open but nothing passes until the heal.
+                awaitHealedQuietly();
+            }
             if (down) {
                 ProxiedConnection.resetQuietly(client);
                 continue;
@@ -165,6 +253,14 @@ public final class LinkEmulator implements AutoCloseable {
         }
     }
 
+    private void awaitHealedQuietly() {
+        try {
+            awaitHealed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void closed(ProxiedConnection c) {
         connections.remove(c);
     }
@@ -178,6 +274,7 @@ public final class LinkEmulator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        heal();
         stopFlapping();
         try {
             server.close();

@@ -67,12 +67,15 @@ final class ProxiedConnection {
             while (true) {
                 Chunk c = queue.take();
                 if (c == END) {
+                    link.awaitHealed();
                     break;
                 }
                 long wait = c.deliverAtNanos - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
+                // A cut holds the chunk (TCP would retransmit it once the path is back), it does not lose it.
+                link.awaitHealed();
                 if (direction.blackHole) {
                     continue;
                 }

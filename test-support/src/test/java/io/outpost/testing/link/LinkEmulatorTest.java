@@ -126,4 +126,35 @@ class LinkEmulatorTest {
             assertThat(roundTripMillis(again, 10)).isLessThan(5_000);
         }
     }
+
+    @Test
+    void a_cut_holds_data_of_open_connections_and_delivers_it_in_order_at_the_heal() throws IOException {
+        try (Socket s = connect()) {
+            roundTripMillis(s, 10);
+            link.cut();
+            s.setSoTimeout(700);
+            s.getOutputStream().write(new byte[] {1, 2, 3});
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            link.heal();
+            s.setSoTimeout(5_000);
+            assertThat(s.getInputStream().readNBytes(3)).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void during_a_cut_a_new_connection_hangs_in_its_handshake_and_completes_after_the_heal() throws Exception {
+        link.cut();
+        Socket hanging = new Socket();
+        assertThatThrownBy(() -> hanging.connect(new InetSocketAddress("127.0.0.1", link.port()), 1_500))
+                .isInstanceOf(SocketTimeoutException.class);
+        hanging.close();
+        assertThat(link.connectionsAccepted()).isZero();
+        link.heal();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", link.port()), 5_000);
+            s.setSoTimeout(5_000);
+            assertThat(roundTripMillis(s, 10)).isLessThan(5_000);
+        }
+        assertThat(link.connectionsAccepted()).isEqualTo(1);
+    }
 }

@@ -10,7 +10,7 @@ public enum LinkState {
     CONNECTING,
     /** Connected; messages flow. */
     CONNECTED,
-    /** Every server failed; waiting for the backoff before the next round. */
+    /** Every server failed: waiting for the next probe (the link is down) or the backoff (the server refused). */
     WAITING;
 
     /** As shown in status and metrics: {@code connected}, ... */

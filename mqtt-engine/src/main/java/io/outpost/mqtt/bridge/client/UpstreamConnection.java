@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One MQTT connection to an upstream, over TCP or TLS, on the MQTT codec the broker uses. It only moves packets:
@@ -65,6 +66,10 @@ public final class UpstreamConnection {
     private volatile TopicAliases aliases = TopicAliases.NONE;
     private volatile long lastReadNanos = System.nanoTime();
     private volatile long lastWriteNanos = System.nanoTime();
+    private volatile long startedNanos;
+    private volatile long tcpConnectedNanos;
+    private volatile long connectSentNanos;
+    private volatile long connAckNanos;
 
     private UpstreamConnection(Channel channel, ServerUri server, Executor executor, Listener listener) {
         this.channel = channel;
@@ -81,21 +86,27 @@ public final class UpstreamConnection {
     public static CompletableFuture<UpstreamConnection> connect(EventLoopGroup group, ServerUri server, SslContext ssl,
                                                                 String sni, MqttPackets.ConnectSettings settings,
                                                                 Duration timeout, Executor executor, Listener listener) {
-        return connect(group, server, ssl, sni, settings, timeout, executor, listener, null, false);
+        return connect(group, server, ssl, sni, () -> settings, timeout, timeout, executor, listener, null, false);
     }
 
     /**
-     * As above; {@code byteCounter} (or null) goes first in the pipeline so it sees the bytes of the socket, and
-     * {@code topicAliases} uses MQTT 5 topic aliases up to the server's Topic Alias Maximum.
+     * As above, with the CONNECT's settings made on {@code executor} only once the transport answered (so that a
+     * will with a sequence number, such as Sparkplug's NDEATH, counts only attempts that sent a CONNECT), a shorter
+     * {@code tcpTimeout} for the TCP handshake alone, {@code byteCounter} (or null) first in the pipeline so it sees
+     * the bytes of the socket, and {@code topicAliases} to use MQTT 5 topic aliases up to the server's maximum.
+     * A failure before the TCP connection was up is a {@link TransportException}; a CONNACK that did not come in
+     * time is a {@link ConnAckTimeoutException}.
      */
     public static CompletableFuture<UpstreamConnection> connect(EventLoopGroup group, ServerUri server, SslContext ssl,
-                                                                String sni, MqttPackets.ConnectSettings settings,
-                                                                Duration timeout, Executor executor, Listener listener,
+                                                                String sni, Supplier<MqttPackets.ConnectSettings> settings,
+                                                                Duration tcpTimeout, Duration timeout,
+                                                                Executor executor, Listener listener,
                                                                 io.netty.channel.ChannelHandler byteCounter,
                                                                 boolean topicAliases) {
         CompletableFuture<UpstreamConnection> result = new CompletableFuture<>();
+        long started = System.nanoTime();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, tcpTimeout.toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
@@ -103,6 +114,7 @@ public final class UpstreamConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         UpstreamConnection c = new UpstreamConnection(ch, server, executor, listener);
+                        c.startedNanos = started;
                         if (byteCounter != null) {
                             ch.pipeline().addLast("bytes", byteCounter);
                         }
@@ -112,36 +124,56 @@ public final class UpstreamConnection {
                         }
                         ch.pipeline().addLast("decoder", new MqttDecoder(MAX_INBOUND_PACKET));
                         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
-                        ch.pipeline().addLast("bridge", c.new Handler(result, settings, topicAliases));
+                        ch.pipeline().addLast("bridge", c.new Handler(result, topicAliases));
                     }
                 });
         ChannelFuture connecting = b.connect(server.host(), server.port());
         Channel ch = connecting.channel();
         ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-            if (result.completeExceptionally(new IOException("no CONNACK from " + server + " within " + timeout.toMillis() + " ms"))) {
+            if (result.completeExceptionally(new ConnAckTimeoutException("no CONNACK from " + server + " within "
+                    + timeout.toMillis() + " ms", connecting.isSuccess()))) {
                 ch.close();
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((c, e) -> deadline.cancel(false));
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(f.cause());
+                result.completeExceptionally(new TransportException(server, f.cause(), System.nanoTime() - started));
                 return;
             }
+            Handler handler = (Handler) f.channel().pipeline().get("bridge");
+            handler.tcpConnectedNanos = System.nanoTime();
             SslHandler tls = f.channel().pipeline().get(SslHandler.class);
             if (tls == null) {
-                f.channel().writeAndFlush(MqttPackets.connect(settings));
+                handler.sendConnect(f.channel(), settings);
                 return;
             }
             tls.handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
-                    f.channel().writeAndFlush(MqttPackets.connect(settings));
+                    handler.sendConnect(f.channel(), settings);
                 } else if (result.completeExceptionally(h.cause())) {
                     f.channel().close();
                 }
             });
         });
         return result;
+    }
+
+    /** When the attempt that made this connection started, its TCP handshake completed, its CONNECT went out. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public long tcpConnectedNanos() {
+        return tcpConnectedNanos;
+    }
+
+    public long connectSentNanos() {
+        return connectSentNanos;
+    }
+
+    public long connAckNanos() {
+        return connAckNanos;
     }
 
     public ServerUri server() {
@@ -234,15 +266,28 @@ public final class UpstreamConnection {
     private final class Handler extends ChannelInboundHandlerAdapter {
 
         private final CompletableFuture<UpstreamConnection> connected;
-        private final MqttPackets.ConnectSettings settings;
         private final boolean topicAliases;
+        private volatile MqttPackets.ConnectSettings settings;
+        private volatile long tcpConnectedNanos;
         private Throwable failure;
 
-        Handler(CompletableFuture<UpstreamConnection> connected, MqttPackets.ConnectSettings settings,
-                boolean topicAliases) {
+        Handler(CompletableFuture<UpstreamConnection> connected, boolean topicAliases) {
             this.connected = connected;
-            this.settings = settings;
             this.topicAliases = topicAliases;
+        }
+
+        /** Makes the CONNECT on the caller's executor (its will may take a sequence number) and sends it. */
+        void sendConnect(Channel ch, Supplier<MqttPackets.ConnectSettings> supplier) {
+            UpstreamConnection.this.tcpConnectedNanos = tcpConnectedNanos;
+            executor.execute(() -> {
+                if (connected.isDone() || !ch.isActive()) {
+                    return;
+                }
+                MqttPackets.ConnectSettings s = supplier.get();
+                settings = s;
+                connectSentNanos = System.nanoTime();
+                ch.writeAndFlush(MqttPackets.connect(s));
+            });
         }
 
         @Override
@@ -275,6 +320,7 @@ public final class UpstreamConnection {
                 ctx.close();
                 return;
             }
+            connAckNanos = System.nanoTime();
             MqttConnAckMessage ack = (MqttConnAckMessage) m;
             MqttConnectReturnCode code = ack.variableHeader().connectReturnCode();
             if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
@@ -300,7 +346,8 @@ public final class UpstreamConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (connected.completeExceptionally(failure != null ? failure : new IOException(server + " closed the connection"))) {
+            if (connected.completeExceptionally(failure != null ? failure
+                    : new IOException(server + " closed the connection before CONNACK"))) {
                 return;
             }
             Throwable cause = failure;

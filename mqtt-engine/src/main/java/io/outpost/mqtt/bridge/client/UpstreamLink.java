@@ -23,10 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an upstream connected: tries the servers in order (the next one at once after a failure), waits a jittered
- * exponential backoff after a round in which all failed, starts again from the first server after a connection
- * drops, and detects a half-open connection with keep-alive (a PINGREQ when nothing was sent or received for the
- * keep-alive, and the connection closed when no answer comes within it). Confined to the upstream's thread.
+ * Keeps an upstream connected: tries the servers in order (the next one at once after a failure), starts again
+ * from the first server after a connection drops, and detects a half-open connection with keep-alive (a PINGREQ
+ * when nothing was sent or received for the keep-alive, and the connection closed when no answer comes within it).
+ *
+ * <p><b>Down links are probed, refusals back off.</b> While the transport fails (no route, no answer to the SYN,
+ * refused, a CONNACK that never came, a connection lost to a reset, a stall or keep-alive), a new attempt starts
+ * every {@code probe-interval} (1 s, plus up to a quarter of it as jitter, so a fleet does not probe in step), and
+ * each attempt's TCP handshake waits just under that (every fourth twice that, or three measured handshakes on a
+ * slow path): a link that comes back unannounced is used again within about a second, and a probe on a dead path
+ * costs one SYN (60 bytes, counted in the uplink bytes). The attempt sends CONNECT as soon as TCP is up. Only what the server decides
+ * waits the jittered exponential {@code backoff}: a CONNACK refusal (bad credentials, not authorised, server busy,
+ * quota), a TLS handshake it fails, a connection it closes before CONNACK, a connection that it ends within 10 s.
+ * Timeouts of connect attempts come from the measured response times ({@link ResponseTimes}). Confined to the
+ * upstream's thread.
  */
 public final class UpstreamLink {
 
@@ -34,6 +44,14 @@ public final class UpstreamLink {
     /** A connection that lasted less than this counts as a failure for the backoff (a server that kicks at once). */
     private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /**
+     * Estimated IPv4 bytes of a TCP handshake, counted in the uplink bytes (the socket counter sees only payload):
+     * a SYN with its options is 60 bytes, the SYN-ACK 60, the ACK 52, a refusal's RST 40.
+     */
+    static final long HANDSHAKE_SYN = 60;
+    static final long HANDSHAKE_RST = 40;
+    static final long HANDSHAKE_SENT_CONNECTED = 60 + 52;
+    static final long HANDSHAKE_RECEIVED_CONNECTED = 60;
 
     /** What the link tells the upstream, on the upstream's thread. */
     public interface Events extends UpstreamConnection.Listener {
@@ -50,11 +68,18 @@ public final class UpstreamLink {
     private final JitteredBackoff backoff;
     private final LinkBytes bytes;
     private final Supplier<MqttPackets.Will> will;
+    private final ResponseTimes times;
+    private final RandomGenerator random;
+    private final Duration probeInterval;
 
     private LinkState state = LinkState.STOPPED;
     private UpstreamConnection current;
     private int serverIndex;
-    private int failures;
+    /** Consecutive failures the server decided (refusals, kicks): what the backoff grows with. */
+    private int refusals;
+    private long attemptStartedNanos;
+    /** Consecutive attempts whose TCP handshake failed: every fourth probe waits longer (see ResponseTimes). */
+    private int transportFailures;
     private long connectedAtNanos;
     private long connectedAtMillis;
     private long downSinceNanos = System.nanoTime();
@@ -65,9 +90,20 @@ public final class UpstreamLink {
     private String dropReason;
     private ScheduledFuture<?> retry;
     private long pingSentNanos = -1;
+    private boolean serverDisconnected;
 
     public UpstreamLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, Events events,
                         SslContext ssl, RandomGenerator random, LinkBytes bytes, Supplier<MqttPackets.Will> will) {
+        this(config, group, loop, events, ssl, random, bytes, will, new ResponseTimes(config.stallTimeout()));
+    }
+
+    /** As above, with the upstream's response-time estimate (shared with its sender). */
+    public UpstreamLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, Events events,
+                        SslContext ssl, RandomGenerator random, LinkBytes bytes, Supplier<MqttPackets.Will> will,
+                        ResponseTimes times) {
+        this.times = times;
+        this.random = random;
+        this.probeInterval = config.probeInterval();
         this.config = config;
         this.bytes = bytes;
         this.will = will;
@@ -130,8 +166,12 @@ public final class UpstreamLink {
     private void attempt() {
         ServerUri server = config.servers().get(serverIndex);
         state = LinkState.CONNECTING;
-        UpstreamConnection.connect(group, server, server.tls() ? ssl : null, config.tls().sni(), settings(),
-                config.connectTimeout(), loop, events, bytes.handler(), config.uplink().topicAliases())
+        attemptStartedNanos = System.nanoTime();
+        Duration timeout = Duration.ofNanos(times.connectTimeoutNanos(config.connectTimeout()));
+        Duration tcpTimeout = Duration.ofNanos(times.tcpConnectTimeoutNanos(probeInterval, config.connectTimeout(),
+                transportFailures % 4 == 3));
+        UpstreamConnection.connect(group, server, server.tls() ? ssl : null, config.tls().sni(), this::settings,
+                        tcpTimeout, timeout, loop, events, bytes.handler(), config.uplink().topicAliases())
                 .whenComplete((c, err) -> loop.execute(() -> {
                     if (err == null) {
                         onConnected(c);
@@ -146,16 +186,24 @@ public final class UpstreamLink {
             c.disconnect();
             return;
         }
+        bytes.handshake(HANDSHAKE_SENT_CONNECTED, HANDSHAKE_RECEIVED_CONNECTED);
+        transportFailures = 0;
+        if (c.tcpConnectedNanos() > c.startedNanos()) {
+            times.handshake(c.tcpConnectedNanos() - c.startedNanos());
+        }
+        if (c.connectSentNanos() > 0 && c.connAckNanos() > c.connectSentNanos()) {
+            times.answered(c.connectSentNanos(), c.connAckNanos(), 0);
+        }
         current = c;
         state = LinkState.CONNECTED;
         outageReported = false;
         connectedAtNanos = System.nanoTime();
         connectedAtMillis = System.currentTimeMillis();
         pingSentNanos = -1;
-        long down = (connectedAtNanos - downSinceNanos) / 1_000_000_000L;
+        long downMillis = (connectedAtNanos - downSinceNanos) / 1_000_000L;
         LOG.info("upstream {}: connected to {} (MQTT {}, session {}, receive maximum {}{})", config.name(), c.server(),
                 config.protocol().text(), c.connAck().sessionPresent() ? "resumed" : "new",
-                c.connAck().receiveMaximum(), down > 0 ? ", after " + down + " s down" : "");
+                c.connAck().receiveMaximum(), downMillis >= 1000 ? ", after " + downMillis / 1000 + " s down" : "");
         events.connected(c);
     }
 
@@ -178,24 +226,67 @@ public final class UpstreamLink {
             LOG.debug("upstream {}: cannot connect to {}: {}", config.name(), server, why);
         }
         lastError = why;
+        boolean refusal = countHandshake(err);
         if (serverIndex + 1 < config.servers().size()) {
             serverIndex++;
             attempt();
             return;
         }
-        failures++;
-        scheduleRound();
+        if (refusal) {
+            refusals++;
+            scheduleRound(backoff.delayNanos(refusals));
+        } else {
+            scheduleProbe(attemptStartedNanos);
+        }
     }
 
-    private void scheduleRound() {
+    /**
+     * Counts the estimated bytes of a failed attempt's TCP handshake and says whether the failure is one the server
+     * decided (backoff) rather than the transport (probe again soon).
+     */
+    private boolean countHandshake(Throwable err) {
+        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (t instanceof TransportException te) {
+            transportFailures++;
+            bytes.handshake(HANDSHAKE_SYN * synsWithin(te.waitedNanos()), te.answered() ? HANDSHAKE_RST : 0);
+            return false;
+        }
+        bytes.handshake(HANDSHAKE_SENT_CONNECTED, HANDSHAKE_RECEIVED_CONNECTED);
+        if (t instanceof ConnAckTimeoutException) {
+            times.connectTimedOut();
+            return false;
+        }
+        // A CONNACK refusal, a TLS handshake the server failed, a connection it closed before CONNACK.
+        return true;
+    }
+
+    /** SYNs the kernel sent in an attempt that waited this long: the first, then again after 1, 3, 7, 15... s. */
+    static int synsWithin(long waitedNanos) {
+        int syns = 1;
+        long at = TimeUnit.SECONDS.toNanos(1);
+        while (at <= waitedNanos && syns < 8) {
+            syns++;
+            at = 2 * at + TimeUnit.SECONDS.toNanos(1);
+        }
+        return syns;
+    }
+
+    /** The next probe: {@code probe-interval} after the last attempt began (at once if that is past), plus jitter. */
+    private void scheduleProbe(long lastAttemptNanos) {
+        long interval = probeInterval.toNanos();
+        long jitter = (long) (interval * 0.25 * random.nextDouble());
+        long delay = Math.max(0, lastAttemptNanos + interval - System.nanoTime()) + jitter;
+        scheduleRound(delay);
+    }
+
+    private void scheduleRound(long delayNanos) {
         serverIndex = 0;
         state = LinkState.WAITING;
-        long delay = backoff.delayNanos(Math.max(1, failures));
         retry = loop.schedule(() -> {
             if (state == LinkState.WAITING) {
                 attempt();
             }
-        }, delay, TimeUnit.NANOSECONDS);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The connection closed (by either side, or by {@link #drop}). */
@@ -207,7 +298,10 @@ public final class UpstreamLink {
         long now = System.nanoTime();
         downSinceNanos = now;
         String why = dropReason != null ? dropReason : cause == null ? "connection closed" : describe(cause);
+        // A close without an IO error and without this side asking is the server's decision (FIN, DISCONNECT).
+        boolean byServer = dropReason == null && (cause == null || serverDisconnected);
         dropReason = null;
+        serverDisconnected = false;
         lastError = why;
         boolean stopped = state == LinkState.STOPPED;
         if (!stopped) {
@@ -218,8 +312,16 @@ public final class UpstreamLink {
             return;
         }
         LOG.warn("upstream {}: disconnected from {}: {}", config.name(), c.server(), why);
-        failures = now - connectedAtNanos < STABLE_NANOS ? failures + 1 : 1;
-        scheduleRound();
+        boolean kicked = byServer && now - connectedAtNanos < STABLE_NANOS;
+        if (kicked) {
+            // The server ends the connection at once (take-over by another client with this id, an ACL, a quota).
+            refusals++;
+            scheduleRound(backoff.delayNanos(refusals));
+        } else {
+            refusals = 0;
+            // The link or the server went away: try again at once, then probe.
+            scheduleProbe(now - probeInterval.toNanos());
+        }
     }
 
     /** Closes the current connection (stall, half-open); it is reconnected like any dropped connection. */
@@ -230,9 +332,22 @@ public final class UpstreamLink {
         }
     }
 
-    /** A PINGRESP came. */
+    /** A PINGRESP came: one sample of the link's response time. */
     public void pong() {
+        if (pingSentNanos >= 0) {
+            times.answered(pingSentNanos, System.nanoTime(), 0);
+        }
         pingSentNanos = -1;
+    }
+
+    /** The server sent DISCONNECT (MQTT 5): the close that follows is its decision. */
+    public void serverDisconnected() {
+        serverDisconnected = true;
+    }
+
+    /** The upstream's response-time estimate. */
+    public ResponseTimes responseTimes() {
+        return times;
     }
 
     /** Keep-alive: called periodically on the upstream's thread. */

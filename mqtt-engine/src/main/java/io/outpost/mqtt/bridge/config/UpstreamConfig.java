@@ -18,7 +18,9 @@ import java.util.Objects;
  * @param sessionExpiry    MQTT 5 session expiry interval; null asks for a session that never expires
  * @param inflightWindow   most QoS 1/2 messages unacknowledged at a time (lowered to the server's Receive Maximum)
  * @param rateLimit        bytes per second the bridge may send, 0 for the link's full speed
- * @param stallTimeout     with messages in flight, no acknowledgement for this long means the link is stalled
+ * @param stallTimeout     with messages in flight, no acknowledgement for this long means the link is stalled;
+ *                         null ({@code auto}) derives it from the measured response times
+ * @param probeInterval    while the transport fails, a new connect attempt starts this often
  * @param statusInterval   how often the status is published on the local {@code $SYS} topic
  * @param uplink           uplink economy: Sparkplug mode, dictionaries, will, topic aliases
  */
@@ -41,6 +43,7 @@ public record UpstreamConfig(
         long rateLimit,
         Duration stallTimeout,
         BackoffConfig backoff,
+        Duration probeInterval,
         Duration statusInterval,
         UplinkConfig uplink) {
 
@@ -52,7 +55,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        Objects.requireNonNull(probeInterval, "probeInterval");
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(statusInterval, "statusInterval");
         Objects.requireNonNull(uplink, "uplink");

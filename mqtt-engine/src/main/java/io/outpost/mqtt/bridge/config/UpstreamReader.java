@@ -25,6 +25,7 @@ final class UpstreamReader {
 
     static final BackoffConfig DEFAULT_BACKOFF = new BackoffConfig(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.3);
     static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(1);
+    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL;
     private static final Map<String, MqttProtocol> VERSIONS = new LinkedHashMap<>();
 
@@ -97,8 +98,10 @@ final class UpstreamReader {
         // some (mosquitto: 20) silently drop QoS 2 messages beyond their limit, so 3.1.1 starts from a safe 20.
         int window = node.integer("inflight-window", protocol == MqttProtocol.V5 ? 1000 : 20, 1, 65_535);
         long rateLimit = readRateLimit(node);
-        Duration stallTimeout = node.duration("stall-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration stallTimeout = "auto".equalsIgnoreCase(node.string("stall-timeout", "auto").trim()) ? null
+                : node.duration("stall-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
         BackoffConfig backoff = BackoffReader.read(node.mapping("backoff"), DEFAULT_BACKOFF, Duration.ofMillis(100));
+        Duration probeInterval = node.duration("probe-interval", DEFAULT_PROBE_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10));
         Duration statusInterval = node.duration("status-interval", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofHours(1));
         WillConfig will = uplinkReader.readWill(node, sparkplugMode);
         boolean aliases = node.bool("topic-aliases", true);
@@ -115,7 +118,7 @@ final class UpstreamReader {
         }
         return Optional.of(new UpstreamConfig(name, servers, protocol, clientId, username, password, tls, keepAlive,
                 cleanStart, sessionExpiry, connectTimeout, forward, reverse, store, window, rateLimit, stallTimeout,
-                backoff, statusInterval, uplink));
+                backoff, probeInterval, statusInterval, uplink));
     }
 
     /**

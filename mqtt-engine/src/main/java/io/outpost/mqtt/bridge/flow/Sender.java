@@ -60,6 +60,19 @@ public final class Sender {
 
         /** The link is stalled: the connection must be closed (and is then reconnected). */
         void stalled(String why);
+
+        /**
+         * An acknowledgement ended a wait for the upstream that began at {@code sinceNanos} (the first message went
+         * out, or the previous acknowledgement came): one sample of the link's response time. {@code bytes}: the
+         * size of the acknowledged message.
+         */
+        void answered(long sinceNanos, long nowNanos, long bytes);
+
+        /**
+         * How long the link may stay without an acknowledgement while messages are in flight (or take no data)
+         * before it counts as stalled; {@code bytesAhead}: the size of the oldest unacknowledged message.
+         */
+        long stallTimeoutNanos(long bytesAhead);
     }
 
     private final String name;
@@ -240,7 +253,9 @@ public final class Sender {
             store.remove(r.ref(), reason >= 0x80 ? Removal.REFUSED : Removal.ACKED);
         }
         events.acknowledged();
-        lastProgressNanos = System.nanoTime();
+        long now = System.nanoTime();
+        events.answered(lastProgressNanos, now, wireBytes(e));
+        lastProgressNanos = now;
         // Acknowledgements come in bursts: fill the freed window once after the burst, not once per packet.
         requestPump();
     }
@@ -257,7 +272,9 @@ public final class Sender {
         if (e.qos != 2) {
             return;
         }
-        lastProgressNanos = System.nanoTime();
+        long now = System.nanoTime();
+        events.answered(lastProgressNanos, now, wireBytes(e));
+        lastProgressNanos = now;
         if (reason >= 0x80) {
             finished(packetId, 2, reason);
             return;
@@ -534,25 +551,53 @@ public final class Sender {
 
     /**
      * Declares the link stalled (and closes it) when messages are in flight and no acknowledgement came for the
-     * stall timeout, or when the connection took no data for that long. Called periodically.
+     * stall timeout, or when the connection took no data for that long without an acknowledgement either. The
+     * timeout comes from {@link Events#stallTimeoutNanos} (measured response times, or the configured value).
+     * Called periodically.
      */
     public void checkStall(long nowNanos) {
         UpstreamConnection c = connection;
         if (c == null) {
             return;
         }
-        long timeout = config.stallTimeout().toNanos();
+        long waited = unackedOnWire > 0 ? nowNanos - lastProgressNanos : -1;
+        long unwritable = unwritableSinceNanos < 0 ? -1 : nowNanos - Math.max(unwritableSinceNanos,
+                unackedOnWire > 0 ? lastProgressNanos : Long.MIN_VALUE);
+        long longest = Math.max(waited, unwritable);
+        if (longest < 0 || longest <= events.stallTimeoutNanos(0)) {
+            return;
+        }
+        long timeout = events.stallTimeoutNanos(oldestWireBytes());
         String why = null;
-        if (unackedOnWire > 0 && nowNanos - lastProgressNanos > timeout) {
-            why = "no acknowledgement for " + config.stallTimeout().toSeconds() + " s with " + unackedOnWire
-                    + " message(s) in flight";
-        } else if (unwritableSinceNanos >= 0 && nowNanos - unwritableSinceNanos > timeout) {
-            why = "the connection took no data for " + config.stallTimeout().toSeconds() + " s";
+        if (waited > timeout) {
+            why = "no acknowledgement for " + seconds(waited) + " s with " + unackedOnWire + " message(s) in flight";
+        } else if (unwritable > timeout) {
+            why = "the connection took no data for " + seconds(unwritable) + " s";
         }
         if (why != null) {
-            LOG.warn("upstream {}: link to {} stalled: {}; reconnecting", name, c.server(), why);
+            LOG.warn("upstream {}: link to {} stalled: {} (stall timeout {} s); reconnecting", name, c.server(), why,
+                    seconds(timeout));
             events.stalled(why);
         }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
+    }
+
+    /** About the bytes of an entry's PUBLISH on the wire (topic, payload, a header's worth). */
+    private static long wireBytes(Entry e) {
+        return e.message.payload().length + e.message.topic().length() + 16L;
+    }
+
+    /** The wire size of the oldest message waiting for its acknowledgement on this connection. */
+    private long oldestWireBytes() {
+        for (Entry e : inflight.inOrder()) {
+            if (e.qos > 0 && e.connection == generation && e.phase == Phase.PUBLISHED) {
+                return wireBytes(e);
+            }
+        }
+        return 0;
     }
 
     /** The packet ids in use, for other packets that need one (SUBSCRIBE). */

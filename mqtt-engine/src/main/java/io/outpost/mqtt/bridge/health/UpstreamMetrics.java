@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  * outpost.bridge.store.queue.bytes / .store.bytes.per.message  gauges; .store.disk.reads / .store.tail.dropped  counters
  * outpost.bridge.ack.rate   outpost.bridge.replay.rate   outpost.bridge.autonomy.hours (+Inf: no inflow)
  * outpost.uplink.bytes{direction=sent|received} / outpost.uplink.point.updates             counters
+ * outpost.uplink.handshake.bytes{direction}  of the above: connection attempts' TCP handshakes (estimated)
+ * outpost.bridge.response.time.seconds (smoothed, measured)   outpost.bridge.stall.timeout.seconds (in force)
  * outpost.uplink.bytes.per.point.update   gauge: (bytes sent + received) / point updates sent
  * outpost.uplink.budget.used.bytes / .budget.limit.bytes / .budget.state (0 normal, 1 low, 2 exhausted)  gauges
  * </pre>
@@ -74,6 +76,12 @@ public final class UpstreamMetrics {
         meters.add(FunctionCounter.builder("outpost.uplink.bytes", bytes, LinkBytes::received).baseUnit("bytes")
                 .description("bytes read from the upstream's sockets").tags(tags.and("direction", "received"))
                 .register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.handshake.bytes", bytes, LinkBytes::handshakeSent)
+                .baseUnit("bytes").description("of the bytes sent: TCP handshakes of connection attempts (estimated)")
+                .tags(tags.and("direction", "sent")).register(registry));
+        meters.add(FunctionCounter.builder("outpost.uplink.handshake.bytes", bytes, LinkBytes::handshakeReceived)
+                .baseUnit("bytes").description("of the bytes received: TCP handshakes of connection attempts (estimated)")
+                .tags(tags.and("direction", "received")).register(registry));
         meters.add(Gauge.builder("outpost.uplink.bytes.per.point.update", this, UpstreamMetrics::bytesPerPointUpdate)
                 .description("link bytes (sent and received) per point update sent").tags(tags)
                 .strongReference(true).register(registry));
@@ -109,6 +117,16 @@ public final class UpstreamMetrics {
             return st.messages() == 0 ? 0 : (double) st.bytes() / st.messages();
         }).description("bytes a queued message takes in the queue's files (readings of a poll share a record)")
                 .tags(tags).strongReference(true).register(registry));
+    }
+
+    /** Registers the gauges of the link's measured response time and the stall timeout derived from it. */
+    public void responseTimes(io.outpost.mqtt.bridge.client.ResponseTimes times) {
+        meters.add(Gauge.builder("outpost.bridge.response.time.seconds", times, t -> t.srttNanos() / 1e9)
+                .description("smoothed time the upstream takes to acknowledge (0 before the first measurement)")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("outpost.bridge.stall.timeout.seconds", times, t -> t.stallTimeoutNanos(0) / 1e9)
+                .description("no acknowledgement for this long with messages in flight: the link is stalled")
+                .tags(tags).register(registry));
     }
 
     /** Registers the byte budget's gauges (an upstream with a budget). */

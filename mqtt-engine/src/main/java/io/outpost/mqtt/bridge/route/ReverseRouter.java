@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reverse rules: subscribes upstream to their filters at each connection and publishes what arrives on the local
  * broker (commands from the cloud). A QoS 1/2 message is acknowledged upstream only after the local broker took it;
- * a QoS 2 message is published locally once even if the upstream sends it again before PUBREL. (That de-duplication
- * state lives in memory: across a gateway restart a QoS 2 command can arrive twice.) Confined to the upstream's
- * thread.
+ * a QoS 2 message is published locally once even if the upstream sends it again before PUBREL, also across a
+ * restart of the gateway ({@link CommandHandshakes}: the packet id is on disk before PUBREC). Confined to the
+ * upstream's thread.
  *
  * <p>An upstream may only make the gateway publish locally where its reverse rules lead. So an MQTT 5 response topic
  * from the upstream, which names a topic in the cloud's namespace, is mapped through the reverse rules like the
@@ -47,10 +47,19 @@ public final class ReverseRouter {
     private final Clock clock;
     private final String origin;
     private final boolean v5;
-    private final Set<Integer> qos2Received = new HashSet<>();
+    private final CommandHandshakes qos2Received;
+    /** QoS 2 messages being published locally: a copy sent again meanwhile waits for the first's PUBREC. */
+    private final Set<Integer> qos2Publishing = new HashSet<>();
     private int subscribePacketId = -1;
 
     public ReverseRouter(UpstreamConfig config, LocalBroker broker, Executor loop, Clock clock, String origin) {
+        this(config, broker, loop, clock, origin, null);
+    }
+
+    /** As above, keeping the QoS 2 de-duplication state in {@code dir} (null: in memory only, for tests). */
+    public ReverseRouter(UpstreamConfig config, LocalBroker broker, Executor loop, Clock clock, String origin,
+                         java.nio.file.Path dir) {
+        this.qos2Received = dir == null ? CommandHandshakes.inMemory(config.name()) : CommandHandshakes.open(dir, config.name());
         this.config = config;
         this.broker = broker;
         this.loop = loop;
@@ -61,6 +70,11 @@ public final class ReverseRouter {
 
     /** Subscribes to every reverse filter on a new connection. */
     public void connected(UpstreamConnection c, InflightTable ids) {
+        qos2Publishing.clear();
+        if (!c.connAck().sessionPresent()) {
+            // A new session: the server's packet ids of the old one mean nothing any more.
+            qos2Received.clear();
+        }
         if (config.reverse().isEmpty()) {
             return;
         }
@@ -97,6 +111,9 @@ public final class ReverseRouter {
     public void publish(UpstreamConnection c, InboundPublish p) {
         if (p.qos() == 2 && qos2Received.contains(p.packetId())) {
             c.send(List.of(MqttPackets.pubRec(p.packetId(), 0, v5)), null);
+            return;
+        }
+        if (p.qos() == 2 && !qos2Publishing.add(p.packetId())) {
             return;
         }
         String local = null;
@@ -148,7 +165,10 @@ public final class ReverseRouter {
         if (p.qos() == 1) {
             c.send(List.of(MqttPackets.pubAck(p.packetId(), reason, v5)), null);
         } else if (p.qos() == 2) {
-            qos2Received.add(p.packetId());
+            qos2Publishing.remove(p.packetId());
+            if (reason < 0x80) {
+                qos2Received.add(p.packetId());
+            }
             c.send(List.of(MqttPackets.pubRec(p.packetId(), reason, v5)), null);
         }
     }

@@ -20,6 +20,10 @@ final class Attachment {
     final ClientSettings settings;
     final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
     int pendingQos1;
+    /** PUBLISH packets of an MQTT 3.1.1 client beyond its inflight limit, in order, while reading is paused. */
+    final ArrayDeque<InboundPublish> held = new ArrayDeque<>();
+    /** Guards against taking held messages again from within taking them. */
+    boolean takingHeld;
     private Map<String, Integer> aliases;
 
     Attachment(ClientLink link, ClientSettings settings) {

@@ -1,6 +1,7 @@
 package io.outpost.mqtt.broker.session;
 
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.outpost.mqtt.broker.stats.CloseReason;
 
 /**
  * A session's way to its client's network connection. Implemented by the protocol handler; all methods may be
@@ -20,9 +21,15 @@ public interface ClientLink {
 
     /**
      * Ends the connection because of the broker: MQTT 5 clients first get a DISCONNECT with {@code reason}; the
-     * will message is published (this is not a normal disconnect).
+     * will message is published (this is not a normal disconnect). {@code why} is counted and logged once.
      */
-    void disconnect(byte reason, String reasonString);
+    void disconnect(byte reason, String reasonString, CloseReason why);
+
+    /**
+     * Stops ({@code true}) or resumes reading the client's packets: its data waits in the socket and TCP flow control
+     * slows the client down. Any thread; calls take effect in order.
+     */
+    void pauseReading(boolean paused);
 
     /** Tells the connection which session it belongs to; called once, on the session's thread, before CONNACK. */
     void bind(Session session);

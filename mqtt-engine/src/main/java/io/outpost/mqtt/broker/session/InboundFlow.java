@@ -4,6 +4,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.outpost.core.log.SafeText;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
+import io.outpost.mqtt.broker.stats.CloseReason;
 import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.util.ArrayList;
@@ -13,18 +14,21 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The QoS 1/2 messages a session's client sends: each is accepted (retained, routed, forwarded) as it arrives, and
  * acknowledged once every forwarder took it, in the order the PUBLISH packets came (MQTT-4.6.0-2). QoS 2 packet
  * ids are remembered from the first PUBLISH until PUBREL, so a re-sent PUBLISH is acknowledged again but not
- * delivered again (MQTT 4.3.3, method B); they survive reconnects and restarts. Owned by the session's thread.
+ * delivered again (MQTT 4.3.3, method B); they survive reconnects and restarts.
+ *
+ * <p><b>Inflight limit.</b> An MQTT 5 client that sends more than its Receive Maximum ({@code max-inflight}) is
+ * disconnected with 0x93, as the specification says. An MQTT 3.1.1 client cannot be told a limit, and closing it
+ * only makes it send everything again (paho does exactly that on reconnect): instead, a PUBLISH beyond the limit is
+ * held, in order, and reading its socket stops until acknowledgements free a slot; TCP flow control does the rest.
+ * The limit counts the acknowledgements the broker owes (PUBACK, PUBREC), not QoS 2 messages waiting for the
+ * client's PUBREL, which the broker could not read while it holds. Owned by the session's thread.
  */
 final class InboundFlow {
-
-    private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
 
     /** What the flow needs from its session. */
     interface Owner {
@@ -33,7 +37,10 @@ final class InboundFlow {
         void execute(Runnable task);
 
         /** Ends the current connection from the broker's side. */
-        void disconnect(byte reason, String why);
+        void disconnect(byte reason, String why, CloseReason closeReason);
+
+        /** The flow holds (true) or no longer holds messages of the current connection: stop or resume reading. */
+        void holding(boolean holding);
 
         void flushSoon();
 
@@ -53,22 +60,39 @@ final class InboundFlow {
 
     void onPublish(Attachment a, InboundPublish p) {
         services.stats().received(1);
+        if (!a.held.isEmpty()) {
+            a.held.addLast(p);
+            return;
+        }
+        if (!take(a, p)) {
+            a.held.addLast(p);
+            owner.holding(true);
+        }
+    }
+
+    /** Accepts a PUBLISH, or says no (false) when a 3.1.1 client is at its inflight limit. */
+    private boolean take(Attachment a, InboundPublish p) {
         if (p.qos() == 0) {
             if (p.refusal() == 0 && !p.discard()) {
                 services.acceptor().accept(p.message(), clientId);
             }
-            return;
+            return true;
         }
         CompletableFuture<Void> earlier = p.qos() == 2 ? awaitingRelease.get(p.packetId()) : null;
         if (earlier != null) {
             a.pendingAcks.add(new Attachment.PendingAck(p.packetId(), 2, earlier, (byte) 0, null));
             ackWhenDone(a, earlier);
-            return;
+            return true;
         }
-        if (a.pendingQos1 + awaitingRelease.size() >= services.limits().maxInflight()) {
-            owner.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + services.limits().maxInflight()
-                    + " unacknowledged QoS 1/2 messages");
-            return;
+        int max = services.limits().maxInflight();
+        if (a.settings.isV5()) {
+            if (a.pendingQos1 + awaitingRelease.size() >= max) {
+                owner.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + max
+                        + " unacknowledged QoS 1/2 messages", CloseReason.RECEIVE_MAXIMUM_EXCEEDED);
+                return true;
+            }
+        } else if (a.pendingAcks.size() >= max) {
+            return false;
         }
         CompletableFuture<Void> stage = p.refusal() != 0 ? null
                 : p.discard() ? CompletableFuture.completedFuture(null) : services.acceptor().accept(p.message(), clientId);
@@ -80,6 +104,28 @@ final class InboundFlow {
         }
         a.pendingAcks.add(new Attachment.PendingAck(p.packetId(), p.qos(), stage, p.refusal(), p.reasonString()));
         ackWhenDone(a, stage);
+        return true;
+    }
+
+    /** Acknowledgements went out: takes held messages, in order, while slots are free; then reading resumes. */
+    private void takeHeld(Attachment a) {
+        if (a.takingHeld || a.held.isEmpty()) {
+            return;
+        }
+        a.takingHeld = true;
+        try {
+            while (!a.held.isEmpty() && owner.isCurrent(a)) {
+                if (!take(a, a.held.peekFirst())) {
+                    return;
+                }
+                a.held.pollFirst();
+            }
+        } finally {
+            a.takingHeld = false;
+        }
+        if (a.held.isEmpty() && owner.isCurrent(a)) {
+            owner.holding(false);
+        }
     }
 
     void onPubRel(Attachment a, int packetId) {
@@ -129,9 +175,7 @@ final class InboundFlow {
                 }
                 if (!a.settings.isV5()) {
                     // MQTT 3.1.1 has no negative acknowledgement: closing is the only way to say no (MQTT-3.3.5-2).
-                    LOG.info("{}: message refused ({}); closing the MQTT 3.1.1 connection", a.link.describe(),
-                            SafeText.of(why));
-                    owner.disconnect(reason, why);
+                    owner.disconnect(reason, SafeText.of(why), CloseReason.MESSAGE_REFUSED);
                     return;
                 }
             }
@@ -141,6 +185,7 @@ final class InboundFlow {
         }
         if (sent) {
             owner.flushSoon();
+            takeHeld(a);
         }
     }
 

@@ -43,6 +43,8 @@ final class Outbox {
         final boolean retain;
         final int[] subscriptionIds;
         final int size;
+        /** When it was queued (System.nanoTime), for the age of the oldest waiting message. */
+        long queuedAtNanos;
         int packetId;
         boolean released;
 
@@ -86,6 +88,7 @@ final class Outbox {
                 return Offer.TOTAL_FULL;
             }
         }
+        e.queuedAtNanos = System.nanoTime();
         queue.addLast(e);
         queuedBytes += e.size;
         return Offer.QUEUED;
@@ -116,6 +119,14 @@ final class Outbox {
             }
         }
         return dropped;
+    }
+
+    /** Queues a message beyond the bound (the caller knows the excess is bounded). */
+    void force(Entry e) {
+        e.queuedAtNanos = System.nanoTime();
+        quotas.forceQueued(e.size);
+        queue.addLast(e);
+        queuedBytes += e.size;
     }
 
     private void evictQos0(long needed) {
@@ -206,6 +217,17 @@ final class Outbox {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** How long the oldest message waiting to be sent has waited, or 0 when none waits. */
+    long oldestWaitNanos(long nowNanos) {
+        Entry e = queue.peekFirst();
+        return e == null ? 0 : nowNanos - e.queuedAtNanos;
+    }
+
+    /** Messages waiting to be sent (not those in flight). */
+    int queuedMessages() {
+        return queue.size();
     }
 
     /** Saves QoS 1/2 messages; QoS 0 messages are not kept across a restart. */

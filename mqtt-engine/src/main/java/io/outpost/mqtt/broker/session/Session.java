@@ -6,6 +6,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.outpost.core.message.Message;
 import io.outpost.core.log.SafeText;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.broker.auth.ClientAccess;
 import io.outpost.mqtt.broker.auth.ClientIdentity;
@@ -20,9 +21,12 @@ import io.outpost.mqtt.broker.wire.Packets;
 import io.outpost.mqtt.broker.wire.ReasonCode;
 import java.util.ArrayList;
 import java.util.Iterator;
+import io.outpost.mqtt.broker.stats.CloseReason;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,6 +38,16 @@ import org.slf4j.LoggerFactory;
  * gone. Lives across connections while the Session Expiry Interval allows. It belongs to the user that created it
  * and delivers only what that user may read under the rules in force ({@link SessionAccess}).
  *
+ * <p><b>Back-pressure under overload.</b> When this session is behind while its client is connected - its queue of
+ * messages waiting to be sent (with the deliveries queued on its thread and not run yet) passes
+ * {@value #PRESSURE_MESSAGES} messages or {@code min(1 MB, max-queued-bytes / 2)}, or holds at least
+ * {@value #AGE_MIN_MESSAGES} messages of which the oldest waited {@value #PRESSURE_AGE_MILLIS} ms - it asks each
+ * network publisher whose message it gets to stop reading its socket ({@link PublisherPressure}), and lets them
+ * all go once it is down to half of each. Latency then stays bounded and memory flat, where queues would otherwise
+ * grow until the slow-subscriber policy dropped messages. A client that is not back to half within
+ * {@value #PATIENCE_SECONDS} s is slow, not busy: it holds nobody back for the next {@value #COOL_DOWN_SECONDS} s
+ * (and longer while it stays behind), and the slow-subscriber policy of {@link Outbox} applies to it.
+ *
  * <p><b>Threading.</b> Every method except {@link #online()}, {@link #clientId()} and {@link #executor()} runs on
  * the session's {@link #executor()} (an event loop chosen from the client id), so the state has one writer and no
  * locks. Network connections hand their packets to that thread; the router hands it deliveries.
@@ -42,6 +56,13 @@ public final class Session implements Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final int[] NO_IDS = new int[0];
+    static final int PRESSURE_MESSAGES = 1_000;
+    private static final long PRESSURE_BYTES = 1L << 20;
+    static final int PATIENCE_SECONDS = 3;
+    static final int COOL_DOWN_SECONDS = 30;
+    static final int AGE_MIN_MESSAGES = 64;
+    static final long PRESSURE_AGE_MILLIS = 50;
+    private static final long PRESSURE_CHECK_MILLIS = 5;
 
     private final String clientId;
     private final EventLoop executor;
@@ -62,6 +83,20 @@ public final class Session implements Subscriber {
     private Will will;
     private ScheduledFuture<?> willTimer;
     private ScheduledFuture<?> expiryTimer;
+    /**
+     * As a publisher: the subscribers that asked this session to stop reading (changed from their threads, read by
+     * the connection's loop after each PUBLISH so that a pause takes effect before the next read), and whether the
+     * inbound flow holds messages beyond the inflight limit.
+     */
+    private final Set<Session> slowedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean holdingInbound;
+    /** As a subscriber: the publishers this session asked to stop reading, until its queue is down to half. */
+    private final Set<String> slowing = new HashSet<>();
+    private boolean slowNotBusy;
+    private long slowNotBusySinceNanos;
+    private long slowingSinceNanos;
+    private int lastDeliverySize = Outbox.OVERHEAD;
+    private ScheduledFuture<?> pressureTimer;
 
     /** @param owner the user the session belongs to; null for a restored session whose owner was not recorded */
     Session(String clientId, ClientIdentity owner, EventLoop executor, SessionServices services,
@@ -88,8 +123,14 @@ public final class Session implements Subscriber {
         }
 
         @Override
-        public void disconnect(byte reason, String why) {
-            Session.this.disconnect(reason, why);
+        public void disconnect(byte reason, String why, CloseReason closeReason) {
+            Session.this.disconnect(reason, why, closeReason);
+        }
+
+        @Override
+        public void holding(boolean holding) {
+            holdingInbound = holding;
+            applyReadPause();
         }
 
         @Override
@@ -156,6 +197,8 @@ public final class Session implements Subscriber {
         applyAccess(false);
         current = new Attachment(request.link(), settings);
         online = true;
+        holdingInbound = false;
+        applyReadPause();
         request.link().bind(this);
         request.link().send(Packets.connAck(settings.version(), ReasonCode.SUCCESS, sessionPresent,
                 request.connAckProperties()));
@@ -183,13 +226,14 @@ public final class Session implements Subscriber {
         if (current == null) {
             return;
         }
-        disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with client id " + clientId);
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with client id " + clientId,
+                CloseReason.SESSION_TAKEN_OVER);
     }
 
     /** Ends the current connection from the broker's side; the session treats it as gone at once. */
-    private void disconnect(byte reason, String why) {
+    private void disconnect(byte reason, String why, CloseReason closeReason) {
         ClientLink link = current.link;
-        link.disconnect(reason, why);
+        link.disconnect(reason, why, closeReason);
         lost(link);
     }
 
@@ -216,6 +260,9 @@ public final class Session implements Subscriber {
     private void lost(ClientLink link) {
         current = null;
         online = false;
+        holdingInbound = false;
+        // Offline, this session's queue is the offline policy's business: it holds no publisher back.
+        releaseSlowed();
         disconnectedAtMillis = services.clock().millis();
         if (will != null) {
             long delay = Math.min(will.delaySeconds(), expirySeconds);
@@ -269,6 +316,8 @@ public final class Session implements Subscriber {
         subscriptions.clear();
         outbox.clear();
         inbound.clear();
+        releaseSlowed();
+        slowedBy.clear();
         current = null;
         changed();
         onEnd.accept(this);
@@ -416,17 +465,27 @@ public final class Session implements Subscriber {
             return;
         }
         Outbox.Entry e = new Outbox.Entry(message, qos, retain, subscriptionIds);
+        lastDeliverySize = e.size;
         if (current != null && outbox.isEmpty() && (qos == 0 || outbox.inflightCount() < window(current))
                 && current.link.writable()) {
             send(current, e);
             scheduleFlush();
+            slowPublisherIfBehind(message.origin());
             return;
         }
-        switch (outbox.offer(e)) {
+        Outbox.Offer offer = outbox.offer(e);
+        if (offer != Outbox.Offer.QUEUED && !slowing.isEmpty()) {
+            // Its publishers are held back already: what was on its way here when they were still fits (bounded by
+            // a read per publisher and the loops' backlog limit); the overflow policy is for clients that stay behind.
+            outbox.force(e);
+            offer = Outbox.Offer.QUEUED;
+        }
+        switch (offer) {
             case QUEUED -> {
                 if (qos > 0) {
                     changed();
                 }
+                slowPublisherIfBehind(message.origin());
             }
             case DROPPED -> services.stats().dropped(Drop.QUEUE_FULL);
             case TOTAL_FULL -> {
@@ -440,9 +499,8 @@ public final class Session implements Subscriber {
                 services.stats().dropped(Drop.QUEUE_FULL);
                 if (current != null) {
                     services.stats().slowDisconnect();
-                    LOG.warn("{}: disconnected as a slow subscriber: more than {} bytes of QoS 1/2 messages queued",
-                            current.link.describe(), services.limits().maxQueuedBytes());
-                    disconnect(ReasonCode.QUOTA_EXCEEDED, "too many messages queued for this client");
+                    disconnect(ReasonCode.QUOTA_EXCEEDED, "more than " + services.limits().maxQueuedBytes()
+                            + " bytes of QoS 1/2 messages queued for this client", CloseReason.SLOW_SUBSCRIBER);
                 }
             }
             default -> throw new IllegalStateException();
@@ -475,6 +533,115 @@ public final class Session implements Subscriber {
         }
         if (sent) {
             scheduleFlush();
+        }
+        if ((!slowing.isEmpty() || slowNotBusy) && belowHalf()) {
+            if (slowNotBusy && System.nanoTime() - slowNotBusySinceNanos > TimeUnit.SECONDS.toNanos(COOL_DOWN_SECONDS)) {
+                slowNotBusy = false;
+            }
+            releaseSlowed();
+        }
+    }
+
+    // ------------------------------------------------------------------ back-pressure
+
+    private long pressureBytes() {
+        return Math.min(PRESSURE_BYTES, services.limits().maxQueuedBytes() / 2);
+    }
+
+    /**
+     * Deliveries handed to this session's thread and not run yet (with the other work queued there): a thread
+     * behind on its tasks is as far behind as a full queue, only out of sight.
+     */
+    private int threadBacklog() {
+        return executor instanceof SingleThreadEventExecutor e ? e.pendingTasks() : 0;
+    }
+
+    /** Messages queued here plus those on their way in (counted at the size of the last one), and their age. */
+    private boolean behind() {
+        int backlog = threadBacklog();
+        int queued = outbox.queuedMessages();
+        return queued + backlog >= PRESSURE_MESSAGES
+                || outbox.queuedBytes() + (long) backlog * lastDeliverySize >= pressureBytes()
+                || queued >= AGE_MIN_MESSAGES
+                && outbox.oldestWaitNanos(System.nanoTime()) >= TimeUnit.MILLISECONDS.toNanos(PRESSURE_AGE_MILLIS);
+    }
+
+    private boolean belowHalf() {
+        int backlog = threadBacklog();
+        int queued = outbox.queuedMessages();
+        return queued + backlog <= PRESSURE_MESSAGES / 2
+                && outbox.queuedBytes() + (long) backlog * lastDeliverySize <= pressureBytes() / 2
+                && (queued < AGE_MIN_MESSAGES / 2
+                || outbox.oldestWaitNanos(System.nanoTime()) < TimeUnit.MILLISECONDS.toNanos(PRESSURE_AGE_MILLIS / 2));
+    }
+
+    /** As a subscriber that is behind: asks the network publisher of a message to stop reading. */
+    private void slowPublisherIfBehind(String origin) {
+        if (current == null || slowNotBusy || origin == null || origin.startsWith("$") || slowing.contains(origin)
+                || !behind()) {
+            return;
+        }
+        if (!services.pressure().slow(origin, this, true)) {
+            return;
+        }
+        slowing.add(origin);
+        if (pressureTimer == null) {
+            slowingSinceNanos = System.nanoTime();
+            pressureTimer = executor.scheduleAtFixedRate(this::checkPressure, PRESSURE_CHECK_MILLIS,
+                    PRESSURE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * While publishers are slowed: lets them go once this session is down to half its bound; if it is not within
+     * the patience, the client is slow, not busy, and holds nobody back any more (until it catches up).
+     */
+    private void checkPressure() {
+        if (slowing.isEmpty() || belowHalf()) {
+            releaseSlowed();
+        } else if (System.nanoTime() - slowingSinceNanos > TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS)) {
+            LOG.info("{}: still behind after {} s; it does not slow down its {} publisher(s) for the next {} s", this,
+                    PATIENCE_SECONDS, slowing.size(), COOL_DOWN_SECONDS);
+            slowNotBusy = true;
+            slowNotBusySinceNanos = System.nanoTime();
+            releaseSlowed();
+        }
+    }
+
+    /** Lets every publisher this session slowed go. */
+    private void releaseSlowed() {
+        for (String publisher : slowing) {
+            services.pressure().slow(publisher, this, false);
+        }
+        slowing.clear();
+        cancel(pressureTimer);
+        pressureTimer = null;
+    }
+
+    /**
+     * As a publisher: subscriber {@code by} asks this session to stop ({@code slow}) or resume reading. Any thread:
+     * the request counts at once (see {@link #readingShouldPause()}); the link is told on this session's thread.
+     */
+    void slowedBy(Session by, boolean slow) {
+        boolean changed = slow ? slowedBy.add(by) : slowedBy.remove(by);
+        if (!changed) {
+            return;
+        }
+        if (executor.inEventLoop()) {
+            applyReadPause();
+        } else {
+            executor.execute(this::applyReadPause);
+        }
+    }
+
+    /** True while this session's client should not be read (back-pressure). Any thread. */
+    public boolean readingShouldPause() {
+        return holdingInbound || !slowedBy.isEmpty();
+    }
+
+    private void applyReadPause() {
+        if (current != null) {
+            current.link.pauseReading(readingShouldPause());
         }
     }
 
@@ -599,7 +766,7 @@ public final class Session implements Subscriber {
                 LOG.info("session {}: user {} no longer exists; session discarded", SafeText.of(clientId),
                         SafeText.of(access.owner().username()));
                 if (current != null) {
-                    disconnect(ReasonCode.NOT_AUTHORIZED, "the user no longer exists");
+                    disconnect(ReasonCode.NOT_AUTHORIZED, "the user no longer exists", CloseReason.NOT_AUTHORIZED);
                 }
                 end();
             }
@@ -658,7 +825,8 @@ public final class Session implements Subscriber {
     /** For the shutdown: tells an MQTT 5 client why it is disconnected. */
     void shutdown() {
         if (current != null) {
-            current.link.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "the broker is shutting down");
+            current.link.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "the broker is shutting down",
+                    CloseReason.SERVER_SHUTTING_DOWN);
         }
     }
 

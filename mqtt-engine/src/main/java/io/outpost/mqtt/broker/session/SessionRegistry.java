@@ -39,6 +39,7 @@ public final class SessionRegistry {
             loops.add((EventLoop) e);
         }
         this.services = services;
+        services.pressure().lookup(sessions::get);
     }
 
     /** A loop chosen from a name, for work that needs a fixed thread (in-process publishers, restored sessions). */
@@ -144,6 +145,20 @@ public final class SessionRegistry {
 
     public int size() {
         return sessions.size();
+    }
+
+    /**
+     * The most tasks queued on any of the broker's loops and not run yet (deliveries handed from one loop to
+     * another, mostly): how far the broker is behind. Any thread; cheap.
+     */
+    public int backlog() {
+        int most = 0;
+        for (EventLoop loop : loops) {
+            if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor e) {
+                most = Math.max(most, e.pendingTasks());
+            }
+        }
+        return most;
     }
 
     /** The session of a client id, for tests and diagnostics. */

@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * What every session uses: where accepted messages go, the subscription tree, retained messages, limits, counters
  * and the wall clock. {@code changes} moves whenever persistent session state changes, so that the saver can skip
  * a save when nothing changed. {@code access} is the ACL and users in force (checked on resume, on reload and at
- * delivery), {@code clients} how sessions of other users are treated, {@code quotas} the broker-wide bounds.
+ * delivery), {@code clients} how sessions of other users are treated, {@code quotas} the broker-wide bounds,
+ * {@code pressure} carries subscribers' back-pressure to publishers.
  */
 public record SessionServices(MessageAcceptor acceptor, TopicTree tree, RetainedStore retained, BrokerLimits limits,
                               BrokerStats stats, Clock clock, LongAdder changes, AccessPolicy access,
-                              ClientPolicy clients, SessionQuotas quotas) {
+                              ClientPolicy clients, SessionQuotas quotas, PublisherPressure pressure) {
 }

@@ -60,6 +60,8 @@ public final class BrokerStats {
     private final Map<Drop, LongAdder> dropTotals = new ConcurrentHashMap<>();
     private final Map<Quota, Counter> quotaRefusals = new ConcurrentHashMap<>();
     private final Counter originRefused;
+    private final Map<CloseReason, Counter> closes = new ConcurrentHashMap<>();
+    private final LongAdder pausedReads = new LongAdder();
 
     public BrokerStats(MeterRegistry meters) {
         this.meters = meters;
@@ -81,6 +83,9 @@ public final class BrokerStats {
                 .description("CONNECTs refused for bad credentials or missing authorization").register(meters);
         connectionsRefused = Counter.builder("outpost.broker.connections.refused")
                 .description("connections refused because max-connections was reached").register(meters);
+        FunctionCounter.builder("outpost.broker.read.pauses", pausedReads, LongAdder::doubleValue)
+                .description("times a publisher's socket stopped being read: over its inflight limit (MQTT 3.1.1), or "
+                        + "feeding a subscriber whose queue is past its bound").register(meters);
         for (Drop d : Drop.values()) {
             dropTotals.put(d, new LongAdder());
         }
@@ -142,6 +147,27 @@ public final class BrokerStats {
                 .tag("reason", d.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .description("messages not delivered or not accepted, by reason").register(meters)).increment();
         dropTotals.get(why).increment();
+    }
+
+    /** A client's connection ended, for {@code reason}. */
+    public void closed(CloseReason reason) {
+        closes.computeIfAbsent(reason, r -> Counter.builder("outpost.broker.connections.closed")
+                .tag("reason", r.text()).description("client connections ended, by reason").register(meters)).increment();
+    }
+
+    /** Connections closed for {@code reason} so far. */
+    public long closedFor(CloseReason reason) {
+        Counter c = closes.get(reason);
+        return c == null ? 0 : (long) c.count();
+    }
+
+    /** A publisher's reading was paused (its inflight limit, or a subscriber it feeds falling behind). */
+    public void readPaused() {
+        pausedReads.increment();
+    }
+
+    public long readPauses() {
+        return pausedReads.sum();
     }
 
     public void slowDisconnect() {

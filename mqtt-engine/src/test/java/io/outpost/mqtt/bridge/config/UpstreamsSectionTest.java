@@ -95,7 +95,8 @@ class UpstreamsSectionTest {
         assertThat(u.inflightWindow()).as("3.1.1 servers cannot state their limit").isEqualTo(20);
         assertThat(u.keepAlive()).isEqualTo(Duration.ofSeconds(60));
         assertThat(u.sessionExpiry()).isEqualTo(Duration.ofDays(1));
-        assertThat(u.stallTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(u.stallTimeout()).as("auto: from the measured response times").isNull();
+        assertThat(u.probeInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(u.store().classes()).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo("default");
             assertThat(c.overflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Maximum, Maximum Packet Size) and to watch what the bridge does with them, packet by packet: how many QoS 1/2
  * messages it has unacknowledged at once, what it sends after a restart. Acknowledges after a configurable delay, or
  * stops acknowledging on request. Keeps one session per client id in memory (packet ids of QoS 2 handshakes).
+ * It can also play the cloud side of commands: answer SUBSCRIBE and send QoS 2 PUBLISH and PUBREL packets of its
+ * own ({@link #sendQos2}, {@link #sendPubRel}), recording the bridge's PUBREC and PUBCOMP.
  */
 public final class RawMqttPeer implements AutoCloseable {
 
@@ -58,6 +60,8 @@ public final class RawMqttPeer implements AutoCloseable {
     private volatile boolean completeQos2 = true;
     private volatile boolean acknowledge = true;
     private volatile boolean violated;
+    private volatile Channel current;
+    private final AtomicInteger connectCount = new AtomicInteger();
 
     private RawMqttPeer(int receiveMaximum, long maximumPacketSize) throws InterruptedException {
         this.receiveMaximum = receiveMaximum;
@@ -116,7 +120,10 @@ public final class RawMqttPeer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, MqttMessage m) {
             switch (m.fixedHeader().messageType()) {
-                case CONNECT -> connAck(ctx, (MqttConnectMessage) m);
+                case CONNECT -> {
+                    connectCount.incrementAndGet();
+                    connAck(ctx, (MqttConnectMessage) m);
+                }
                 case PUBLISH -> publish(ctx, (MqttPublishMessage) m);
                 case PUBREL -> {
                     int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
@@ -130,11 +137,23 @@ public final class RawMqttPeer implements AutoCloseable {
                     }
                 }
                 case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+                case SUBSCRIBE -> {
+                    io.netty.handler.codec.mqtt.MqttSubscribeMessage sub = (io.netty.handler.codec.mqtt.MqttSubscribeMessage) m;
+                    int id = sub.idAndPropertiesVariableHeader().messageId();
+                    packets.add(new Packet(MqttMessageType.SUBSCRIBE, id, sub.payload().topicSubscriptions().get(0).topicName(),
+                            null, false, sub.payload().topicSubscriptions().get(0).qualityOfService().value()));
+                    int[] granted = sub.payload().topicSubscriptions().stream().mapToInt(t -> t.qualityOfService().value()).toArray();
+                    ctx.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessageBuilders.subAck().packetId(id)
+                            .addGrantedQoses(java.util.Arrays.stream(granted).mapToObj(MqttQoS::valueOf).toArray(MqttQoS[]::new)).build());
+                }
+                case PUBREC, PUBCOMP, PUBACK -> packets.add(new Packet(m.fixedHeader().messageType(),
+                        ((MqttMessageIdVariableHeader) m.variableHeader()).messageId(), null, null, false, 0));
                 default -> packets.add(new Packet(m.fixedHeader().messageType(), -1, null, null, false, 0));
             }
         }
 
         private void connAck(ChannelHandlerContext ctx, MqttConnectMessage c) {
+            current = ctx.channel();
             String id = c.payload().clientIdentifier();
             boolean present = !c.variableHeader().isCleanSession() && !sessions.add(id);
             if (!present) {
@@ -186,6 +205,24 @@ public final class RawMqttPeer implements AutoCloseable {
                 }
             }, ackDelayMillis, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Sends a QoS 2 PUBLISH (a command) to the connected bridge, with DUP set when it is sent again. */
+    public void sendQos2(String topic, String payload, int packetId, boolean dup) {
+        MqttPublishMessage m = new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.EXACTLY_ONCE, false, 0),
+                new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(topic, packetId, MqttProperties.NO_PROPERTIES),
+                io.netty.buffer.Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8));
+        current.writeAndFlush(m).syncUninterruptibly();
+    }
+
+    /** Sends PUBREL for a QoS 2 PUBLISH of this peer's. */
+    public void sendPubRel(int packetId) {
+        current.writeAndFlush(reply(MqttMessageType.PUBREL, packetId)).syncUninterruptibly();
+    }
+
+    /** CONNECT packets seen (one per connection of the bridge). */
+    public long connects() {
+        return connectCount.get();
     }
 
     private static MqttMessage reply(MqttMessageType type, int id) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.adapter.modbus.config.ModbusDevice;
+import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.plan.LearnedCuts;
 import io.outpost.adapter.modbus.plan.ReadPlanner;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
@@ -40,8 +41,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Throughput of the Modbus adapter through the real core: {@code bench.devices} (100) loopback Modbus TCP devices
  * of 100 points each ({@link BenchMap}), polled every {@code bench.interval} (10 ms, i.e. as fast as they answer),
- * against a peer measured in the same run: j2mod's own master reading the same points one request per point, the
- * way most gateways poll. The devices run in a separate JVM ({@link SimulatorFleet}), so CPU time is the gateway's.
+ * against two peers measured in the same run on the same devices, both j2mod's own master, one thread per device:
+ * one request per point (the way many gateways poll), and contiguous blocks (the way EMQ Neuron and Eclipse Kura
+ * poll: the points of a table sorted by address and read in runs of up to 125 registers or 2,000 bits, gaps
+ * included). The devices run in a separate JVM ({@link SimulatorFleet}), so CPU time is the gateway's.
  *
  * <p>Run: {@code mvn -B -q -pl adapters/modbus -am test -Dtest=ModbusBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dbenchmark=true}; results go to the console and {@code adapters/modbus/target/modbus-benchmark.md}.
@@ -91,8 +94,9 @@ class ModbusBenchmark {
 
             int planned = plannedRequests(ports[0]);
             Window outpost = runOutpost(ports, fleetPid);
-            Window peer = runJ2modPerPoint(ports, fleetPid);
-            String report = report(planned, outpost, peer);
+            Window peer = runJ2mod(ports, fleetPid, ModbusBenchmark::pollPerPoint);
+            Window blocks = runJ2mod(ports, fleetPid, ModbusBenchmark::pollBlocks);
+            String report = report(planned, outpost, peer, blocks);
             System.out.println(report);
             Files.writeString(Path.of("target/modbus-benchmark.md"), report);
             assertThat(outpost.errors()).as("failed reads").isZero();
@@ -143,14 +147,20 @@ class ModbusBenchmark {
         return new double[] {points, reads, requests, errors};
     }
 
-    /** j2mod's master, one thread per device, one request per point: the usual gateway's way of polling. */
-    private static Window runJ2modPerPoint(int[] ports, long fleetPid) throws Exception {
+    /** How a peer polls one device until told to stop, counting points read (and requests) and failures. */
+    interface Poller {
+        void poll(int port, AtomicBoolean running, AtomicLong points, AtomicLong requests, AtomicLong failures);
+    }
+
+    /** j2mod's master, one thread per device, polling with {@code poller}. */
+    private static Window runJ2mod(int[] ports, long fleetPid, Poller poller) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong points = new AtomicLong();
+        AtomicLong requests = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int port : ports) {
-            Thread t = new Thread(() -> pollPerPoint(port, running, points, failures), "j2mod-" + port);
+            Thread t = new Thread(() -> poller.poll(port, running, points, requests, failures), "j2mod-" + port);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -158,14 +168,17 @@ class ModbusBenchmark {
         try {
             TimeUnit.SECONDS.sleep(Math.max(3, WARMUP_S / 2));
             long p0 = points.get();
+            long r0 = requests.get();
             long f0 = failures.get();
             long cpu0 = processCpuNanos();
             long fleet0 = cpuOf(fleetPid);
             long t0 = System.nanoTime();
             TimeUnit.SECONDS.sleep(MEASURE_S);
             long n = points.get() - p0;
-            return new Window(n, n, n, failures.get() - f0, processCpuNanos() - cpu0, cpuOf(fleetPid) - fleet0,
-                    System.nanoTime() - t0);
+            // One device poll reads every point of the map once.
+            double polls = (double) n / BenchMap.POINTS.size();
+            return new Window(n, polls, requests.get() - r0, failures.get() - f0, processCpuNanos() - cpu0,
+                    cpuOf(fleetPid) - fleet0, System.nanoTime() - t0);
         } finally {
             running.set(false);
             for (Thread t : threads) {
@@ -174,7 +187,8 @@ class ModbusBenchmark {
         }
     }
 
-    private static void pollPerPoint(int port, AtomicBoolean running, AtomicLong points, AtomicLong failures) {
+    private static void pollPerPoint(int port, AtomicBoolean running, AtomicLong points, AtomicLong requests,
+                                     AtomicLong failures) {
         ModbusTCPMaster master = new ModbusTCPMaster("127.0.0.1", port, 2000, false);
         try {
             master.connect();
@@ -187,6 +201,70 @@ class ModbusBenchmark {
                         case DISCRETE_INPUT -> master.readInputDiscretes(1, p.index(), 1);
                     }
                     points.incrementAndGet();
+                    requests.incrementAndGet();
+                }
+            }
+        } catch (Exception e) {
+            failures.incrementAndGet();
+        } finally {
+            master.disconnect();
+        }
+    }
+
+    /** One read of a block peer: a table, the first address, how many, and how many points it brings. */
+    record Block(Table table, int start, int count, int points) {
+    }
+
+    /**
+     * The blocks a block-reading gateway polls: per table, points sorted by address, a block extended over gaps
+     * while it stays within one request's limit (125 registers, 2,000 bits), as Neuron and Kura group tags.
+     */
+    static List<Block> blocks() {
+        List<Block> out = new ArrayList<>();
+        for (Table table : Table.values()) {
+            List<BenchMap.Point> points = BenchMap.POINTS.stream().filter(p -> p.table() == table)
+                    .sorted(java.util.Comparator.comparingInt(BenchMap.Point::index)).toList();
+            int max = table.isBits() ? 2000 : 125;
+            int start = -1;
+            int end = -1;
+            int n = 0;
+            for (BenchMap.Point p : points) {
+                int span = table.isBits() ? 1 : p.span();
+                if (start >= 0 && p.index() + span - start > max) {
+                    out.add(new Block(table, start, end - start, n));
+                    start = -1;
+                }
+                if (start < 0) {
+                    start = p.index();
+                    end = start;
+                    n = 0;
+                }
+                end = Math.max(end, p.index() + span);
+                n++;
+            }
+            if (start >= 0) {
+                out.add(new Block(table, start, end - start, n));
+            }
+        }
+        return out;
+    }
+
+    private static void pollBlocks(int port, AtomicBoolean running, AtomicLong points, AtomicLong requests,
+                                   AtomicLong failures) {
+        List<Block> blocks = blocks();
+        ModbusTCPMaster master = new ModbusTCPMaster("127.0.0.1", port, 2000, false);
+        try {
+            master.connect();
+            while (running.get()) {
+                for (Block b : blocks) {
+                    switch (b.table()) {
+                        case HOLDING_REGISTER -> master.readMultipleRegisters(1, b.start(), b.count());
+                        case INPUT_REGISTER -> master.readInputRegisters(1, b.start(), b.count());
+                        case COIL -> master.readCoils(1, b.start(), b.count());
+                        case DISCRETE_INPUT -> master.readInputDiscretes(1, b.start(), b.count());
+                    }
+                    points.addAndGet(b.points());
+                    requests.incrementAndGet();
                 }
             }
         } catch (Exception e) {
@@ -204,7 +282,7 @@ class ModbusBenchmark {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
     }
 
-    private static String report(int planned, Window o, Window p) {
+    private static String report(int planned, Window o, Window p, Window b) {
         int perPoint = BenchMap.POINTS.size();
         String row = "| %s | %,.0f | %.1f | %.2f | %.2f | %.2f |%n";
         StringBuilder s = new StringBuilder();
@@ -217,11 +295,18 @@ class ModbusBenchmark {
         s.append(String.format(Locale.ROOT, row, "Outpost (read planner, through the core)", o.pointsPerSecond(),
                 o.cpuMsPerThousand(), o.cpuCores(), o.requests() / Math.max(1, o.reads()), (double) o.fleetCpuNanos() / o.wallNanos()));
         s.append(String.format(Locale.ROOT, row, "j2mod master, one request per point (peer)", p.pointsPerSecond(),
-                p.cpuMsPerThousand(), p.cpuCores(), (double) perPoint, (double) p.fleetCpuNanos() / p.wallNanos()));
-        s.append(String.format(Locale.ROOT, "%nPlanned requests for the %d-point map: %d (one per point: %d, %.0fx fewer). "
-                        + "Outpost/peer points/s: %.1fx; CPU per 1,000 points: %.1fx less. Failed reads: %.0f (peer: %.0f).%n",
-                perPoint, planned, perPoint, (double) perPoint / planned, o.pointsPerSecond() / p.pointsPerSecond(),
-                p.cpuMsPerThousand() / o.cpuMsPerThousand(), o.errors(), p.errors()));
+                p.cpuMsPerThousand(), p.cpuCores(), p.requests() / Math.max(1, p.reads()),
+                (double) p.fleetCpuNanos() / p.wallNanos()));
+        s.append(String.format(Locale.ROOT, row, "j2mod master, contiguous blocks (peer, as Neuron and Kura)",
+                b.pointsPerSecond(), b.cpuMsPerThousand(), b.cpuCores(), b.requests() / Math.max(1, b.reads()),
+                (double) b.fleetCpuNanos() / b.wallNanos()));
+        s.append(String.format(Locale.ROOT, "%nPlanned requests for the %d-point map: %d (one per point: %d, %.0fx fewer; "
+                        + "contiguous blocks: %d). Outpost/peer points/s: %.1fx per point, %.1fx blocks; CPU per 1,000 "
+                        + "points: %.1fx less than per point, %.1fx less than blocks. Failed reads: %.0f (peers: %.0f, %.0f).%n",
+                perPoint, planned, perPoint, (double) perPoint / planned, blocks().size(),
+                o.pointsPerSecond() / p.pointsPerSecond(), o.pointsPerSecond() / b.pointsPerSecond(),
+                p.cpuMsPerThousand() / o.cpuMsPerThousand(), b.cpuMsPerThousand() / o.cpuMsPerThousand(), o.errors(),
+                p.errors(), b.errors()));
         return s.toString();
     }
 }
