@@ -486,7 +486,7 @@ public final class ConfigNode {
 
     /** The place of a node; unknown when the file was read without marks (a valid file, see ConfigLoader.parse). */
     private SourceMark toMark(Optional<Mark> mark) {
-        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElse(SourceMark.UNKNOWN);
+        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElseGet(() -> SourceMark.inFile(file));
     }
 
     private static long parseLong(String text) {

@@ -168,8 +168,9 @@ class ConfigLoaderTest {
         assertThat(level.pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(level.settings(TestAdapterFactory.Point.class).address()).isEqualTo(40001);
         assertThat(level.writable()).isFalse();
-        // Places are for mistakes: a valid file is read without the YAML library's marks (see ConfigLoader.parse).
-        assertThat(level.location()).isEqualTo(SourceMark.UNKNOWN);
+        // Lines are for mistakes: a valid file is read without the YAML library's marks (see ConfigLoader.parse),
+        // but the file stays known, since relative paths (certificates, keys) are taken from its folder.
+        assertThat(level.location()).isEqualTo(SourceMark.inFile("site.yaml"));
 
         PointConfig pump = tank.point("pump").orElseThrow();
         assertThat(pump.publication().topic()).isEqualTo("north-field/pumps/tank-1");

@@ -35,9 +35,8 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         if (node.isMissing()) {
             return BrokerConfig.defaults(gateway.dataDir());
         }
-        Path base = baseDir(node);
-        List<ListenerConfig> listeners = node.keys().contains("listeners") ? listeners(node, base) : List.of(ListenerConfig.defaultLocal());
-        Path passwordFile = node.string("password-file").map(p -> resolve(base, p)).orElse(null);
+        List<ListenerConfig> listeners = node.keys().contains("listeners") ? listeners(node) : List.of(ListenerConfig.defaultLocal());
+        Path passwordFile = node.string("password-file").map(node::resolvePath).orElse(null);
         List<AclRule> acl = node.keys().contains("acl") ? new AclReader().read(node) : null;
         BrokerLimits limits = limits(node.mapping("limits"));
         PersistenceConfig persistence = persistence(node.mapping("persistence"), gateway);
@@ -57,12 +56,12 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         return new ClientPolicy(anonymousCommands, other, dollar);
     }
 
-    private static List<ListenerConfig> listeners(ConfigNode node, Path base) {
+    private static List<ListenerConfig> listeners(ConfigNode node) {
         List<ListenerConfig> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Map<String, String> endpoints = new HashMap<>();
         for (ConfigNode item : node.list("listeners")) {
-            ListenerConfig l = listener(item, base);
+            ListenerConfig l = listener(item);
             item.rejectUnknownKeys();
             String name = item.isMapping() ? item.string("name").orElse(null) : null;
             if (name != null && !names.add(name)) {
@@ -81,7 +80,7 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         return out;
     }
 
-    private static ListenerConfig listener(ConfigNode item, Path base) {
+    private static ListenerConfig listener(ConfigNode item) {
         if (!item.isMapping()) {
             item.error("a listener is a mapping such as {name: local, type: tcp, bind: 127.0.0.1, port: 1883}");
             return null;
@@ -105,7 +104,7 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         TlsConfig tls = null;
         ConfigNode tlsNode = item.mapping("tls");
         if (type.secure()) {
-            tls = tls(tlsNode, base);
+            tls = tls(tlsNode);
         } else if (!tlsNode.isMissing()) {
             item.error("tls", "tls settings are for tls and wss listeners; use type: tls or type: wss");
         }
@@ -135,14 +134,14 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         return out;
     }
 
-    private static TlsConfig tls(ConfigNode node, Path base) {
+    private static TlsConfig tls(ConfigNode node) {
         if (node.isMissing()) {
             node.error("a tls or wss listener needs tls: {cert: server.pem, key: server.key}");
             return null;
         }
-        Path cert = node.requiredString("cert").map(p -> resolve(base, p)).orElse(null);
-        Path key = node.requiredString("key").map(p -> resolve(base, p)).orElse(null);
-        Path clientCa = node.string("client-ca").map(p -> resolve(base, p)).orElse(null);
+        Path cert = node.requiredString("cert").map(node::resolvePath).orElse(null);
+        Path key = node.requiredString("key").map(node::resolvePath).orElse(null);
+        Path clientCa = node.string("client-ca").map(node::resolvePath).orElse(null);
         boolean require = node.bool("require-client-cert", false);
         boolean identity = node.bool("identity-as-username", false);
         var keyPassword = node.secret("key-password").orElse(null);
@@ -197,17 +196,6 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
 
     private static boolean off(ConfigNode node, String key) {
         return node.string(key).map("off"::equalsIgnoreCase).orElse(false);
-    }
-
-    private static Path baseDir(ConfigNode node) {
-        Path file = Path.of(node.mark().file()).toAbsolutePath();
-        Path parent = file.getParent();
-        return parent == null ? Path.of("").toAbsolutePath() : parent;
-    }
-
-    private static Path resolve(Path base, String text) {
-        Path p = Path.of(text);
-        return (p.isAbsolute() ? p : base.resolve(p)).normalize();
     }
 
     /** Reads {@code acl:}, a list of rules. */

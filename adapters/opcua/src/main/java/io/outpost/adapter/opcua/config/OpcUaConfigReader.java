@@ -151,11 +151,6 @@ public final class OpcUaConfigReader {
 
     /** A file path; relative paths are relative to the config file's folder, like the gateway's data-dir. */
     private static Path path(ConfigNode node, String key) {
-        Path path = Path.of(node.string(key, ""));
-        if (!path.isAbsolute()) {
-            Path base = Path.of(node.mark().file()).toAbsolutePath().getParent();
-            path = base == null ? path.toAbsolutePath() : base.resolve(path);
-        }
-        return path.normalize();
+        return node.resolvePath(node.string(key, ""));
     }
 }
