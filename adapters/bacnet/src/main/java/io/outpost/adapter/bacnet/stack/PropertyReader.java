@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads any set of properties from a device in as few requests as it takes: ReadPropertyMultiple batches planned
  * by {@link RpmPlanner}, halved when the device aborts or rejects one as too large (and the smaller size
- * remembered), halved to isolate the culprit when an older device answers a whole batch with one Error, and
+ * remembered), halved to isolate the culprit when an older device answers a whole batch with one Error or with an
+ * answer the gateway refuses to decode ({@link ApduGuard}: only the property with the malformed value goes bad), and
  * ReadProperty one at a time for devices without ReadPropertyMultiple (learned when the device rejects it).
  *
  * <p>A property the device refuses gets its own failed result; the read as a whole fails only when the device does
@@ -83,8 +84,9 @@ public final class PropertyReader {
                         peer.instance(), batch.size(), e.reason(), Math.max(1, batch.size() / 2));
                 peer.limitReferences(batch.size());
                 split(peer, batch, results, progress);
-            } else if (e.kind() == BacnetRequestException.Kind.ERROR) {
-                // Some older devices answer a whole batch with one error when one property is wrong: narrow it down.
+            } else if (e.kind() == BacnetRequestException.Kind.ERROR || e.malformedAnswer()) {
+                // Some older devices answer a whole batch with one error when one property is wrong, and one
+                // malformed value spoils a whole answer: narrow it down to the property.
                 split(peer, batch, results, progress);
             } else {
                 lost(batch, results, progress, e);
