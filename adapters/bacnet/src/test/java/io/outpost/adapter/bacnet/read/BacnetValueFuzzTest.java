@@ -4,9 +4,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.serotonin.bacnet4j.exception.BACnetException;
 import com.serotonin.bacnet4j.service.acknowledgement.ReadPropertyMultipleAck;
 import com.serotonin.bacnet4j.type.Encodable;
-import com.serotonin.bacnet4j.type.constructed.ReadAccessResult;
 import io.outpost.adapter.bacnet.stack.ApduGuard;
 import io.outpost.adapter.bacnet.stack.CheckedComplexAck;
+import io.outpost.adapter.bacnet.stack.PropertyReader;
+import io.outpost.adapter.bacnet.stack.PropertyResult;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Value;
 import java.util.ArrayList;
@@ -16,13 +17,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Any bytes as a device's ReadPropertyMultiple answer (primitive and constructed values, proprietary ones
- * undecoded), decoded where the gateway's BACnet stack decodes every answer ({@link CheckedComplexAck}, which
- * checks it with {@link ApduGuard} first): the decoding ends, with a refusal (malformed, or what bacnet4j refuses
- * itself: its contract, not ours) or with values that the gateway turns into a point value, a quality from status
+ * undecoded), taken in as the gateway takes in every answer: decoded where its BACnet stack decodes them
+ * ({@link CheckedComplexAck}: {@link ApduGuard}, then bacnet4j on a bounded queue), sorted by property
+ * ({@link PropertyReader#answered}) and sized ({@link PropertyReader#encodedSize}). The decoding ends, with a
+ * refusal (a malformed answer) or with values that the gateway turns into a point value, a quality from status
  * flags, and each configured type, without failing. Kept inputs that made bacnet4j decode forever: a negative
  * extended length ({@code crash-62858b3c...}), lengths in a longer form than the standard allows
  * ({@code crash-3980e6ac...}), context tags of 15 and 30 bytes inside a value, which bacnet4j takes for opening
- * tags ({@code crash-0e2bde97...}, {@code crash-aa4d8b91...}). Kept inputs:
+ * tags ({@code crash-0e2bde97...}, {@code crash-aa4d8b91...}), an object identifier tagged with 60 bytes, of which
+ * bacnet4j reads 4 and the rest as tags ({@code crash-d7b08a20...}); and that failed the gateway's reading of the
+ * answer: an object without a list of results ({@code crash-86b20a8a...}). Kept inputs:
  * src/test/resources/io/outpost/adapter/bacnet/read/BacnetValueFuzzTestInputs/.
  */
 class BacnetValueFuzzTest {
@@ -47,12 +51,13 @@ class BacnetValueFuzzTest {
             throw new AssertionError("decoding an answer did not end within 60 s");
         }
         if (failure.get() != null) {
-            throw new AssertionError("converting a decoded value failed", failure.get());
+            throw new AssertionError("taking in a decoded answer failed", failure.get());
         }
     }
 
     private static void convert(List<Encodable> values) {
         for (Encodable e : values) {
+            PropertyReader.encodedSize(e);
             Optional<Value> value = BacnetValues.toValue(e);
             StatusQuality.of(e, null);
             StatusQuality.faulty(e);
@@ -69,9 +74,9 @@ class BacnetValueFuzzTest {
         try {
             CheckedComplexAck answer = new CheckedComplexAck((byte) 1, ReadPropertyMultipleAck.TYPE_ID, input);
             answer.parseServiceData();
-            for (ReadAccessResult object : ((ReadPropertyMultipleAck) answer.getService()).getListOfReadAccessResults()) {
-                for (ReadAccessResult.Result r : object.getListOfResults()) {
-                    out.add(r.getReadResult().getDatum());
+            for (PropertyResult result : PropertyReader.answered(answer.getService()).values()) {
+                if (result.ok()) {
+                    out.add(result.value());
                 }
             }
         } catch (BACnetException refused) {
