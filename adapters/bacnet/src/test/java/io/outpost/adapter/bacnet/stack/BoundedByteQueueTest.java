@@ -61,6 +61,19 @@ class BoundedByteQueueTest {
     }
 
     @Test
+    void a_length_read_out_of_step_ends_the_decode_before_bacnet4j_works_on_it() {
+        // An I-Am, which anyone can send, well formed tag by tag: an Unsigned of 1 byte where bacnet4j reads a 4-byte
+        // object identifier, so that it reads the next Unsigned's header inside an octet string: 0x0c000000 bytes.
+        byte[] iAm = HexFormat.of().parseHex("2100" + "6508" + "00" + "25ff0c000000" + "00" + "2100");
+        assertThat(ApduGuard.wellFormed(iAm, 0)).isTrue();
+
+        Throwable failure = decodeWithin30s(() -> UnconfirmedRequestService.createUnconfirmedRequestService((byte) 0,
+                new BoundedByteQueue(iAm)));
+
+        assertThat(DecodeFailures.describe(failure)).isEqualTo("bacnet4j read a length of 201326592 bytes where 3 are left");
+    }
+
+    @Test
     void a_copy_that_bacnet4j_makes_shares_the_bound() {
         BoundedByteQueue queue = new BoundedByteQueue(new byte[] {1, 2, 3});
         ByteQueue copy = (ByteQueue) queue.clone();
