@@ -32,11 +32,16 @@ final class Yaml {
 
     /** A device at a simulator's address; {@code settings} are extra device keys, {@code points} the point items. */
     static String device(String id, BacnetSimulator sim, String settings, String points) {
+        return device(id, sim.instance(), sim.port(), settings, points);
+    }
+
+    /** A device at 127.0.0.1:{@code port}, a simulator's or a relay's in front of one. */
+    static String device(String id, int instance, int port, String settings, String points) {
         return "  - id: " + id + "\n"
                 + "    protocol: bacnet\n"
                 + "    timeout: 5s\n"
                 + "    backoff: {initial: 200ms, max: 1s}\n"
-                + "    connection: {device-instance: " + sim.instance() + ", address: 127.0.0.1, port: " + sim.port() + "}\n"
+                + "    connection: {device-instance: " + instance + ", address: 127.0.0.1, port: " + port + "}\n"
                 + (settings.isEmpty() ? "" : "    " + settings.replace("\n", "\n    ") + "\n")
                 + "    points:\n"
                 + points;

@@ -67,7 +67,8 @@ public final class PointReading {
             PropertyResult r = results.get(PropertyRef.of(object, PropertyIdentifier.statusFlags));
             if (r != null && r.ok()) {
                 flags.put(object, r.value());
-            } else if (r != null && r.error().deviceAnswered()) {
+            } else if (r != null && r.error().deviceAnswered() && !r.error().malformedAnswer()) {
+                // The device says the object has none; a malformed answer says nothing about that.
                 withoutStatusFlags.add(object);
             }
         }

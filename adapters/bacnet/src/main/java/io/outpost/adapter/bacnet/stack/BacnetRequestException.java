@@ -22,12 +22,16 @@ import io.outpost.core.spi.DeviceException;
  *   <li>{@code reject:<reason>}: the device rejected the request, e.g. {@code reject:unrecognized-service};</li>
  *   <li>{@code abort:<reason>}: the device aborted it, e.g. {@code abort:segmentation-not-supported};</li>
  *   <li>{@code too-big}: the request does not fit what the device accepts;</li>
+ *   <li>{@code malformed-answer}: the device answered with an encoding that the gateway refuses to decode
+ *       ({@link ApduGuard});</li>
  *   <li>{@code comm-lost}: the request could not be sent (socket error, local device down).</li>
  * </ul>
  */
 public final class BacnetRequestException extends DeviceException {
 
-    public enum Kind { TIMEOUT, ERROR, REJECT, ABORT, TOO_BIG, COMM }
+    public enum Kind { TIMEOUT, ERROR, REJECT, ABORT, TOO_BIG, MALFORMED, COMM }
+
+    public static final String MALFORMED_ANSWER = "malformed-answer";
 
     private final Kind kind;
     /** The error code, reject reason or abort reason number; 0 for the other kinds. */
@@ -57,6 +61,9 @@ public final class BacnetRequestException extends DeviceException {
             return new BacnetRequestException(Kind.ABORT, r.intValue(), "abort:" + BacnetNames.enumName(r),
                     what + ": aborted (" + BacnetNames.enumName(r) + ")", e);
         }
+        if (e instanceof MalformedAnswerException) {
+            return new BacnetRequestException(Kind.MALFORMED, 0, MALFORMED_ANSWER, what + ": " + e.getMessage(), e);
+        }
         if (e instanceof ServiceTooBigException) {
             return new BacnetRequestException(Kind.TOO_BIG, 0, "too-big", what + ": " + e.getMessage(), e);
         }
@@ -79,7 +86,7 @@ public final class BacnetRequestException extends DeviceException {
 
     /** True when the device answered at all: it is alive, whatever it thought of the request. */
     public boolean deviceAnswered() {
-        return kind == Kind.ERROR || kind == Kind.REJECT || kind == Kind.ABORT;
+        return kind == Kind.ERROR || kind == Kind.REJECT || kind == Kind.ABORT || kind == Kind.MALFORMED;
     }
 
     /** True when a smaller request may succeed where this one failed (buffer, segmentation, resources). */
@@ -93,6 +100,11 @@ public final class BacnetRequestException extends DeviceException {
                     || code == AbortReason.windowSizeOutOfRange.intValue();
         }
         return kind == Kind.REJECT && code == RejectReason.bufferOverflow.intValue();
+    }
+
+    /** True when the device answered with an encoding that the gateway refuses to decode. */
+    public boolean malformedAnswer() {
+        return kind == Kind.MALFORMED;
     }
 
     /** True when the device does not know the service at all. */

@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,7 @@ public final class BacnetStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BacnetStack.class);
     private static final Duration BBMD_FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration BBMD_MAX_RETRY = Duration.ofSeconds(30);
+    private static final int MAX_REPORTED_SOURCES = 256;
 
     /** A subscription owner: the remote device's instance and our process identifier. */
     private record Route(int deviceInstance, long processId) {
@@ -64,6 +66,7 @@ public final class BacnetStack implements AutoCloseable {
     private final Map<Route, PeerListener> routes = new ConcurrentHashMap<>();
     private final List<Consumer<RemoteDevice>> iAmListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch bbmdRegistered = new CountDownLatch(1);
+    private final Set<String> malformedSources = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService bbmdThread;
     private LocalDevice localDevice;
     private boolean closed;
@@ -180,11 +183,30 @@ public final class BacnetStack implements AutoCloseable {
         try {
             return local.send(device, request).get();
         } catch (BACnetException e) {
-            throw BacnetRequestException.of(e, what);
+            BacnetRequestException failure = BacnetRequestException.of(e, what);
+            if (failure.malformedAnswer()) {
+                reportMalformed(device, failure);
+            }
+            throw failure;
         } catch (RuntimeException e) {
             // bacnet4j throws unchecked exceptions for a closed socket or an uninitialised device.
             throw new BacnetRequestException(BacnetRequestException.Kind.COMM, 0, Quality.COMM_LOST,
                     what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One warning per device address: a device that answers malformed does so on every poll, and its points say
+     * it with their reason. The addresses are those of devices we asked; the bound is a backstop.
+     */
+    private void reportMalformed(RemoteDevice device, BacnetRequestException failure) {
+        String address = device.getAddress() == null ? "an unknown address" : device.getAddress().getDescription();
+        if (malformedSources.size() < MAX_REPORTED_SOURCES && malformedSources.add(address)) {
+            LOG.warn("device {} at {} sent an answer that the gateway refuses to decode, its request fails with '{}' "
+                    + "(next ones from this address are logged at debug): {}", device.getInstanceNumber(), address,
+                    failure.reason(), failure.getMessage());
+        } else {
+            LOG.debug("device {} at {}: {}", device.getInstanceNumber(), address, failure.getMessage());
         }
     }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads any set of properties from a device in as few requests as it takes: ReadPropertyMultiple batches planned
  * by {@link RpmPlanner}, halved when the device aborts or rejects one as too large (and the smaller size
- * remembered), halved to isolate the culprit when an older device answers a whole batch with one Error, and
+ * remembered), halved to isolate the culprit when an older device answers a whole batch with one Error or with an
+ * answer the gateway refuses to decode ({@link ApduGuard}: only the property with the malformed value goes bad), and
  * ReadProperty one at a time for devices without ReadPropertyMultiple (learned when the device rejects it).
  *
  * <p>A property the device refuses gets its own failed result; the read as a whole fails only when the device does
@@ -83,8 +84,9 @@ public final class PropertyReader {
                         peer.instance(), batch.size(), e.reason(), Math.max(1, batch.size() / 2));
                 peer.limitReferences(batch.size());
                 split(peer, batch, results, progress);
-            } else if (e.kind() == BacnetRequestException.Kind.ERROR) {
-                // Some older devices answer a whole batch with one error when one property is wrong: narrow it down.
+            } else if (e.kind() == BacnetRequestException.Kind.ERROR || e.malformedAnswer()) {
+                // Some older devices answer a whole batch with one error when one property is wrong, and one
+                // malformed value spoils a whole answer: narrow it down to the property.
                 split(peer, batch, results, progress);
             } else {
                 lost(batch, results, progress, e);
@@ -155,8 +157,32 @@ public final class PropertyReader {
 
     private static void collect(BacnetPeer peer, ReadPropertyMultipleAck ack, List<PropertyRef> batch,
                                 Map<PropertyRef, PropertyResult> results) {
+        answered(ack).forEach((ref, result) -> {
+            results.put(ref, result);
+            int size = result.ok() ? encodedSize(result.value()) : -1;
+            if (size >= 0) {
+                peer.learnValueSize(ref, size);
+            }
+        });
+        for (PropertyRef r : batch) {
+            // A device that leaves a property out of its answer has not read it.
+            results.putIfAbsent(r, PropertyResult.failed(new BacnetRequestException(BacnetRequestException.Kind.ERROR, 0,
+                    "no-data", "device " + peer.instance() + " left " + r + " out of its answer", null)));
+        }
+    }
+
+    /**
+     * What a ReadPropertyMultiple answer says about each property in it: its value, or the device's error for it.
+     * An object's list of results is optional in the standard (and what bacnet4j makes of some malformed answers):
+     * an object without one answers nothing.
+     */
+    public static Map<PropertyRef, PropertyResult> answered(ReadPropertyMultipleAck ack) {
+        Map<PropertyRef, PropertyResult> results = new LinkedHashMap<>();
         for (ReadAccessResult objectResult : ack.getListOfReadAccessResults()) {
             ObjectIdentifier object = objectResult.getObjectIdentifier();
+            if (objectResult.getListOfResults() == null) {
+                continue;
+            }
             for (ReadAccessResult.Result result : objectResult.getListOfResults()) {
                 Integer index = result.getPropertyArrayIndex() == null ? null : result.getPropertyArrayIndex().intValue();
                 PropertyRef ref = new PropertyRef(object, result.getPropertyIdentifier().intValue(), index);
@@ -165,20 +191,23 @@ public final class PropertyReader {
                     results.put(ref, PropertyResult.failed(BacnetRequestException.error(error, "read of " + ref, null)));
                 } else {
                     results.put(ref, PropertyResult.of(datum));
-                    peer.learnValueSize(ref, encodedSize(datum));
                 }
             }
         }
-        for (PropertyRef r : batch) {
-            // A device that leaves a property out of its answer has not read it.
-            results.putIfAbsent(r, PropertyResult.failed(new BacnetRequestException(BacnetRequestException.Kind.ERROR, 0,
-                    "no-data", "device " + peer.instance() + " left " + r + " out of its answer", null)));
-        }
+        return results;
     }
 
-    private static int encodedSize(Encodable value) {
+    /**
+     * The encoded size of a value the device sent, for planning later requests; -1 when bacnet4j cannot encode what
+     * it decoded (an empty proprietary value has no data to write: found by fuzzing).
+     */
+    public static int encodedSize(Encodable value) {
         ByteQueue queue = new ByteQueue();
-        value.write(queue);
+        try {
+            value.write(queue);
+        } catch (RuntimeException cannotEncode) {
+            return -1;
+        }
         return queue.size();
     }
 }

@@ -1,12 +1,13 @@
 package io.outpost.adapter.bacnet.read;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.serotonin.bacnet4j.service.acknowledgement.AcknowledgementService;
+import com.serotonin.bacnet4j.exception.BACnetException;
 import com.serotonin.bacnet4j.service.acknowledgement.ReadPropertyMultipleAck;
 import com.serotonin.bacnet4j.type.Encodable;
-import com.serotonin.bacnet4j.type.constructed.ReadAccessResult;
-import com.serotonin.bacnet4j.util.sero.ByteQueue;
 import io.outpost.adapter.bacnet.stack.ApduGuard;
+import io.outpost.adapter.bacnet.stack.CheckedComplexAck;
+import io.outpost.adapter.bacnet.stack.PropertyReader;
+import io.outpost.adapter.bacnet.stack.PropertyResult;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.Value;
 import java.util.ArrayList;
@@ -16,20 +17,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Any bytes as a device's ReadPropertyMultiple answer (primitive and constructed values, proprietary ones
- * undecoded) that pass the
- * gateway's {@link ApduGuard}: bacnet4j's decoding ends, and whatever it decodes the gateway turns into a point
- * value, a quality from status flags, and each configured type, without failing. The input that made bacnet4j
- * decode forever (a negative extended length) is kept as {@code crash-62858b3c...}. What bacnet4j cannot decode it refuses itself; that is its contract, not
- * ours. Kept inputs: src/test/resources/io/outpost/adapter/bacnet/read/BacnetValueFuzzTestInputs/.
+ * undecoded), taken in as the gateway takes in every answer: decoded where its BACnet stack decodes them
+ * ({@link CheckedComplexAck}: {@link ApduGuard}, then bacnet4j on a bounded queue), sorted by property
+ * ({@link PropertyReader#answered}) and sized ({@link PropertyReader#encodedSize}). The decoding ends, with a
+ * refusal (a malformed answer) or with values that the gateway turns into a point value, a quality from status
+ * flags, and each configured type, without failing. Kept inputs that made bacnet4j decode forever: a negative
+ * extended length ({@code crash-62858b3c...}), lengths in a longer form than the standard allows
+ * ({@code crash-3980e6ac...}), context tags of 15 and 30 bytes inside a value, which bacnet4j takes for opening
+ * tags ({@code crash-0e2bde97...}, {@code crash-aa4d8b91...}), an object identifier tagged with 60 bytes, of which
+ * bacnet4j reads 4 and the rest as tags ({@code crash-d7b08a20...}); and that failed the gateway's reading of the
+ * answer: an object without a list of results ({@code crash-86b20a8a...}). Kept inputs:
+ * src/test/resources/io/outpost/adapter/bacnet/read/BacnetValueFuzzTestInputs/.
  */
 class BacnetValueFuzzTest {
 
     @FuzzTest
     void anyDecodedValue_becomesAPointValueAndAQuality(byte[] input) throws InterruptedException {
-        if (!ApduGuard.wellFormed(input, 0)) {
-            // The gateway drops such a datagram before bacnet4j sees it (GuardedTransport).
-            return;
-        }
         // bacnet4j decodes on a thread of its own here, so that a decoding that never ends is a failure with the
         // input kept, not a build that hangs. Generous: under the fuzzer, the first input down a new path also pays
         // for instrumenting every class it loads, seconds on a busy machine.
@@ -45,15 +48,16 @@ class BacnetValueFuzzTest {
         decoding.start();
         decoding.join(60_000);
         if (decoding.isAlive()) {
-            throw new AssertionError("decoding a well-formed APDU did not end within 60 s");
+            throw new AssertionError("decoding an answer did not end within 60 s");
         }
         if (failure.get() != null) {
-            throw new AssertionError("converting a decoded value failed", failure.get());
+            throw new AssertionError("taking in a decoded answer failed", failure.get());
         }
     }
 
     private static void convert(List<Encodable> values) {
         for (Encodable e : values) {
+            PropertyReader.encodedSize(e);
             Optional<Value> value = BacnetValues.toValue(e);
             StatusQuality.of(e, null);
             StatusQuality.faulty(e);
@@ -68,16 +72,15 @@ class BacnetValueFuzzTest {
     private static List<Encodable> decoded(byte[] input) {
         List<Encodable> out = new ArrayList<>();
         try {
-            AcknowledgementService ack = AcknowledgementService.createAcknowledgementService(
-                    ReadPropertyMultipleAck.TYPE_ID, new ByteQueue(input));
-            for (ReadAccessResult object : ((ReadPropertyMultipleAck) ack).getListOfReadAccessResults()) {
-                for (ReadAccessResult.Result r : object.getListOfResults()) {
-                    Encodable datum = r.getReadResult().getDatum();
-                    out.add(datum);
+            CheckedComplexAck answer = new CheckedComplexAck((byte) 1, ReadPropertyMultipleAck.TYPE_ID, input);
+            answer.parseServiceData();
+            for (PropertyResult result : PropertyReader.answered(answer.getService()).values()) {
+                if (result.ok()) {
+                    out.add(result.value());
                 }
             }
-        } catch (Exception refusedByBacnet4j) {
-            // Not ours to decode: the stack drops such a datagram.
+        } catch (BACnetException refused) {
+            // Malformed, or refused by bacnet4j: the request it answers fails with that reason.
         }
         return out;
     }
