@@ -1,27 +1,14 @@
 package io.outpost.bench.jmh;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.core.config.DeviceConfig;
-import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.config.Interpolator;
-import io.outpost.core.config.PointConfig;
-import io.outpost.core.config.load.ConfigLoader;
 import io.outpost.core.message.Message;
-import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.report.PointState;
 import io.outpost.core.report.ReportFilter;
-import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.mqtt.MqttEngine;
-import io.outpost.mqtt.bridge.Bridge;
-import io.outpost.mqtt.bridge.config.UpstreamsConfig;
-import io.outpost.mqtt.bridge.config.UpstreamsSection;
-import io.outpost.mqtt.broker.config.BrokerConfig;
-import io.outpost.mqtt.broker.config.BrokerSection;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,53 +56,22 @@ public class ReadingPathBenchmark {
     public String uplink;
 
     private Path dir;
+    private ReadingPathRig rig;
     private MqttEngine engine;
-    private Bridge bridge;
-    private final List<PointState[]> devices = new ArrayList<>();
+    private List<PointState[]> devices;
     private long tick;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
         dir = Files.createTempDirectory("reading-path");
-        String rule = uplink.equals("per-point") ? "to: \"cloud/{topic}\""
-                : "to: \"cloud/batch/{device}\", format: cbor-batch, batch: {by: device, max-delay: 50ms}";
-        StringBuilder yaml = new StringBuilder("gateway: {id: bench, site: site, data-dir: " + dir + "}\n"
-                + "broker: {listeners: []}\n"
-                + "upstreams:\n  - name: cloud\n    servers: [\"mqtt://127.0.0.1:1\"]\n"
-                + "    store: {max-bytes: 4GB}\n"
-                + "    forward: [{from: \"site/#\", qos: 1, " + rule + "}]\n"
-                + "devices:\n");
-        for (int d = 0; d < DEVICES; d++) {
-            yaml.append("  - id: dev").append(d).append("\n    protocol: modbus\n")
-                    .append("    connection: {host: 127.0.0.1, port: 1}\n    points:\n");
-            for (int p = 0; p < POINTS; p++) {
-                yaml.append("      - {id: p").append(p).append(", address: ").append(40001 + 2 * p)
-                        .append(", type: float32, report: every-read}\n");
-            }
-        }
-        PayloadFormats formats = PayloadFormats.standard();
-        GatewayConfig config = new ConfigLoader(AdapterCatalog.fromServiceLoader(), ConfigLoader.discoverSections(),
-                formats.names(), Interpolator.system()).parse(yaml.toString(), dir.resolve("bench.yaml"));
-        engine = new MqttEngine(config.section(BrokerSection.KEY, BrokerConfig.class).orElseThrow(),
-                new SimpleMeterRegistry(), Clock.systemUTC());
-        engine.restore();
-        bridge = new Bridge(config.section(UpstreamsSection.KEY, UpstreamsConfig.class).orElseThrow(), config.gateway(),
-                engine.localBroker(), new SimpleMeterRegistry());
-        bridge.start();
-        for (DeviceConfig d : config.devices()) {
-            PointState[] states = new PointState[d.points().size()];
-            for (int i = 0; i < states.length; i++) {
-                PointConfig p = d.points().get(i);
-                states[i] = new PointState(p, formats.get(p.publication().format()));
-            }
-            devices.add(states);
-        }
+        rig = new ReadingPathRig(dir, uplink, DEVICES, POINTS, new SimpleMeterRegistry());
+        engine = rig.engine();
+        devices = rig.devices();
     }
 
     @TearDown(Level.Trial)
     public void stop() throws Exception {
-        bridge.close();
-        engine.close();
+        rig.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

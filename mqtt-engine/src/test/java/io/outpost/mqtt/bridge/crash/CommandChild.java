@@ -44,6 +44,7 @@ public final class CommandChild {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    allow-plaintext: true
                     client-id: command-child
                     session-expiry: 1h
                     will: off
