@@ -35,6 +35,9 @@ public final class ConfigNode {
 
     private final Node node;
     private final String file;
+    // One per file, shared by every node: a valid file is read without line marks (see ConfigLoader.parse), and a
+    // large site has a place for every point.
+    private final SourceMark fileMark;
     private final String path;
     private final SourceMark fallbackMark;
     private final ConfigProblems problems;
@@ -43,10 +46,11 @@ public final class ConfigNode {
     private final Set<String> knownKeys = new LinkedHashSet<>();
     private boolean unknownKeysIgnored;
 
-    private ConfigNode(Node node, String file, String path, SourceMark fallbackMark, ConfigProblems problems,
-                       Interpolator interpolator) {
+    private ConfigNode(Node node, String file, SourceMark fileMark, String path, SourceMark fallbackMark,
+                       ConfigProblems problems, Interpolator interpolator) {
         this.node = node;
         this.file = file;
+        this.fileMark = fileMark;
         this.path = path;
         this.fallbackMark = fallbackMark;
         this.problems = problems;
@@ -56,7 +60,8 @@ public final class ConfigNode {
 
     /** The root of a document; a missing (empty) document is an empty mapping. */
     public static ConfigNode root(Node node, String file, ConfigProblems problems, Interpolator interpolator) {
-        ConfigNode root = new ConfigNode(node, file, "", new SourceMark(file, 1, 1), problems, interpolator);
+        ConfigNode root = new ConfigNode(node, file, SourceMark.inFile(file), "", new SourceMark(file, 1, 1), problems,
+                interpolator);
         if (node != null && !(node instanceof MappingNode)) {
             root.error("the file must be a YAML mapping of keys (gateway:, devices:, ...), found " + root.kindName());
         }
@@ -120,7 +125,7 @@ public final class ConfigNode {
         know(key);
         NodeTuple tuple = entries.get(key);
         Node value = tuple == null || isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
-        return new ConfigNode(value, file, childPath(key), mark(), problems, interpolator);
+        return new ConfigNode(value, file, fileMark, childPath(key), mark(), problems, interpolator);
     }
 
     /** The mapping under {@code key}; a missing node (all defaults) when absent or not a mapping. */
@@ -128,7 +133,7 @@ public final class ConfigNode {
         ConfigNode child = child(key);
         if (!child.isMissing() && !child.isMapping()) {
             child.error("expected a mapping of keys, found " + child.kindName());
-            return new ConfigNode(null, file, child.path, child.mark(), problems, interpolator);
+            return new ConfigNode(null, file, fileMark, child.path, child.mark(), problems, interpolator);
         }
         return child;
     }
@@ -147,7 +152,8 @@ public final class ConfigNode {
             List<ConfigNode> items = new ArrayList<>();
             List<Node> values = sequence.getValue();
             for (int i = 0; i < values.size(); i++) {
-                items.add(new ConfigNode(values.get(i), file, path + "[" + i + "]", mark(), problems, interpolator));
+                items.add(new ConfigNode(values.get(i), file, fileMark, path + "[" + i + "]", mark(), problems,
+                        interpolator));
             }
             return items;
         }
@@ -486,7 +492,7 @@ public final class ConfigNode {
 
     /** The place of a node; unknown when the file was read without marks (a valid file, see ConfigLoader.parse). */
     private SourceMark toMark(Optional<Mark> mark) {
-        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElseGet(() -> SourceMark.inFile(file));
+        return mark.map(m -> new SourceMark(file, m.getLine() + 1, m.getColumn() + 1)).orElse(fileMark);
     }
 
     private static long parseLong(String text) {
