@@ -111,7 +111,13 @@ public final class RawClient implements AutoCloseable {
 
     /** The return code (3.1.1) or reason code (5) of the next packet, which must be a CONNACK. */
     public byte connAckCode() {
-        return ((MqttConnAckMessage) expect(MqttMessageType.CONNACK)).variableHeader().connectReturnCode().byteValue();
+        return connAckCode(PATIENCE);
+    }
+
+    /** Like {@link #connAckCode()}, waiting up to {@code patience} for it. */
+    public byte connAckCode(Duration patience) {
+        return ((MqttConnAckMessage) expect(MqttMessageType.CONNACK, patience)).variableHeader().connectReturnCode()
+                .byteValue();
     }
 
     /** Subscribes with QoS 1 and returns the SUBACK's codes. */
@@ -190,7 +196,11 @@ public final class RawClient implements AutoCloseable {
 
     /** The next packet, which must be of {@code type}. */
     public MqttMessage expect(MqttMessageType type) {
-        MqttMessage m = next(PATIENCE);
+        return expect(type, PATIENCE);
+    }
+
+    private MqttMessage expect(MqttMessageType type, Duration patience) {
+        MqttMessage m = next(patience);
         assertThat(m).as("a %s from the broker", type).isNotNull();
         assertThat(m.fixedHeader().messageType()).as("packet type").isEqualTo(type);
         return m;
