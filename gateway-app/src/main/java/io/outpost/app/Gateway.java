@@ -53,11 +53,13 @@ final class Gateway implements AutoCloseable {
     private final GatewayRuntime runtime;
     private final PrometheusMeterRegistry meters;
     private final GatewayStatus status;
+    private final EdgeLogic logic;
     private volatile Bridge bridge;
     private OpsEndpoint ops;
 
     private Gateway(CoreServices services, MqttEngine engine, Bridge bridge,
-                    GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status) {
+                    GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status, EdgeLogic logic) {
+        this.logic = logic;
         this.services = services;
         this.engine = engine;
         this.bridge = bridge;
@@ -91,10 +93,12 @@ final class Gateway implements AutoCloseable {
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
             bridge.attach(PointCatalog.of(runtime));
             GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
-            gateway = new Gateway(services, engine, bridge, runtime, meters, status);
+            gateway = new Gateway(services, engine, bridge, runtime, meters, status,
+                    EdgeLogic.start(config, runtime, services));
             status.online();
             runtime.start(config);
             engine.routeCommands(runtime.commands());
+            engine.routeAlarmCommands(gateway.logic.alarms());
             gateway.startOps(config, environment);
         } catch (Exception | Error e) {
             if (gateway != null) {
@@ -164,6 +168,7 @@ final class Gateway implements AutoCloseable {
         if (!upstreams(next).equals(upstreams(runtime.config()))) {
             restartBridge(next);
         }
+        logic.reload(next);
         ReloadReport report = runtime.apply(next);
         engine.refreshCommands();
         return report;
@@ -244,6 +249,7 @@ final class Gateway implements AutoCloseable {
             ops.close();
         }
         runtime.close();
+        logic.close();
         engine.stopAccepting();
         bridge.close();
         engine.close();
