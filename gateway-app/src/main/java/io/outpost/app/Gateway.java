@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outpost.app.ops.ConsoleLogic;
 import io.outpost.app.ops.OpsConfig;
 import io.outpost.app.ops.OpsEndpoint;
 import io.outpost.app.ops.UpstreamHealth;
@@ -120,7 +121,8 @@ final class Gateway implements AutoCloseable {
         OpsConfig http = config.section("http", OpsConfig.class)
                 .orElseThrow(() -> new IllegalStateException("the http section is not registered"));
         ops = OpsEndpoint.start(http, runtime, meters, this::upstreamStatus,
-                List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment);
+                List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment,
+                new ConsoleLogic(logic.alarms(), logic.history(), engine::userMayPublish));
     }
 
     /** A bridge for {@code config}'s upstreams; their wills and births go on the gateway status topic's remote name. */

@@ -154,6 +154,17 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     }
 
     /**
+     * Whether the MQTT user {@code username} may publish on {@code topic} under the rules in force now: the check a
+     * logged-in client of that user gets, for people acting through the console. A user missing from the password
+     * file (when there is one) may not. Any thread.
+     */
+    public boolean userMayPublish(String username, String topic) {
+        var policy = broker.accessPolicy();
+        return policy.access(new ClientIdentity("$console/" + username, username, ClientIdentity.Kind.PASSWORD),
+                policy.rules()).mayPublish(topic);
+    }
+
+    /**
      * Stops the broker's inflow (see {@link Broker#stopAccepting()}): listeners closed, clients disconnected,
      * in-process publishing refused. Call before closing the bridge, then {@link #close()}.
      */

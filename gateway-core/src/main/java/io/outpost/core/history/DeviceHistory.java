@@ -34,6 +34,8 @@ final class DeviceHistory {
     static final int MAGIC = 0x4F504831; // "OPH1"
     static final int BUCKET = 16;
     private static final String[] QUALITY = {"none", "good", "uncertain", "bad"};
+    /** {@code TrendWindow.values()} copies its array at every call; the reading path must not allocate. */
+    private static final TrendWindow[] WINDOWS = TrendWindow.values();
 
     private final Path file;
     private final List<String> ids;
@@ -133,7 +135,7 @@ final class DeviceHistory {
 
     /** Adds a reading at {@code epochSeconds}: {@code value} NaN when it has none; quality 1 good, 2 uncertain, 3 bad. */
     synchronized void add(int column, long epochSeconds, double value, int quality) {
-        for (TrendWindow w : TrendWindow.values()) {
+        for (TrendWindow w : WINDOWS) {
             long start = epochSeconds - Math.floorMod(epochSeconds, w.bucketSeconds());
             int slot = (int) Math.floorMod(start / w.bucketSeconds(), (long) w.slots());
             int base = ringStart[w.ordinal()] + slot * slotBytes;

@@ -70,7 +70,7 @@ public final class HistoryService implements ReadingObserver, AutoCloseable {
                         dir.resolve(d.id() + ".hist"), e);
             }
         }
-        devices = Map.copyOf(next);
+        devices = java.util.Collections.unmodifiableMap(next);
     }
 
     @Override

