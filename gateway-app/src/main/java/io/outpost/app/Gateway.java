@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outpost.app.ops.ConsoleLogic;
 import io.outpost.app.ops.OpsConfig;
 import io.outpost.app.ops.OpsEndpoint;
 import io.outpost.app.ops.UpstreamHealth;
@@ -53,11 +54,13 @@ final class Gateway implements AutoCloseable {
     private final GatewayRuntime runtime;
     private final PrometheusMeterRegistry meters;
     private final GatewayStatus status;
+    private final EdgeLogic logic;
     private volatile Bridge bridge;
     private OpsEndpoint ops;
 
     private Gateway(CoreServices services, MqttEngine engine, Bridge bridge,
-                    GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status) {
+                    GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status, EdgeLogic logic) {
+        this.logic = logic;
         this.services = services;
         this.engine = engine;
         this.bridge = bridge;
@@ -91,10 +94,12 @@ final class Gateway implements AutoCloseable {
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
             bridge.attach(PointCatalog.of(runtime));
             GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
-            gateway = new Gateway(services, engine, bridge, runtime, meters, status);
+            gateway = new Gateway(services, engine, bridge, runtime, meters, status,
+                    EdgeLogic.start(config, runtime, services));
             status.online();
             runtime.start(config);
             engine.routeCommands(runtime.commands());
+            engine.routeAlarmCommands(gateway.logic.alarms());
             gateway.startOps(config, environment);
         } catch (Exception | Error e) {
             if (gateway != null) {
@@ -116,7 +121,8 @@ final class Gateway implements AutoCloseable {
         OpsConfig http = config.section("http", OpsConfig.class)
                 .orElseThrow(() -> new IllegalStateException("the http section is not registered"));
         ops = OpsEndpoint.start(http, runtime, meters, this::upstreamStatus,
-                List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment);
+                List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment,
+                new ConsoleLogic(logic.alarms(), logic.history(), engine::userMayPublish));
     }
 
     /** A bridge for {@code config}'s upstreams; their wills and births go on the gateway status topic's remote name. */
@@ -164,6 +170,7 @@ final class Gateway implements AutoCloseable {
         if (!upstreams(next).equals(upstreams(runtime.config()))) {
             restartBridge(next);
         }
+        logic.reload(next);
         ReloadReport report = runtime.apply(next);
         engine.refreshCommands();
         return report;
@@ -244,6 +251,7 @@ final class Gateway implements AutoCloseable {
             ops.close();
         }
         runtime.close();
+        logic.close();
         engine.stopAccepting();
         bridge.close();
         engine.close();

@@ -2,11 +2,15 @@ package io.outpost.mqtt;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.command.CommandRouter;
+import io.outpost.core.logic.alarm.Actor;
+import io.outpost.core.logic.alarm.AlarmService;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageSink;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.broker.Broker;
+import io.outpost.mqtt.broker.auth.ClientIdentity;
+import io.outpost.mqtt.broker.session.Session;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.forward.ForwardHold;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The gateway's MQTT engine: the built-in broker with its listeners, the {@link MessageSink} the core publishes
@@ -33,6 +38,8 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     private final Broker broker;
     private final Map<String, LocalBroker.LocalSubscription> commandSubscriptions = new HashMap<>();
     private CommandRouter commands;
+    private final Map<String, LocalBroker.LocalSubscription> alarmSubscriptions = new HashMap<>();
+    private AlarmService alarms;
 
     public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock) {
         this.broker = new Broker(config, meters, clock, 0);
@@ -96,15 +103,35 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
         refreshCommands();
     }
 
+    /**
+     * Routes messages on the alarm command topics (acknowledge, shelve) to {@code service}. Those topics are command
+     * topics for the broker: clients that did not log in may not publish there (unless {@code anonymous-commands}),
+     * and the ACL decides for those who did, when the message arrives. The service is told the publisher's user (the
+     * owner of its session) and client id. Call again after a reload ({@link #refreshCommands()}).
+     */
+    public synchronized void routeAlarmCommands(AlarmService service) {
+        this.alarms = service;
+        refreshCommands();
+    }
+
     /** Subscribes to command topics that appeared and drops those that went away since the last call. */
     public synchronized void refreshCommands() {
-        if (commands == null) {
-            return;
-        }
+        Set<String> wanted = commands == null ? Set.of() : new HashSet<>(commands.topics());
+        Set<String> alarmTopics = alarms == null ? Set.of() : Set.copyOf(alarms.commandTopics());
+        Set<String> all = new HashSet<>(wanted);
+        all.addAll(alarmTopics);
+        broker.commandTopics().set(all);
         CommandRouter router = commands;
-        Set<String> wanted = new HashSet<>(router.topics());
-        broker.commandTopics().set(wanted);
-        commandSubscriptions.entrySet().removeIf(e -> {
+        resubscribe(commandSubscriptions, wanted, m -> router.handle(new CommandMessage(m.topic(), m.payload(),
+                m.responseTopic(), m.correlationData(), m.userProperties())));
+        AlarmService service = alarms;
+        resubscribe(alarmSubscriptions, alarmTopics, m -> service.handleCommand(m.topic(), m.payload(), actor(m),
+                m.responseTopic(), m.correlationData()));
+    }
+
+    private void resubscribe(Map<String, LocalBroker.LocalSubscription> subscriptions, Set<String> wanted,
+                             Consumer<Message> handler) {
+        subscriptions.entrySet().removeIf(e -> {
             if (!wanted.contains(e.getKey())) {
                 e.getValue().close();
                 return true;
@@ -112,10 +139,29 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
             return false;
         });
         for (String topic : wanted) {
-            commandSubscriptions.computeIfAbsent(topic, t -> broker.subscribe(t, 2, false, m ->
-                    router.handle(new CommandMessage(m.topic(), m.payload(), m.responseTopic(), m.correlationData(),
-                            m.userProperties()))));
+            subscriptions.computeIfAbsent(topic, t -> broker.subscribe(t, 2, false, handler));
         }
+    }
+
+    /**
+     * Who published a message: the user its client's session belongs to, looked up as the message is handled (the
+     * client has just published it, so its session is there); a message from the bridge or the gateway has none.
+     */
+    private Actor actor(Message m) {
+        Session session = broker.sessions().get(m.origin());
+        ClientIdentity owner = session == null ? null : session.owner();
+        return new Actor(owner == null || owner.username() == null ? "" : owner.username(), m.origin(), "mqtt");
+    }
+
+    /**
+     * Whether the MQTT user {@code username} may publish on {@code topic} under the rules in force now: the check a
+     * logged-in client of that user gets, for people acting through the console. A user missing from the password
+     * file (when there is one) may not. Any thread.
+     */
+    public boolean userMayPublish(String username, String topic) {
+        var policy = broker.accessPolicy();
+        return policy.access(new ClientIdentity("$console/" + username, username, ClientIdentity.Kind.PASSWORD),
+                policy.rules()).mayPublish(topic);
     }
 
     /**
@@ -131,6 +177,8 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     public synchronized void close() {
         commandSubscriptions.values().forEach(LocalBroker.LocalSubscription::close);
         commandSubscriptions.clear();
+        alarmSubscriptions.values().forEach(LocalBroker.LocalSubscription::close);
+        alarmSubscriptions.clear();
         broker.close();
     }
 }

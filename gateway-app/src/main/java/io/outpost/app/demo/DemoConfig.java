@@ -63,7 +63,16 @@ public final class DemoConfig {
                     timeout: 2s
                     connection: {host: 127.0.0.1, port: %5$d}
                     points:
-                      - {id: level, address: 40001, type: float32, byte-order: CDAB, unit: m, deadband: 0.01, range: [0, 12]}
+                      - id: level
+                        address: 40001
+                        type: float32
+                        byte-order: CDAB
+                        unit: m
+                        deadband: 0.01
+                        range: [0, 12]
+                        alarms:   # state on demo/demo-gateway/alarms/tank/level, events on .../event
+                          hi: {limit: 6, deadband: 0.2, on-delay: 2s, priority: high, message: "Tank above 6 m"}
+                          bad-quality: {on-delay: 10s, priority: low, message: "No level reading"}
                       - {id: pump, address: 00001, type: bool, writable: true}
                       - {id: pump-running, address: 10001}
                       - {id: high-level-alarm, address: 40010.3, qos: 2}

@@ -38,6 +38,14 @@ public final class OpsEndpoint implements AutoCloseable {
                                     Supplier<List<UpstreamStatus>> upstreams, List<HealthCheck> extraChecks,
                                     String version, Map<String, String> environment)
             throws InterruptedException, SSLException {
+        return start(config, runtime, prometheus, upstreams, extraChecks, version, environment, ConsoleLogic.none());
+    }
+
+    /** @param logic the alarms and trends the console shows and acts on */
+    public static OpsEndpoint start(OpsConfig config, GatewayRuntime runtime, PrometheusMeterRegistry prometheus,
+                                    Supplier<List<UpstreamStatus>> upstreams, List<HealthCheck> extraChecks,
+                                    String version, Map<String, String> environment, ConsoleLogic logic)
+            throws InterruptedException, SSLException {
         HealthMonitor health = new HealthMonitor(System::nanoTime);
         health.add(new CoreHealth(runtime, System.nanoTime()));
         extraChecks.forEach(health::add);
@@ -47,7 +55,7 @@ public final class OpsEndpoint implements AutoCloseable {
         OpsServer server = null;
         if (config.enabled()) {
             JsonApi api = new JsonApi(runtime, upstreams, health, history, events, Clock.systemUTC(), version);
-            server = new OpsServer(config, api, health, prometheus, history).start();
+            server = new OpsServer(config, api, health, prometheus, history, logic).start();
         }
         Optional<SystemdWatchdog> watchdog = SystemdWatchdog.fromEnvironment(environment, health)
                 .map(w -> w.start("gateway " + runtime.config().gateway().id() + " running"));

@@ -47,12 +47,20 @@ public final class OpsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
     private static final String CONSOLE = "/console/index.html";
+    /** Where the console acknowledges and shelves alarms (POST, form-encoded: point, action, alarm, for, comment). */
+    static final String ACT = "/api/alarms/act";
+    /**
+     * The header a console request must carry to act: a page on another site cannot send it without a CORS
+     * preflight, which this server never answers, so a link or form elsewhere cannot make a logged-in browser act.
+     */
+    static final String CONSOLE_HEADER = "X-Outpost-Console";
 
     private final OpsConfig config;
     private final JsonApi api;
     private final HealthMonitor health;
     private final PrometheusMeterRegistry prometheus;
     private final MetricsHistory history;
+    private final ConsoleLogic logic;
     private final byte[] console;
     private final HostAllowList hosts;
     private final Map<String, String> securityHeaders;
@@ -61,6 +69,13 @@ public final class OpsServer implements AutoCloseable {
 
     public OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
                      MetricsHistory history) {
+        this(config, api, health, prometheus, history, ConsoleLogic.none());
+    }
+
+    /** @param logic the alarms and trends the console shows and acts on */
+    public OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
+                     MetricsHistory history, ConsoleLogic logic) {
+        this.logic = logic;
         this.config = config;
         this.api = api;
         this.health = health;
@@ -121,6 +136,8 @@ public final class OpsServer implements AutoCloseable {
             } else if (!authorized(request)) {
                 response = text(HttpResponseStatus.UNAUTHORIZED, "authentication required\n");
                 response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"outpost\", charset=\"UTF-8\"");
+            } else if (HttpMethod.POST.equals(request.method()) && ACT.equals(new QueryStringDecoder(request.uri()).path())) {
+                response = act(ctx, request);
             } else if (!HttpMethod.GET.equals(request.method())) {
                 response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n");
             } else {
@@ -170,9 +187,28 @@ public final class OpsServer implements AutoCloseable {
                 return json(api.history());
             case "/api/events":
                 return json(api.events());
+            case "/api/alarms":
+                return json(logic.alarmList());
+            case "/api/trend":
+                return json(logic.trend(uri.parameters().getOrDefault("point", java.util.List.of("")).get(0),
+                        uri.parameters().getOrDefault("window", java.util.List.of("hour")).get(0)));
             default:
                 return text(HttpResponseStatus.NOT_FOUND, "not found\n");
         }
+    }
+
+    private FullHttpResponse act(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.headers().get(CONSOLE_HEADER) == null) {
+            return text(HttpResponseStatus.FORBIDDEN, "actions need the console's " + CONSOLE_HEADER + " header\n");
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        Map<String, String> form = new java.util.HashMap<>();
+        new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters()
+                .forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
+        String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        ConsoleLogic.Outcome outcome = logic.act(config.requiresAuth() ? config.username() : null, remote, form);
+        return bytes(HttpResponseStatus.valueOf(outcome.status()), "application/json", outcome.body());
     }
 
     private boolean authorized(FullHttpRequest request) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param location    where it was written, for error messages; known when the file has mistakes (a valid file is
  *                    read without places, to keep loading a large site small), else {@link SourceMark#UNKNOWN};
  *                    not part of equality (hot reload compares configs)
+ * @param alarms      the point's alarms; {@link PointAlarms#NONE} for most points
  */
 public record PointConfig(
         PointRef ref,
@@ -28,7 +29,8 @@ public record PointConfig(
         Publication publication,
         CommandRoute command,
         Object settings,
-        SourceMark location) {
+        SourceMark location,
+        PointAlarms alarms) {
 
     public PointConfig {
         Objects.requireNonNull(ref, "ref");
@@ -39,6 +41,15 @@ public record PointConfig(
         unit = unit == null ? "" : unit;
         description = description == null ? "" : description;
         location = location == null ? SourceMark.UNKNOWN : location;
+        alarms = alarms == null ? PointAlarms.NONE : alarms;
+    }
+
+    /** A point without alarms. */
+    public PointConfig(PointRef ref, DataType type, String unit, String description, Duration pollInterval,
+                       ReportPolicy report, Scaling scaling, Range range, Publication publication, CommandRoute command,
+                       Object settings, SourceMark location) {
+        this(ref, type, unit, description, pollInterval, report, scaling, range, publication, command, settings,
+                location, PointAlarms.NONE);
     }
 
     public String id() {
@@ -59,7 +70,7 @@ public record PointConfig(
         return o instanceof PointConfig p && ref.equals(p.ref) && Objects.equals(type, p.type) && unit.equals(p.unit)
                 && description.equals(p.description) && pollInterval.equals(p.pollInterval) && report.equals(p.report)
                 && scaling.equals(p.scaling) && Objects.equals(range, p.range) && publication.equals(p.publication)
-                && Objects.equals(command, p.command) && Objects.equals(settings, p.settings);
+                && Objects.equals(command, p.command) && Objects.equals(settings, p.settings) && alarms.equals(p.alarms);
     }
 
     @Override

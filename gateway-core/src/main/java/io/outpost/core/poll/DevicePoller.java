@@ -2,6 +2,7 @@ package io.outpost.core.poll;
 
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
+import io.outpost.core.logic.ReadingObserver;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.PayloadFormat;
 import io.outpost.core.point.Quality;
@@ -60,6 +61,9 @@ public final class DevicePoller {
     private final PollMetrics metrics;
     private final Map<String, PointState> points = new HashMap<>();
     private final PollSchedule schedule;
+    private final ReadingObserver observer;
+    /** The accepted readings of the current poll, for {@link #observer}; serial executor only, reused. */
+    private final List<Sample> observed = new ArrayList<>();
     private final ConcurrentLinkedQueue<Sample> pushedSamples = new ConcurrentLinkedQueue<>();
     /** Pushed values waiting for the serial executor, bounded by {@link #maxPushed}. */
     private final AtomicInteger pushedWaiting = new AtomicInteger();
@@ -101,6 +105,16 @@ public final class DevicePoller {
                         DeviceOutput output, LiveValues live, Function<String, PayloadFormat> formats,
                         RandomGenerator random, io.micrometer.core.instrument.MeterRegistry meters,
                         long firstPollDelayNanos) {
+        this(device, adapter, scheduler, serial, output, live, formats, random, meters, firstPollDelayNanos,
+                ReadingObserver.NONE);
+    }
+
+    /** @param observer sees every accepted reading of a poll after its messages went to the output */
+    public DevicePoller(DeviceConfig device, DeviceAdapter adapter, TaskScheduler scheduler, Executor serial,
+                        DeviceOutput output, LiveValues live, Function<String, PayloadFormat> formats,
+                        RandomGenerator random, io.micrometer.core.instrument.MeterRegistry meters,
+                        long firstPollDelayNanos, ReadingObserver observer) {
+        this.observer = observer;
         this.device = device;
         this.adapter = adapter;
         this.scheduler = scheduler;
@@ -450,10 +464,13 @@ public final class DevicePoller {
         emit(reported);
     }
 
-    private static void offer(PointState point, Sample raw, long receivedAtMillis, long now, List<Message> into) {
+    private void offer(PointState point, Sample raw, long receivedAtMillis, long now, List<Message> into) {
         Message m = ReportFilter.offer(point, raw, receivedAtMillis, now);
         if (m != null) {
             into.add(m);
+        }
+        if (observer != ReadingObserver.NONE) {
+            observed.add(point.latest());
         }
     }
 
@@ -461,6 +478,16 @@ public final class DevicePoller {
         if (!reported.isEmpty()) {
             metrics.reported(reported.size());
             output.reported(device, reported);
+        }
+        if (!observed.isEmpty()) {
+            try {
+                observer.observe(observed);
+            } catch (RuntimeException e) {
+                // Edge logic failing must not stop the device's polling; the readings themselves went out above.
+                LOG.error("device {}: a reading observer failed", device.id(), e);
+            } finally {
+                observed.clear();
+            }
         }
     }
 

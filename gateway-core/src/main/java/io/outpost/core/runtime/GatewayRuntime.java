@@ -4,6 +4,7 @@ import io.outpost.core.command.CommandRouter;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.GatewayIdentity;
+import io.outpost.core.logic.ReadingObserver;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.message.PayloadFormats;
@@ -51,6 +52,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final SharedResources shared = new SharedResources();
     private Map<String, Object> sections = Map.of();
     private GatewayConfig current;
+    private ReadingObserver observer = ReadingObserver.NONE;
 
     private record RunningDevice(DevicePoller poller, ExecutorService io, DeviceContext context) {
     }
@@ -65,6 +67,14 @@ public final class GatewayRuntime implements AutoCloseable {
         this.publisher = new PointPublisher(sink, services.scheduler().clock(), services.scheduler()::nanoTime,
                 maxPending, services.meters());
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
+    }
+
+    /**
+     * Sets what sees every accepted reading (edge logic); devices started from then on feed it. Call before
+     * {@link #start}.
+     */
+    public synchronized void observeReadings(ReadingObserver readingObserver) {
+        this.observer = readingObserver;
     }
 
     /** Starts every enabled device of {@code config}. */
@@ -139,7 +149,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 device.pollInterval().toNanos()));
         DevicePoller poller = new DevicePoller(device, adapter, services.scheduler(),
                 new SerialExecutor(services.workers()), publisher, live, formats::get, services.random(),
-                services.meters(), stagger);
+                services.meters(), stagger, observer);
         context.attach(poller);
         devices.put(device.id(), new RunningDevice(poller, io, context));
         commands.register(poller);

@@ -229,6 +229,11 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
      * The gateway's command topics: the engine keeps them current; the broker refuses them to clients that did not
      * authenticate and as response topics.
      */
+    /** The ACL and command-topic rules in force (for checks of users acting outside MQTT: the console). */
+    public AccessPolicy accessPolicy() {
+        return access;
+    }
+
     public CommandTopics commandTopics() {
         return commandTopics;
     }

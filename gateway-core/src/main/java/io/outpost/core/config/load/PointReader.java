@@ -3,6 +3,7 @@ package io.outpost.core.config.load;
 import io.outpost.core.config.CommandRoute;
 import io.outpost.core.config.ConfigNode;
 import io.outpost.core.config.Deadband;
+import io.outpost.core.config.PointAlarms;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.config.Publication;
 import io.outpost.core.config.PublishDefaults;
@@ -54,9 +55,10 @@ final class PointReader {
         DataType type = core.map(CoreFields::type)
                 .orElseGet(() -> node.child("type").asString().flatMap(DataType::fromConfigName).orElse(null));
         P settings = factory.parsePoint(node, device, type);
+        PointAlarms alarms = AlarmReader.read(node, type);
         node.rejectUnknownKeys();
         return core.map(c -> new PointConfig(c.ref, c.type, c.unit, c.description, c.pollInterval, c.report,
-                c.scaling, c.range, c.publication, c.command, settings, node.mark()));
+                c.scaling, c.range, c.publication, c.command, settings, node.mark(), alarms));
     }
 
     /** The protocol-independent keys; empty when the point cannot be used (reported). */

@@ -149,6 +149,11 @@ public final class Session implements Subscriber {
         return clientId;
     }
 
+    /** Who the session belongs to (the user its client logged in as); null for a restored session whose owner was not recorded. */
+    public ClientIdentity owner() {
+        return access.owner();
+    }
+
     @Override
     public EventLoop executor() {
         return executor;
