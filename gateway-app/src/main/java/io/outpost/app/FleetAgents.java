@@ -25,8 +25,8 @@ final class FleetAgents {
         // One IO thread: the control link carries a few small messages a minute.
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-fleet-io", true));
         FleetAgent agent = new FleetAgent(new GatewayFleetHost(gateway, files), new ConfigHistory(configFile, keep),
-                (settings, filters, will, listener) -> new ControlLink(settings, group, filters, will, listener,
-                        RandomGenerator.getDefault()), Clock.systemUTC());
+                (settings, filters, qos, will, listener) -> new ControlLink(settings, group, filters, qos, will,
+                        listener, RandomGenerator.getDefault()), Clock.systemUTC());
         agent.whenClosed(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS));
         return agent.start();
     }

@@ -8,6 +8,10 @@ import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.outpost.core.point.PointRef;
+import io.outpost.core.point.Sample;
+import io.outpost.core.report.PointState;
 
 /** The running gateway as the fleet agent sees it. */
 final class GatewayFleetHost implements FleetHost {
@@ -43,6 +47,11 @@ final class GatewayFleetHost implements FleetHost {
     @Override
     public List<UpstreamStatus> upstreams() {
         return gateway.upstreamStatus();
+    }
+
+    @Override
+    public Optional<Sample> latest(String device, String point) {
+        return gateway.runtime().values().get(new PointRef(device, point)).map(PointState::latest);
     }
 
     @Override

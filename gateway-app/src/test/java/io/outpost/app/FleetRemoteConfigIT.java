@@ -30,6 +30,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -230,6 +231,27 @@ class FleetRemoteConfigIT {
         assertThat(r.reason()).isEqualTo("devices-offline");
         assertThat(r.detail()).contains("plc");
         assertThat(Files.readString(file)).isEqualTo(original);
+    }
+
+    @Test
+    void commands_are_answered_request_by_request_and_unknown_ones_refused() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.runtime().values().all().stream()
+                .anyMatch(p -> p.latest() != null && p.latest().hasValue()));
+
+        Map<String, Object> metrics = client.command("gw1", "r-1",
+                "{\"id\":\"r-1\",\"command\":\"metrics\"}".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+        Map<String, Object> read = client.command("gw1", "r-2",
+                "{\"id\":\"r-2\",\"command\":\"read\",\"device\":\"plc\",\"point\":\"flow\"}"
+                        .getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+        Map<String, Object> unknown = client.command("gw1", "r-3",
+                "{\"id\":\"r-3\",\"command\":\"format-disk\"}".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+
+        assertThat(metrics).containsEntry("ok", true);
+        assertThat(metrics.get("devices")).isEqualTo(Map.of("plc", "online"));
+        assertThat(read).containsEntry("ok", true).containsEntry("quality", "good").containsKey("value");
+        assertThat(read.get("value")).isInstanceOf(Number.class);
+        assertThat(((Number) read.get("ts")).longValue()).isPositive();
+        assertThat(unknown).containsEntry("ok", false).containsEntry("error", "unknown-command");
     }
 
     private FleetRollout.Outcome push(String yaml) throws Exception {

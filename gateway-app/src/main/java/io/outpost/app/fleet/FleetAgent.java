@@ -39,12 +39,12 @@ public final class FleetAgent implements AutoCloseable {
 
     /** Opens a control channel (the real {@code ControlLink}, or one sharing an event loop in the benchmark). */
     public interface ChannelFactory {
-        ControlChannel open(UpstreamConfig settings, List<String> filters, MqttPackets.Will will,
+        ControlChannel open(UpstreamConfig settings, List<String> filters, int subscribeQos, MqttPackets.Will will,
                             ControlChannel.Listener listener) throws IOException;
     }
 
     /** What the link is made of; a new one is opened when this changes. */
-    private record LinkSettings(UpstreamConfig control, FleetTopics topics) {
+    private record LinkSettings(UpstreamConfig control, FleetTopics topics, int subscribeQos) {
     }
 
     private final FleetHost host;
@@ -59,6 +59,9 @@ public final class FleetAgent implements AutoCloseable {
     private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile FleetConfig fleet;
     private LinkSettings settings;
+    private String discoverTopic;
+    private ConfigResult lastResult;
+    private long lastDiscoverNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     private ControlChannel channel;
     private byte[] lastBirth;
     private long lastBirthNanos;
@@ -135,7 +138,7 @@ public final class FleetAgent implements AutoCloseable {
         Optional<UpstreamConfig> through = upstream(config);
         LinkSettings next = through.map(u -> new LinkSettings(
                 ControlSettings.from(u, fleet.clientId() != null ? fleet.clientId() : u.clientId() + "-fleet"),
-                FleetTopics.of(fleet.prefix(), config.gateway()))).orElse(null);
+                FleetTopics.of(fleet.prefix(), config.gateway()), fleet.subscribeQos())).orElse(null);
         if (Objects.equals(next, settings)) {
             return;
         }
@@ -154,9 +157,11 @@ public final class FleetAgent implements AutoCloseable {
         FleetTopics t = next.topics();
         MqttPackets.Will will = new MqttPackets.Will(t.birth(), InventoryBirth.offline(config.gateway().id(),
                 "connection-lost"), 1, true);
-        List<String> filters = fleet.commands() ? List.of(t.config(), t.command()) : List.of(t.config());
+        discoverTopic = FleetTopics.discover(fleet.prefix());
+        List<String> filters = fleet.commands() ? List.of(t.config(), t.command(), discoverTopic)
+                : List.of(t.config(), discoverTopic);
         try {
-            channel = channels.open(next.control(), filters, will, new ControlChannel.Listener() {
+            channel = channels.open(next.control(), filters, next.subscribeQos(), will, new ControlChannel.Listener() {
                 @Override
                 public void connected(String server) {
                     loop.execute(() -> onConnected(server));
@@ -197,6 +202,18 @@ public final class FleetAgent implements AutoCloseable {
         if (topic.equals(settings.topics().config())) {
             remote.received(payload);
             birthDue = true;
+        } else if (topic.equals(discoverTopic)) {
+            long now = System.nanoTime();
+            if (now - lastDiscoverNanos >= TimeUnit.SECONDS.toNanos(1)) {
+                // At most once a second: a request is for the whole fleet, and anyone allowed may send it.
+                lastDiscoverNanos = now;
+                lastBirth = null;
+                birthDue = true;
+                tick();
+                if (lastResult != null) {
+                    publish(settings.topics().configResult(), lastResult.toJson(), true);
+                }
+            }
         } else if (topic.equals(settings.topics().command())) {
             byte[] answer = commands.handle(payload);
             if (answer != null) {
@@ -260,6 +277,7 @@ public final class FleetAgent implements AutoCloseable {
     }
 
     private void publishResult(ConfigResult r) {
+        lastResult = r;
         publish(settings.topics().configResult(), r.toJson(), true);
         birthDue = true;
     }

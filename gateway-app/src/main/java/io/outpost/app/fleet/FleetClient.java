@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +73,8 @@ public final class FleetClient implements AutoCloseable {
     private final Map<String, Birth> births = new ConcurrentHashMap<>();
     /** Each gateway's expanded prefix, as its birth's topic shows it. */
     private final Map<String, String> prefixes = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Map<String, Object>>> requests = new ConcurrentHashMap<>();
+    private final Map<String, Integer> birthCounts = new ConcurrentHashMap<>();
     private final Map<String, Result> lastResults = new ConcurrentHashMap<>();
     private final List<Consumer<Result>> resultListeners = new CopyOnWriteArrayList<>();
     private volatile long lastArrivalNanos = System.nanoTime();
@@ -81,7 +84,7 @@ public final class FleetClient implements AutoCloseable {
         this.prefix = prefix;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-fleet-cli", true));
         this.link = new ControlLink(settings, group, List.of(FleetTopics.everyGateway(prefix, "birth"),
-                FleetTopics.everyGateway(prefix, "config/result")), null, new ControlChannel.Listener() {
+                FleetTopics.everyGateway(prefix, "config/result"), FleetTopics.everyGateway(prefix, "cmd/result")), null, new ControlChannel.Listener() {
             @Override
             public void connected(String server) {
                 connected.countDown();
@@ -105,6 +108,8 @@ public final class FleetClient implements AutoCloseable {
         if (!connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IOException("could not connect to the cloud broker within " + timeout.toSeconds() + " s");
         }
+        // Births are retained, but some brokers do not hand retained messages to wildcard subscriptions: ask.
+        link.publish(FleetTopics.discover(prefix), new byte[] {'{', '}'}, 1, false);
         long deadline = System.nanoTime() + timeout.toNanos();
         lastArrivalNanos = System.nanoTime();
         while (System.nanoTime() - lastArrivalNanos < quiet.toNanos() && System.nanoTime() - deadline < 0) {
@@ -124,6 +129,14 @@ public final class FleetClient implements AutoCloseable {
             if (topic.endsWith("/birth")) {
                 prefixes.put(gateway, topic.substring(0, topic.length() - "birth".length()));
                 births.put(gateway, Birth.of(gateway, json));
+                birthCounts.merge(gateway, 1, Integer::sum);
+            } else if (topic.endsWith("/cmd/result")) {
+                if (json.get("id") instanceof String id) {
+                    CompletableFuture<Map<String, Object>> waiting = requests.remove(id);
+                    if (waiting != null) {
+                        waiting.complete(json);
+                    }
+                }
             } else if (topic.endsWith("/config/result")) {
                 Result r = Result.of(gateway, json);
                 lastResults.put(gateway, r);
@@ -137,6 +150,11 @@ public final class FleetClient implements AutoCloseable {
     /** The births known, by gateway id (sorted). */
     public Map<String, Birth> births() {
         return new TreeMap<>(births);
+    }
+
+    /** How many births of {@code gateway} arrived since the start (each connection of its fleet link sends one). */
+    public int birthsReceived(String gateway) {
+        return birthCounts.getOrDefault(gateway, 0);
     }
 
     /** The last configuration result of every gateway that sent one (sorted). */
@@ -160,13 +178,24 @@ public final class FleetClient implements AutoCloseable {
         return link.publish(own + "config", envelope.toJson(), 1, true);
     }
 
-    /** Publishes a command request to a gateway (QoS 1). */
-    public CompletionStage<Void> command(String gateway, byte[] request) {
+    /**
+     * Sends a command request to a gateway and completes with its response (the request's {@code id} must be unique;
+     * the caller bounds the wait).
+     */
+    public CompletableFuture<Map<String, Object>> command(String gateway, String id, byte[] request) {
         String own = prefixes.get(gateway);
         if (own == null) {
             throw new IllegalArgumentException("no birth from gateway " + gateway + " yet");
         }
-        return link.publish(own + "cmd", request, 1, false);
+        CompletableFuture<Map<String, Object>> response = new CompletableFuture<>();
+        requests.put(id, response);
+        link.publish(own + "cmd", request, 1, false).whenComplete((ok, err) -> {
+            if (err != null) {
+                requests.remove(id);
+                response.completeExceptionally(err);
+            }
+        });
+        return response;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.outpost.core.point.Sample;
 
 /**
  * What the fleet agent needs of the gateway it runs in: the running configuration, loading and applying a new
@@ -40,4 +42,9 @@ public interface FleetHost {
 
     /** The software version. */
     String version();
+
+    /** The latest reading of a point, if the point runs. */
+    default Optional<Sample> latest(String device, String point) {
+        return Optional.empty();
+    }
 }

@@ -37,10 +37,12 @@ public final class FleetSection implements ConfigSection<FleetConfig> {
         Duration grace = node.duration("grace-period", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1));
         int keep = node.integer("keep-configs", 10, 1, 1000);
         Duration birth = node.duration("birth-min-interval", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1));
+        int subscribeQos = node.integer("subscribe-qos", 1, 0, 1);
         ConfigNode commands = node.mapping("commands");
         boolean commandsEnabled = commands.bool("enabled", true);
         boolean allowWrite = commands.bool("allow-write", false);
         commands.rejectUnknownKeys();
-        return new FleetConfig(enabled, upstream, prefix, clientId, keys, grace, keep, birth, commandsEnabled, allowWrite);
+        return new FleetConfig(enabled, upstream, prefix, clientId, keys, grace, keep, birth, commandsEnabled, allowWrite,
+                subscribeQos);
     }
 }

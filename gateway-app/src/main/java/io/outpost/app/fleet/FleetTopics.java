@@ -11,6 +11,9 @@ import io.outpost.core.config.GatewayIdentity;
  *   cmd             cloud -> gateway  command requests (QoS 1)
  *   cmd/result      gateway -> cloud  command responses (QoS 1)
  * </pre>
+ * and one topic for all: the prefix with {@code _all} for {@code {gateway}} and {@code {site}}, then
+ * {@code discover}: any message there makes every gateway publish its birth and last result again (for brokers that
+ * do not hand retained messages to wildcard subscriptions, or keep them per cluster node: RabbitMQ 3.x).
  * See docs/fleet.md.
  */
 public record FleetTopics(String prefix) {
@@ -51,6 +54,11 @@ public record FleetTopics(String prefix) {
             }
         }
         return id;
+    }
+
+    /** The topic every gateway listens on for inventory requests. */
+    public static String discover(String template) {
+        return template.replace("{gateway}", "_all").replace("{site}", "_all") + "discover";
     }
 
     public String birth() {

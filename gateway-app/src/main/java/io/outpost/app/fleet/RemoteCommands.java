@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import io.outpost.core.message.JsonPayloadFormat;
+import io.outpost.core.point.Sample;
 import java.util.function.Supplier;
 
 /**
  * Answers command requests on {@code <prefix>cmd} with a response on {@code <prefix>cmd/result}, request-response
  * by the request's {@code id}. Requests are JSON objects {@code {"id":"r-1","command":"metrics"}}; responses
  * {@code {"id":"r-1","ok":true,...}} or {@code {"id":"r-1","ok":false,"error":"unknown-command","message":"..."}},
- * at most {@link #MAX_RESPONSE_BYTES}. Read-only commands need no signature (who may publish to the command topic
+ * at most {@link #MAX_RESPONSE_BYTES}. Commands: {@code metrics}, {@code read} (device, point: the latest reading). Read-only commands need no signature (who may publish to the command topic
  * is the broker's ACL); commands that change anything are signed like configurations (docs/fleet.md). Confined to
  * the fleet agent's thread.
  */
@@ -42,6 +45,8 @@ final class RemoteCommands {
         }
         String id = null;
         String command = null;
+        String device = null;
+        String point = null;
         if (request.length > MAX_REQUEST_BYTES) {
             return error(null, "too-large", "requests are at most " + MAX_REQUEST_BYTES + " bytes");
         }
@@ -56,6 +61,10 @@ final class RemoteCommands {
                     id = p.getText();
                 } else if (t == JsonToken.VALUE_STRING && field.equals("command")) {
                     command = p.getText();
+                } else if (t == JsonToken.VALUE_STRING && field.equals("device")) {
+                    device = p.getText();
+                } else if (t == JsonToken.VALUE_STRING && field.equals("point")) {
+                    point = p.getText();
                 } else {
                     p.skipChildren();
                 }
@@ -69,7 +78,8 @@ final class RemoteCommands {
         String answerId = id;
         return switch (command) {
             case "metrics" -> bounded(answerId, metrics(answerId));
-            default -> error(id, "unknown-command", "known commands: metrics");
+            case "read" -> bounded(answerId, read(answerId, device, point));
+            default -> error(id, "unknown-command", "known commands: metrics, read");
         };
     }
 
@@ -99,6 +109,37 @@ final class RemoteCommands {
                 g.writeEndObject();
             }
             g.writeEndArray();
+        });
+    }
+
+    /** The latest reading of a point as the gateway holds it (no device access: what the last poll read). */
+    private byte[] read(String id, String device, String point) {
+        if (device == null || point == null) {
+            return error(id, "malformed", "read needs device and point");
+        }
+        Optional<Sample> latest = host.latest(device, point);
+        if (latest.isEmpty()) {
+            return error(id, "unknown-point", "no running point " + device + "/" + point);
+        }
+        Sample s = latest.get();
+        return FleetJson.object(g -> {
+            if (id != null) {
+                g.writeStringField("id", id);
+            }
+            g.writeBooleanField("ok", true);
+            g.writeStringField("device", device);
+            g.writeStringField("point", point);
+            if (s.hasValue()) {
+                g.writeFieldName("value");
+                JsonPayloadFormat.writeValue(g, s.value());
+            } else {
+                g.writeNullField("value");
+            }
+            g.writeStringField("quality", s.quality().status().wireName());
+            if (!s.quality().reason().isEmpty()) {
+                g.writeStringField("reason", s.quality().reason());
+            }
+            g.writeNumberField("ts", s.sourceMillis());
         });
     }
 

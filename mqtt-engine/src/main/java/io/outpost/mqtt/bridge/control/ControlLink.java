@@ -46,6 +46,7 @@ public final class ControlLink implements ControlChannel {
 
     private final UpstreamConfig config;
     private final List<String> filters;
+    private final int subscribeQos;
     private final Listener listener;
     private final ScheduledThreadPoolExecutor loop;
     private final UpstreamLink link;
@@ -60,13 +61,27 @@ public final class ControlLink implements ControlChannel {
     /**
      * @param config   connection settings (see {@link ControlSettings}); its forward and reverse rules are not used
      * @param group    Netty's IO threads (may be shared by many links)
-     * @param filters  subscribed to at QoS 1 on every connection
+     * @param filters  subscribed to on every connection
      * @param will     the connection's will, or null
      * @param listener told of connections and messages, on this link's thread
      * @throws java.io.IOException when the TLS files cannot be read
      */
     public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, MqttPackets.Will will,
                        Listener listener, RandomGenerator random) throws java.io.IOException {
+        this(config, group, filters, 1, will, listener, random);
+    }
+
+    /**
+     * As above, subscribing at {@code subscribeQos} (0 or 1). QoS 0 for brokers that keep a QoS 1 subscription's
+     * queue on one node even in a clean session (RabbitMQ 3.x: with that node down, the client cannot subscribe on
+     * another one under the same client id).
+     */
+    public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, int subscribeQos,
+                       MqttPackets.Will will, Listener listener, RandomGenerator random) throws java.io.IOException {
+        if (subscribeQos < 0 || subscribeQos > 1) {
+            throw new IllegalArgumentException("subscribeQos must be 0 or 1, found " + subscribeQos);
+        }
+        this.subscribeQos = subscribeQos;
         this.config = config;
         this.filters = List.copyOf(filters);
         this.listener = listener;
@@ -184,7 +199,7 @@ public final class ControlLink implements ControlChannel {
             connections++;
             if (!filters.isEmpty()) {
                 subscribeId = packetId();
-                c.send(List.of(MqttPackets.subscribe(subscribeId, filters, filters.stream().map(f -> 1).toList(), v5)),
+                c.send(List.of(MqttPackets.subscribe(subscribeId, filters, filters.stream().map(f -> subscribeQos).toList(), v5)),
                         null);
             }
             listener.connected(c.server().host() + ":" + c.server().port());

@@ -26,13 +26,16 @@ public final class ControlSettings {
     }
 
     /**
-     * The servers, credentials, TLS, protocol and session of {@code upstream} under another client id (a broker
-     * allows one connection per client id: the control link must not take the bridge's over).
+     * The servers, credentials, TLS and protocol of {@code upstream} under another client id (a broker allows one
+     * connection per client id: the control link must not take the bridge's over), with a clean session that ends
+     * with the connection. A persistent session would keep a queue on one node of a clustered broker (RabbitMQ's
+     * classic queues): when that node dies, the client could not subscribe on another node until it came back. The
+     * control plane needs no queue: what must reach an offline gateway (its configuration) is retained.
      */
     public static UpstreamConfig from(UpstreamConfig upstream, String clientId) {
         return new UpstreamConfig(upstream.name() + "-control", upstream.servers(), upstream.protocol(), clientId,
-                upstream.username(), upstream.password(), upstream.tls(), upstream.keepAlive(), upstream.cleanStart(),
-                upstream.sessionExpiry(), upstream.connectTimeout(), List.of(), List.of(), upstream.store(), 100, 0,
+                upstream.username(), upstream.password(), upstream.tls(), upstream.keepAlive(), true,
+                Duration.ZERO, upstream.connectTimeout(), List.of(), List.of(), upstream.store(), 100, 0,
                 null, upstream.backoff(), upstream.probeInterval(), upstream.statusInterval(), PLAIN);
     }
 
