@@ -17,10 +17,13 @@ cd "$(dirname "$0")/.."
 #   ops:      python3-prometheus-client (/metrics parser), systemd (systemd-notify, systemd-analyze), openssl (TLS
 #             certificates), chromium (the console's browser test), dpkg (dpkg-deb, the package test)
 #   network:  iproute2, nftables (network namespaces, packet loss)
+#   fleet:    rabbitmq-server (a two-node cluster with the MQTT plugin on loopback, FleetClusterIT; never started as a
+#             service: the test runs its nodes from a temporary folder)
 #   Node.js:  nodejs and npm (node-opcua, @bacnet-js/client, playwright-core for chromium; npm ci below)
 DEBIAN_PEERS=(openjdk-17-jdk-headless:javac maven:mvn
   mosquitto mosquitto-clients python3-paho-mqtt python3-pymodbus python3-serial-asyncio python3-prometheus-client
-  strace socat iproute2 nftables openssl chromium systemd dpkg python3-cbor2 python3-zstandard zstd nodejs:node npm:npm)
+  strace socat iproute2 nftables openssl chromium systemd dpkg python3-cbor2 python3-zstandard zstd nodejs:node npm:npm
+  rabbitmq-server)
 
 missing=()
 for entry in "${DEBIAN_PEERS[@]}"; do

@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = OutpostCommand.Version.class,
         description = "Field-bus (Modbus, BACnet/IP, OPC UA) to MQTT edge gateway with durable store-and-forward.",
         subcommands = {RunCommand.class, ValidateCommand.class, PointsCommand.class, BrowseCommand.class, ProbeCommand.class,
-            DiscoverCommand.class, PasswdCommand.class, DemoCommand.class},
+            DiscoverCommand.class, PasswdCommand.class, DemoCommand.class, io.outpost.app.fleet.FleetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done (for run: clean shutdown)",

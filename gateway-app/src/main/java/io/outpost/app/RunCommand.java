@@ -4,6 +4,8 @@ import io.outpost.core.config.ConfigException;
 import io.outpost.core.config.ConfigProblem;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outpost.app.fleet.ConfigHistory;
+import io.outpost.app.fleet.FleetAgent;
 import io.outpost.core.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +31,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigFiles files = new ConfigFiles();
+        // A remote configuration whose grace period the last process did not live through is undone first.
+        new ConfigHistory(config, 1).recoverAtStart().ifPresent(LOG::warn);
         GatewayConfig loaded;
         try {
             loaded = files.load(config);
@@ -44,10 +48,15 @@ final class RunCommand implements Callable<Integer> {
         // Every part of the gateway registers its meters here; the ops endpoint serves it as /metrics.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gateway gateway = Gateway.start(loaded, files, meters, System.getenv());
-        ConfigReloader reloader = new ConfigReloader(config, files, gateway::reload).start(true);
+        FleetAgent fleet = FleetAgents.start(gateway, files, config);
+        ConfigReloader reloader = new ConfigReloader(config, files, next -> {
+            gateway.reload(next);
+            fleet.configChanged(next);
+        }).start(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping gateway {}", loaded.gateway().id());
             reloader.close();
+            fleet.close();
             gateway.close();
             stopped.countDown();
         }, "outpost-shutdown"));

@@ -1,0 +1,61 @@
+package io.outpost.app;
+
+import io.outpost.app.fleet.FleetHost;
+import io.outpost.core.config.ConfigException;
+import io.outpost.core.config.GatewayConfig;
+import io.outpost.core.spi.DeviceStatus;
+import io.outpost.mqtt.bridge.health.UpstreamStatus;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.outpost.core.point.PointRef;
+import io.outpost.core.point.Sample;
+import io.outpost.core.report.PointState;
+
+/** The running gateway as the fleet agent sees it. */
+final class GatewayFleetHost implements FleetHost {
+
+    private final Gateway gateway;
+    private final ConfigFiles files;
+
+    GatewayFleetHost(Gateway gateway, ConfigFiles files) {
+        this.gateway = gateway;
+        this.files = files;
+    }
+
+    @Override
+    public GatewayConfig config() {
+        return gateway.runtime().config();
+    }
+
+    @Override
+    public GatewayConfig load(Path file) throws ConfigException {
+        return files.load(file);
+    }
+
+    @Override
+    public void apply(GatewayConfig next) {
+        gateway.reload(next);
+    }
+
+    @Override
+    public Map<String, DeviceStatus> devices() {
+        return gateway.runtime().statuses();
+    }
+
+    @Override
+    public List<UpstreamStatus> upstreams() {
+        return gateway.upstreamStatus();
+    }
+
+    @Override
+    public Optional<Sample> latest(String device, String point) {
+        return gateway.runtime().values().get(new PointRef(device, point)).map(PointState::latest);
+    }
+
+    @Override
+    public String version() {
+        return BuildInfo.version();
+    }
+}

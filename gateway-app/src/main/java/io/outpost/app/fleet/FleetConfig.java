@@ -1,0 +1,41 @@
+package io.outpost.app.fleet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@code fleet:} section: how the gateway takes part in a fleet run from the cloud broker. Immutable, validated
+ * at load by {@link FleetSection}.
+ *
+ * @param enabled           false: no fleet link, no births, no remote configuration
+ * @param upstream          the upstream whose servers, credentials, TLS and protocol the fleet link uses; null: the
+ *                          first upstream
+ * @param prefix            topic prefix, expanded ({@code {gateway}}, {@code {site}}), ending in {@code /}
+ * @param clientId          the fleet link's client id; null: the upstream's client id + {@code -fleet}
+ * @param trustedKeys       folder of trusted Ed25519 public keys ({@code <key-id>.pub}, PEM)
+ * @param gracePeriod       how long the health is watched after a remote configuration is applied
+ * @param keepConfigs       how many received configurations are kept on disk with their hashes
+ * @param birthMinInterval  a birth is updated on change, at most this often
+ * @param commands          whether remote commands are answered
+ * @param allowWrite        whether signed remote point writes are carried out (they still pass the point's ACL)
+ * @param subscribeQos      QoS of the fleet link's subscriptions (0 for RabbitMQ 3.x clusters, see docs/fleet.md)
+ */
+public record FleetConfig(boolean enabled, String upstream, String prefix, String clientId, Path trustedKeys,
+                          Duration gracePeriod, int keepConfigs, Duration birthMinInterval, boolean commands,
+                          boolean allowWrite, int subscribeQos) {
+
+    public static final String DEFAULT_PREFIX = "outpost/{gateway}/";
+    public static final FleetConfig DISABLED = new FleetConfig(false, null, DEFAULT_PREFIX, null, Path.of("trusted-keys"),
+            Duration.ofMinutes(2), 10, Duration.ofSeconds(10), true, false, 1);
+
+    public FleetConfig {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(trustedKeys, "trustedKeys");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(birthMinInterval, "birthMinInterval");
+        if (keepConfigs < 1) {
+            throw new IllegalArgumentException("keepConfigs must be at least 1, found " + keepConfigs);
+        }
+    }
+}
