@@ -10,11 +10,7 @@ import io.outpost.core.point.PointRef;
 import io.outpost.mqtt.bridge.batch.Packing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -82,25 +78,27 @@ public final class RouteTable implements AutoCloseable {
         }
     }
 
+    private final StoreFiles files;
     private final Path file;
     private final PayloadFormats formats;
     private final Map<Route, Integer> indexes = new HashMap<>();
     private volatile Entry[] byIndex = new Entry[64];
     private final List<Entry> pending = new ArrayList<>();
     private int next;
-    private FileChannel channel;
+    private StoreFile channel;
     private long size;
     private boolean dirty;
 
-    private RouteTable(Path file, PayloadFormats formats) {
+    private RouteTable(StoreFiles files, Path file, PayloadFormats formats) {
+        this.files = files;
         this.file = file;
         this.formats = formats;
     }
 
     /** Reads the table in {@code dir} (cutting a torn tail off) and opens it for appending. */
-    static RouteTable open(Path dir, PayloadFormats formats) throws IOException {
-        RouteTable t = new RouteTable(dir.resolve(FILE), formats);
-        t.channel = FileChannel.open(t.file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    static RouteTable open(StoreFiles files, Path dir, PayloadFormats formats) throws IOException {
+        RouteTable t = new RouteTable(files, dir.resolve(FILE), formats);
+        t.channel = files.open(t.file);
         try {
             t.load();
         } catch (IOException | RuntimeException e) {
@@ -138,10 +136,9 @@ public final class RouteTable implements AutoCloseable {
             LOG.warn("route table {}: cut {} torn byte(s) off the end (an interrupted write)", file,
                     length - scanner.goodEnd());
             channel.truncate(scanner.goodEnd());
-            channel.force(true);
+            channel.force();
         }
         size = scanner.goodEnd();
-        channel.position(size);
     }
 
     /** The index of a point's route, adding it (to be written before any record that uses it) when new. */
@@ -223,7 +220,7 @@ public final class RouteTable implements AutoCloseable {
     /** Flushes what was written (writer thread, before the segments that use it). */
     void force() throws IOException {
         if (dirty) {
-            channel.force(false);
+            channel.force();
             dirty = false;
         }
     }
@@ -246,14 +243,15 @@ public final class RouteTable implements AutoCloseable {
             return;
         }
         Path tmp = file.resolveSibling(FILE + ".new");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        files.deleteIfExists(tmp);
+        try (StoreFile out = files.create(tmp)) {
+            long at = 0;
             ByteBuffer b = ByteBuffer.allocate(64 * 1024);
             for (Entry e : keep) {
                 if (b.remaining() < 1024) {
                     b.flip();
                     while (b.hasRemaining()) {
-                        out.write(b);
+                        at += out.write(b, at);
                     }
                     b.clear();
                 }
@@ -261,15 +259,15 @@ public final class RouteTable implements AutoCloseable {
             }
             b.flip();
             while (b.hasRemaining()) {
-                out.write(b);
+                at += out.write(b, at);
             }
-            out.force(true);
+            out.force();
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentFiles.forceDirectory(file.getParent());
+        files.replace(tmp, file);
+        files.forceDirectory(file.getParent());
         LOG.info("route table {}: {} of {} routes still in use kept", file, keep.size(), indexes.size());
         channel.close();
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = files.open(file);
         size = channel.size();
         // Indexes are never reused: records written before the rewrite may name routes it dropped (all removed).
         int keepNext = next;
