@@ -91,6 +91,8 @@ final class SegmentWriter implements Runnable {
     private final List<RecordTail.Entry> unflushed = new ArrayList<>();
     private final Set<Segment> dirty = new HashSet<>();
     private final Set<Path> dirtyDirs = new HashSet<>();
+    /** Directories with segment files deleted since the journal was last rewritten (see compactJournal). */
+    private final Set<Path> unlinkedDirs = new HashSet<>();
     private final List<CompletableFuture<Void>> waitingAppends = new ArrayList<>();
     private final List<CompletableFuture<Void>> waitingMarks = new ArrayList<>();
     private long lastSyncNanos;
@@ -580,10 +582,14 @@ final class SegmentWriter implements Runnable {
             segmentFailure = e;
         }
         try {
-            if (journal.hasPending()) {
-                journal.write();
+            if (journal.needsRewrite()) {
+                compactJournal();
+            } else {
+                if (journal.hasPending()) {
+                    journal.write();
+                }
+                journal.force();
             }
-            journal.force();
         } catch (IOException e) {
             journalFailure = e;
         }
@@ -604,6 +610,9 @@ final class SegmentWriter implements Runnable {
                 tails[e.classIndex()].add(e);
             }
         }
+        if (segmentFailure != null) {
+            abandonUnflushed();
+        }
         unflushed.clear();
         // What is not known to be on stable storage must not be acknowledged: those waiters are refused and their
         // publishers retry; what failed stays dirty, so the next flush tries again. Appends need their segments,
@@ -612,6 +621,32 @@ final class SegmentWriter implements Runnable {
         settle(waitingMarks, journalFailure);
         if (readable) {
             listener.readable();
+        }
+    }
+
+    /**
+     * After a failed flush the records written since the last good one may never reach the disk, even if a later
+     * flush succeeds (Linux drops the pages of a failed writeback): they were refused, so they must also never be
+     * handed out. Each dirty segment ends where it was last durable (cut back if the disk lets us) and takes no more
+     * records; appends go on in a new one.
+     */
+    private void abandonUnflushed() {
+        for (RecordTail.Entry e : unflushed) {
+            Segment s = index.segment(e.segmentId());
+            if (s != null) {
+                index.unappended(s, e.length(), e.items());
+            }
+        }
+        for (Segment s : dirty) {
+            if (s.size > s.durableEnd && !s.deleted) {
+                long cut = s.size - s.durableEnd;
+                s.size = s.durableEnd;
+                index.unreserve(cut);
+                cutBack(s);
+            }
+            if (!s.deleted) {
+                index.seal(s);
+            }
         }
     }
 
@@ -639,6 +674,7 @@ final class SegmentWriter implements Runnable {
         for (Segment s : index.drainUnlinks()) {
             dirty.remove(s);
             closeQuietly(s);
+            unlinkedDirs.add(s.path.getParent());
             try {
                 files.deleteIfExists(s.path);
             } catch (IOException e) {
@@ -658,12 +694,24 @@ final class SegmentWriter implements Runnable {
         }
         if (journal.wantsCompaction()) {
             try {
-                index.drainRemovalsTo(journal);
-                journal.compact(index.removedSnapshot(), index.marksSnapshot());
+                compactJournal();
             } catch (IOException e) {
                 LOG.warn("store {}: journal compaction failed, the journal keeps growing: {}", name, e.toString());
             }
         }
+    }
+
+    /**
+     * Rewrites the journal from the index. The rewrite leaves out the entries of deleted segments, so their
+     * deletions are flushed first: a segment a power cut brought back must still find its removals.
+     */
+    private void compactJournal() throws IOException {
+        for (var it = unlinkedDirs.iterator(); it.hasNext(); ) {
+            files.forceDirectory(it.next());
+            it.remove();
+        }
+        index.drainRemovalsTo(journal);
+        journal.compact(index.removedSnapshot(), index.marksSnapshot());
     }
 
     private void report(List<StoreIndex.Drop> drops) {

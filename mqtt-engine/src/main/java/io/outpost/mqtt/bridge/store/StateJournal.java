@@ -52,6 +52,7 @@ final class StateJournal implements AutoCloseable {
     private long size;
     private long compactedSize;
     private boolean dirty;
+    private boolean needsRewrite;
     private Contents contents;
 
     private StateJournal(StoreFiles files, Path file, StoreFile channel, long size) {
@@ -209,9 +210,24 @@ final class StateJournal implements AutoCloseable {
 
     void force() throws IOException {
         if (dirty) {
-            channel.force();
+            try {
+                channel.force();
+            } catch (IOException e) {
+                // After a failed flush the kernel may have dropped the written pages (Linux marks them clean): a
+                // later flush that succeeds does not bring them back. Only a rewrite from memory is sure again.
+                needsRewrite = true;
+                throw e;
+            }
             dirty = false;
         }
+    }
+
+    /**
+     * True after a failed flush: entries written before it may never reach the disk, so the journal must be
+     * rewritten ({@link #compact}) from the live state before anything that depends on it is acknowledged.
+     */
+    boolean needsRewrite() {
+        return needsRewrite;
     }
 
     long size() {
@@ -224,11 +240,13 @@ final class StateJournal implements AutoCloseable {
     }
 
     /**
-     * Replaces the journal with the given live state: written to a new file, flushed, renamed over the old one and
-     * the directory flushed, so that a crash leaves either the old or the new journal, both complete.
+     * Replaces the journal with the given live state (which must include every entry buffered here): written to a
+     * new file, flushed, renamed over the old one and the directory flushed, so that a crash leaves either the old
+     * or the new journal, both complete.
      */
     void compact(Map<Long, RangeSet> removed, Iterable<Qos2Mark> qos2) throws IOException {
-        write();
+        // Entries still buffered are part of the live state given, so the new file holds them; they are dropped
+        // only once it is in place (if the rewrite fails they go to the old file as before).
         Path tmp = file.resolveSibling(FILE + ".new");
         files.deleteIfExists(tmp);
         try (StoreFile out = files.create(tmp)) {
@@ -254,8 +272,11 @@ final class StateJournal implements AutoCloseable {
         channel = files.open(file);
         size = channel.size();
         compactedSize = Math.max(size, ENTRY);
+        pending.clear();
+        sealed.clear();
         lastRemovedPosition = -1;
         dirty = false;
+        needsRewrite = false;
     }
 
     private static ByteBuffer writeEntry(StoreFile out, long[] at, ByteBuffer b, byte type, long segment, int a, int c)

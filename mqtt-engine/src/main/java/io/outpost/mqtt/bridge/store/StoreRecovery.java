@@ -70,6 +70,7 @@ final class StoreRecovery {
         long maxSeq = -1;
         long maxSegment = journal.maxSegmentId();
         List<MessageStore.Handshake> handshakes = new ArrayList<>();
+        Set<Path> deletedIn = new LinkedHashSet<>();
         for (int ci = 0; ci < classes.size(); ci++) {
             Path classDir = classes.get(ci).dir;
             if (!files.isDirectory(classDir)) {
@@ -87,10 +88,16 @@ final class StoreRecovery {
                 maxSeq = Math.max(maxSeq, seen[1]);
                 if (s.liveItems() == 0) {
                     files.deleteIfExists(s.path);
+                    deletedIn.add(classDir);
                     continue;
                 }
                 index.addSegment(s);
             }
+        }
+        // The journal is rewritten next without the entries of the segments deleted here: the deletions must be on
+        // the disk first, or a power cut brings a segment back with nothing saying its messages were delivered.
+        for (Path d : deletedIn) {
+            files.forceDirectory(d);
         }
         handshakes.sort(Comparator.comparingLong(h -> h.record().seq()));
         routes.compact(usedRoutes);
