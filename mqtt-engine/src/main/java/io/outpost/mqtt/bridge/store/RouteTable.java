@@ -88,6 +88,7 @@ public final class RouteTable implements AutoCloseable {
     private StoreFile channel;
     private long size;
     private boolean dirty;
+    private boolean needsRewrite;
 
     private RouteTable(StoreFiles files, Path file, PayloadFormats formats) {
         this.files = files;
@@ -219,8 +220,27 @@ public final class RouteTable implements AutoCloseable {
 
     /** Flushes what was written (writer thread, before the segments that use it). */
     void force() throws IOException {
+        if (needsRewrite) {
+            // A flush failed before: what it covered may never reach the disk (Linux drops the pages of a failed
+            // writeback), so only a complete new file is sure again.
+            List<Entry> all = new ArrayList<>();
+            for (Entry e : byIndex) {
+                if (e != null) {
+                    all.add(e);
+                }
+            }
+            rewrite(all);
+            needsRewrite = false;
+            dirty = false;
+            return;
+        }
         if (dirty) {
-            channel.force();
+            try {
+                channel.force();
+            } catch (IOException e) {
+                needsRewrite = true;
+                throw e;
+            }
             dirty = false;
         }
     }
@@ -242,6 +262,24 @@ public final class RouteTable implements AutoCloseable {
         if (keep.size() == indexes.size()) {
             return;
         }
+        rewrite(keep);
+        LOG.info("route table {}: {} of {} routes still in use kept", file, keep.size(), indexes.size());
+        // Indexes are never reused: records written before the rewrite may name routes it dropped (all removed).
+        int keepNext = next;
+        synchronized (this) {
+            indexes.clear();
+            Entry[] table = new Entry[byIndex.length];
+            for (Entry e : keep) {
+                table[e.index()] = e;
+                indexes.put(e.route(), e.index());
+            }
+            byIndex = table;
+            next = keepNext;
+        }
+    }
+
+    /** Replaces the file with {@code keep}: a new file flushed, renamed over the old one, the directory flushed. */
+    private void rewrite(List<Entry> keep) throws IOException {
         Path tmp = file.resolveSibling(FILE + ".new");
         files.deleteIfExists(tmp);
         try (StoreFile out = files.create(tmp)) {
@@ -265,22 +303,9 @@ public final class RouteTable implements AutoCloseable {
         }
         files.replace(tmp, file);
         files.forceDirectory(file.getParent());
-        LOG.info("route table {}: {} of {} routes still in use kept", file, keep.size(), indexes.size());
         channel.close();
         channel = files.open(file);
         size = channel.size();
-        // Indexes are never reused: records written before the rewrite may name routes it dropped (all removed).
-        int keepNext = next;
-        synchronized (this) {
-            indexes.clear();
-            Entry[] table = new Entry[byIndex.length];
-            for (Entry e : keep) {
-                table[e.index()] = e;
-                indexes.put(e.route(), e.index());
-            }
-            byIndex = table;
-            next = keepNext;
-        }
     }
 
     private static ByteBuffer encode(ByteBuffer b, Entry e) {

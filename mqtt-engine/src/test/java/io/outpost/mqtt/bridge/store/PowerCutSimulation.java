@@ -2,13 +2,17 @@ package io.outpost.mqtt.bridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.outpost.core.message.Message;
 import io.outpost.core.message.PayloadFormats;
+import io.outpost.core.point.DataType;
+import io.outpost.core.point.Value;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
 import io.outpost.mqtt.bridge.testing.Queued;
+import io.outpost.mqtt.bridge.testing.Readings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -181,8 +185,10 @@ final class PowerCutSimulation {
 
     private void step() {
         int action = random.nextInt(100);
-        if (action < 30) {
+        if (action < 20) {
             append(1 + random.nextInt(4));
+        } else if (action < 30) {
+            appendReadings(1 + random.nextInt(12));
         } else if (action < 45) {
             take();
         } else if (action < 65) {
@@ -196,6 +202,24 @@ final class PowerCutSimulation {
             store.stepWriter();
         }
         settle();
+    }
+
+    /** A poll's readings of one device as one append: one record of a few bytes per reading. */
+    private void appendReadings(int n) {
+        List<Queued> batch = new ArrayList<>();
+        List<Msg> msgs = new ArrayList<>();
+        String site = random.nextBoolean() ? "alarm" : "t";
+        int qos = 1 + random.nextInt(2);
+        for (int i = 0; i < n; i++) {
+            String point = "p" + random.nextInt(6);
+            Msg m = new Msg(nextId++, site + "/rtu/" + point, qos);
+            Message reading = Readings.reading(site, "rtu", point, Value.of(m.id), DataType.INT64, clock.millis());
+            batch.add(Queued.reading(config.classOf(m.topic), reading, "cloud/" + m.topic, qos, null));
+            msgs.add(m);
+            model.put(m.id, m);
+            m.history.add("cut " + cuts + ": appended as a reading (qos " + qos + ", op " + files.changingOps() + ")");
+        }
+        waiting.add(new Waiting(store.append(Queued.batch(store, batch)), msgs, null, 0, tick++));
     }
 
     private void append(int n) {
@@ -420,6 +444,9 @@ final class PowerCutSimulation {
     }
 
     private static long id(StoredRecord r) {
+        if (r.sample() != null) {
+            return ((Value.Int) r.sample().value()).value();
+        }
         String payload = new String(r.message().payload(), StandardCharsets.UTF_8);
         return Long.parseLong(payload.substring(0, payload.indexOf(':')));
     }
