@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class SegmentWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
-    /** Removals and drops are flushed at least this often, bounding the resends after a power cut. */
+    /** Sealed segments and new directories with nothing waiting for them are flushed at least this often. */
     private static final long IDLE_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_OPS_PER_BATCH = 20_000;
@@ -96,6 +96,8 @@ final class SegmentWriter implements Runnable {
     private final List<CompletableFuture<Void>> waitingAppends = new ArrayList<>();
     private final List<CompletableFuture<Void>> waitingMarks = new ArrayList<>();
     private long lastSyncNanos;
+    /** The last flush of the journal failed: removals are retried at the idle pace, not in a tight loop. */
+    private boolean journalFailing;
     private long lastSweepNanos;
     private volatile boolean closed;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -258,7 +260,9 @@ final class SegmentWriter implements Runnable {
         long next = lastSweepNanos + SWEEP_NANOS;
         if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             next = Math.min(next, lastSyncNanos + groupCommitNanos);
-        } else if (journal.hasPending() || !dirty.isEmpty()) {
+        } else if (journal.unflushed() || index.hasRemovals()) {
+            next = Math.min(next, lastSyncNanos + removalInterval());
+        } else if (!dirty.isEmpty() || !dirtyDirs.isEmpty()) {
             next = Math.min(next, lastSyncNanos + IDLE_SYNC_NANOS);
         }
         return Math.max(0, next - now);
@@ -555,13 +559,22 @@ final class SegmentWriter implements Runnable {
         boolean due;
         if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             due = force || sync == SyncPolicy.EVERY_MESSAGE || now - lastSyncNanos >= groupCommitNanos;
+        } else if (journal.unflushed()) {
+            // Removals ride the same group commit as appends and marks: an acknowledged message is durably gone
+            // within one interval, so a power cut resends at most the upstream's in-flight window and the
+            // acknowledgements of one interval, never a backlog. One flush covers every removal of the interval.
+            due = force || now - lastSyncNanos >= removalInterval();
         } else {
-            due = (journal.hasPending() || !dirty.isEmpty() || !dirtyDirs.isEmpty())
-                    && (force || now - lastSyncNanos >= IDLE_SYNC_NANOS);
+            due = (!dirty.isEmpty() || !dirtyDirs.isEmpty()) && (force || now - lastSyncNanos >= IDLE_SYNC_NANOS);
         }
         if (due) {
             syncNow();
         }
+    }
+
+    /** How long removals wait for their flush: the group commit, or longer while the journal's flushes fail. */
+    private long removalInterval() {
+        return journalFailing ? IDLE_SYNC_NANOS : groupCommitNanos;
     }
 
     private void syncNow() {
@@ -593,6 +606,7 @@ final class SegmentWriter implements Runnable {
         } catch (IOException e) {
             journalFailure = e;
         }
+        journalFailing = journalFailure != null;
         lastSyncNanos = nanoTime.getAsLong();
         boolean readable = false;
         if (segmentFailure == null) {

@@ -170,6 +170,11 @@ final class StateJournal implements AutoCloseable {
         return pending.position() > 0 || !sealed.isEmpty();
     }
 
+    /** True when entries are buffered or written and not yet on stable storage. */
+    boolean unflushed() {
+        return hasPending() || dirty || needsRewrite;
+    }
+
     /** Writes what is buffered (not yet flushed to stable storage). */
     void write() throws IOException {
         if (!hasPending()) {

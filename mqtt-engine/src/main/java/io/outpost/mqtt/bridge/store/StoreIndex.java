@@ -304,6 +304,11 @@ final class StoreIndex {
 
     // ------------------------------------------------------------------ for the writer
 
+    /** True when removals wait for the writer to take them to the journal. */
+    synchronized boolean hasRemovals() {
+        return !journalRemovals.isEmpty();
+    }
+
     /** Hands the removals since the last call to the journal (writer thread; the journal buffers them). */
     synchronized void drainRemovalsTo(StateJournal journal) {
         journalRemovals.drainTo(journal);

@@ -76,6 +76,7 @@ final class FaultyFiles implements StoreFiles {
     private int failingForces;
     private int failingWrites;
     private long changingOps;
+    private final Map<String, Integer> forcesByName = new HashMap<>();
     private final Set<Path> locks = new HashSet<>();
 
     FaultyFiles(Path root) {
@@ -114,6 +115,11 @@ final class FaultyFiles implements StoreFiles {
 
     synchronized long changingOps() {
         return changingOps;
+    }
+
+    /** Successful flushes of files with this name (e.g. {@code state.log}), since this file system was made. */
+    synchronized int forces(String fileName) {
+        return forcesByName.getOrDefault(fileName, 0);
     }
 
     synchronized long usedBytes() {
@@ -246,7 +252,7 @@ final class FaultyFiles implements StoreFiles {
         Inode inode = new Inode();
         files.put(p, inode);
         dirChanges.add(new DirChange(p.getParent(), p, inode, false, null));
-        return new Handle(inode, generation, false);
+        return new Handle(inode, p, generation, false);
     }
 
     @Override
@@ -257,7 +263,7 @@ final class FaultyFiles implements StoreFiles {
         if (inode == null) {
             return create(p);
         }
-        return new Handle(inode, generation, false);
+        return new Handle(inode, p, generation, false);
     }
 
     @Override
@@ -267,7 +273,7 @@ final class FaultyFiles implements StoreFiles {
         if (inode == null) {
             throw new NoSuchFileException(file.toString());
         }
-        return new Handle(inode, generation, true);
+        return new Handle(inode, file, generation, true);
     }
 
     @Override
@@ -374,12 +380,14 @@ final class FaultyFiles implements StoreFiles {
     /** An open file; dead once the power was cut after it was opened. */
     private final class Handle implements StoreFile {
         private final Inode inode;
+        private final String name;
         private final long openedIn;
         private final boolean readOnly;
         private boolean closed;
 
-        Handle(Inode inode, long openedIn, boolean readOnly) {
+        Handle(Inode inode, Path path, long openedIn, boolean readOnly) {
             this.inode = inode;
+            this.name = path.getFileName().toString();
             this.openedIn = openedIn;
             this.readOnly = readOnly;
         }
@@ -496,6 +504,7 @@ final class FaultyFiles implements StoreFiles {
                 inode.durable = Arrays.copyOf(data, size);
                 inode.unsynced.clear();
                 inode.lost.clear();
+                forcesByName.merge(name, 1, Integer::sum);
             }
         }
 
