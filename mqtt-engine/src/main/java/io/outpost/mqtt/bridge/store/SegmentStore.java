@@ -258,6 +258,7 @@ public final class SegmentStore implements MessageStore {
         }
         closed = true;
         if (writerThread.getState() == Thread.State.NEW) {
+            // Opened for a test that steps the writer itself: nobody else runs its last rounds.
             writer.closeStepped();
         } else {
             writer.close();
