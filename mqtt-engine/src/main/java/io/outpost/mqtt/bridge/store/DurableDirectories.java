@@ -2,7 +2,6 @@ package io.outpost.mqtt.bridge.store;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,24 +16,24 @@ final class DurableDirectories {
     private DurableDirectories() {
     }
 
-    /** Like {@link Files#createDirectories}, then flushes the parent of every directory it created. Blocks. */
-    static void create(Path dir) throws IOException {
+    /** Like {@link java.nio.file.Files#createDirectories}, then flushes the parent of every directory it created. Blocks. */
+    static void create(StoreFiles files, Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
         Deque<Path> missing = new ArrayDeque<>();
-        for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
+        for (Path p = absolute; p != null && !files.isDirectory(p); p = p.getParent()) {
             missing.push(p);
         }
         while (!missing.isEmpty()) {
             Path p = missing.pop();
             try {
-                Files.createDirectory(p);
+                files.createDirectory(p);
             } catch (FileAlreadyExistsException raced) {
-                if (!Files.isDirectory(p)) {
+                if (!files.isDirectory(p)) {
                     throw raced;
                 }
                 // Made by someone else in the meantime: flushing its parent below is still right.
             }
-            SegmentFiles.forceDirectory(p.getParent());
+            files.forceDirectory(p.getParent());
         }
     }
 }

@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Threads.</b> {@link #append} and {@link #mark} are called from any thread and never block: they return a
  * stage that completes on the store's own writer thread once the change is on stable storage (per the sync
- * policy). Cursors, {@link #take} and {@link #remove} belong to the upstream's thread; removals reach stable storage
- * with the next flush (losing one in a power cut means a resend, never a loss).
+ * policy). Cursors, {@link #take} and {@link #remove} belong to the upstream's thread; removals are written in the
+ * writer's next round and reach stable storage with the same group commit as appends (losing one in a power cut
+ * means a resend, never a loss).
  *
  * <p><b>Lifecycle.</b> Opened (and recovered) by its factory, closed once; after close appends fail with
  * {@link io.outpost.core.message.MessageRejectedException} ({@code closed}).

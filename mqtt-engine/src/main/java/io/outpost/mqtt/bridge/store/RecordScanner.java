@@ -2,7 +2,6 @@ package io.outpost.mqtt.bridge.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * Walks the records of a segment file between two offsets, checking each checksum. A damaged stretch is skipped up
@@ -14,7 +13,7 @@ final class RecordScanner {
 
     private static final int DEFAULT_BUFFER = 256 * 1024;
 
-    private FileChannel channel;
+    private StoreFile channel;
     private long end;
     private ByteBuffer buf = ByteBuffer.allocate(DEFAULT_BUFFER).flip();
     /** File offset of {@code buf}'s position 0. */
@@ -24,12 +23,12 @@ final class RecordScanner {
     private long goodEnd;
     private long skipped;
 
-    RecordScanner(FileChannel channel, long start, long end) {
+    RecordScanner(StoreFile channel, long start, long end) {
         reset(channel, start, end);
     }
 
     /** Scans another region (or file) with the same buffer, so a cursor does not allocate one per read. */
-    void reset(FileChannel channel, long start, long end) {
+    void reset(StoreFile channel, long start, long end) {
         this.channel = channel;
         this.end = end;
         this.bufStart = start;

@@ -10,11 +10,7 @@ import io.outpost.core.point.PointRef;
 import io.outpost.mqtt.bridge.batch.Packing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -82,25 +78,28 @@ public final class RouteTable implements AutoCloseable {
         }
     }
 
+    private final StoreFiles files;
     private final Path file;
     private final PayloadFormats formats;
     private final Map<Route, Integer> indexes = new HashMap<>();
     private volatile Entry[] byIndex = new Entry[64];
     private final List<Entry> pending = new ArrayList<>();
     private int next;
-    private FileChannel channel;
+    private StoreFile channel;
     private long size;
     private boolean dirty;
+    private boolean needsRewrite;
 
-    private RouteTable(Path file, PayloadFormats formats) {
+    private RouteTable(StoreFiles files, Path file, PayloadFormats formats) {
+        this.files = files;
         this.file = file;
         this.formats = formats;
     }
 
     /** Reads the table in {@code dir} (cutting a torn tail off) and opens it for appending. */
-    static RouteTable open(Path dir, PayloadFormats formats) throws IOException {
-        RouteTable t = new RouteTable(dir.resolve(FILE), formats);
-        t.channel = FileChannel.open(t.file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    static RouteTable open(StoreFiles files, Path dir, PayloadFormats formats) throws IOException {
+        RouteTable t = new RouteTable(files, dir.resolve(FILE), formats);
+        t.channel = files.open(t.file);
         try {
             t.load();
         } catch (IOException | RuntimeException e) {
@@ -138,10 +137,9 @@ public final class RouteTable implements AutoCloseable {
             LOG.warn("route table {}: cut {} torn byte(s) off the end (an interrupted write)", file,
                     length - scanner.goodEnd());
             channel.truncate(scanner.goodEnd());
-            channel.force(true);
+            channel.force();
         }
         size = scanner.goodEnd();
-        channel.position(size);
     }
 
     /** The index of a point's route, adding it (to be written before any record that uses it) when new. */
@@ -222,8 +220,27 @@ public final class RouteTable implements AutoCloseable {
 
     /** Flushes what was written (writer thread, before the segments that use it). */
     void force() throws IOException {
+        if (needsRewrite) {
+            // A flush failed before: what it covered may never reach the disk (Linux drops the pages of a failed
+            // writeback), so only a complete new file is sure again.
+            List<Entry> all = new ArrayList<>();
+            for (Entry e : byIndex) {
+                if (e != null) {
+                    all.add(e);
+                }
+            }
+            rewrite(all);
+            needsRewrite = false;
+            dirty = false;
+            return;
+        }
         if (dirty) {
-            channel.force(false);
+            try {
+                channel.force();
+            } catch (IOException e) {
+                needsRewrite = true;
+                throw e;
+            }
             dirty = false;
         }
     }
@@ -245,32 +262,8 @@ public final class RouteTable implements AutoCloseable {
         if (keep.size() == indexes.size()) {
             return;
         }
-        Path tmp = file.resolveSibling(FILE + ".new");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-            for (Entry e : keep) {
-                if (b.remaining() < 1024) {
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        out.write(b);
-                    }
-                    b.clear();
-                }
-                b = encode(b, e);
-            }
-            b.flip();
-            while (b.hasRemaining()) {
-                out.write(b);
-            }
-            out.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentFiles.forceDirectory(file.getParent());
+        rewrite(keep);
         LOG.info("route table {}: {} of {} routes still in use kept", file, keep.size(), indexes.size());
-        channel.close();
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        size = channel.size();
         // Indexes are never reused: records written before the rewrite may name routes it dropped (all removed).
         int keepNext = next;
         synchronized (this) {
@@ -283,6 +276,36 @@ public final class RouteTable implements AutoCloseable {
             byIndex = table;
             next = keepNext;
         }
+    }
+
+    /** Replaces the file with {@code keep}: a new file flushed, renamed over the old one, the directory flushed. */
+    private void rewrite(List<Entry> keep) throws IOException {
+        Path tmp = file.resolveSibling(FILE + ".new");
+        files.deleteIfExists(tmp);
+        try (StoreFile out = files.create(tmp)) {
+            long at = 0;
+            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+            for (Entry e : keep) {
+                if (b.remaining() < 1024) {
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        at += out.write(b, at);
+                    }
+                    b.clear();
+                }
+                b = encode(b, e);
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                at += out.write(b, at);
+            }
+            out.force();
+        }
+        files.replace(tmp, file);
+        files.forceDirectory(file.getParent());
+        channel.close();
+        channel = files.open(file);
+        size = channel.size();
     }
 
     private static ByteBuffer encode(ByteBuffer b, Entry e) {

@@ -1,6 +1,5 @@
 package io.outpost.mqtt.bridge.store;
 
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +16,7 @@ final class Segment {
     final Path path;
 
     /** The writer's channel while the segment is the class's active one; null once sealed or for readers. */
-    FileChannel channel;
+    StoreFile channel;
     /** Bytes written (by the writer; may be ahead of {@link #durableEnd}). */
     long size;
     /** Bytes the writer holds for this segment and has not written yet (writer thread only). */

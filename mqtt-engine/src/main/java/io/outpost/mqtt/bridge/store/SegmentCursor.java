@@ -3,9 +3,7 @@ package io.outpost.mqtt.bridge.store;
 import io.outpost.core.message.PayloadFormats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +29,7 @@ final class SegmentCursor implements StoreCursor {
     private final String name;
     private final RouteTable routes;
     private final PayloadFormats formats;
+    private final StoreFiles files;
     private final RecordTail tail;
     private final LongConsumer diskReads;
     private final java.util.function.Consumer<RecordRef> lost;
@@ -41,7 +40,7 @@ final class SegmentCursor implements StoreCursor {
     private Segment segment;
     /** The id of the last segment left; the next one read is newer. */
     private long lastId = -1;
-    private FileChannel channel;
+    private StoreFile channel;
     private long offset;
     private RecordScanner scanner;
 
@@ -50,7 +49,9 @@ final class SegmentCursor implements StoreCursor {
      * @param lost      given the messages whose route the table lost in a crash (never acknowledged), to drop
      */
     SegmentCursor(StoreIndex index, int classIndex, String name, RouteTable routes, PayloadFormats formats,
-                  RecordTail tail, LongConsumer diskReads, java.util.function.Consumer<RecordRef> lost) {
+                  StoreFiles files, RecordTail tail, LongConsumer diskReads,
+                  java.util.function.Consumer<RecordRef> lost) {
+        this.files = files;
         this.index = index;
         this.classIndex = classIndex;
         this.name = name;
@@ -287,7 +288,7 @@ final class SegmentCursor implements StoreCursor {
         segment = s;
         offset = 0;
         try {
-            channel = FileChannel.open(s.path, StandardOpenOption.READ);
+            channel = files.openRead(s.path);
         } catch (NoSuchFileException gone) {
             // Deleted between listing and opening (evicted or expired): nothing to read in it.
             channel = null;

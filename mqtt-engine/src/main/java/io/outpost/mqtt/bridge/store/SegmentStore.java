@@ -4,17 +4,14 @@ import io.outpost.core.message.MessageRejectedException;
 import io.outpost.core.message.PayloadFormats;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +42,8 @@ public final class SegmentStore implements MessageStore {
     private final LongAdder diskReads = new LongAdder();
     private final SegmentWriter writer;
     private final Thread writerThread;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final StoreFiles files;
+    private final AutoCloseable lock;
     private final long epoch;
     private final AtomicLong nextSeq;
     private final long maxRecordBytes;
@@ -54,7 +51,7 @@ public final class SegmentStore implements MessageStore {
     private volatile boolean closed;
 
     private SegmentStore(String name, StoreListener listener, StoreIndex index, RouteTable routes, PayloadFormats formats,
-                         RecordTail[] tails, SegmentWriter writer, FileChannel lockChannel, FileLock lock,
+                         RecordTail[] tails, SegmentWriter writer, StoreFiles files, AutoCloseable lock,
                          long epoch, long nextSeq, long maxRecordBytes, List<Handshake> handshakes) {
         this.name = name;
         this.listener = listener;
@@ -63,7 +60,7 @@ public final class SegmentStore implements MessageStore {
         this.formats = formats;
         this.tails = tails;
         this.writer = writer;
-        this.lockChannel = lockChannel;
+        this.files = files;
         this.lock = lock;
         this.epoch = epoch;
         this.nextSeq = new AtomicLong(nextSeq);
@@ -81,24 +78,30 @@ public final class SegmentStore implements MessageStore {
      */
     public static SegmentStore open(Path dir, String name, StoreConfig config, StoreListener listener, Clock clock,
                                     PayloadFormats formats) throws IOException {
-        DurableDirectories.create(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
+        SegmentStore store = open(new ChannelStoreFiles(), dir, name, config, listener, clock, formats, System::nanoTime);
+        store.writerThread.start();
+        return store;
+    }
+
+    /**
+     * Opens the store on {@code files} without starting its writer thread: the caller starts it, or (a test) steps
+     * the writer itself with {@link #stepWriter()} and its own {@code nanoTime}.
+     */
+    static SegmentStore open(StoreFiles files, Path dir, String name, StoreConfig config, StoreListener listener,
+                             Clock clock, PayloadFormats formats, LongSupplier nanoTime) throws IOException {
+        DurableDirectories.create(files, dir);
+        AutoCloseable lock = files.tryLock(dir.resolve("lock"));
         if (lock == null) {
-            lockChannel.close();
             throw new IOException("the queue in " + dir + " is in use by another gateway process (or another upstream "
                     + "of this one); each upstream needs its own");
         }
         RouteTable routes = null;
+        StateJournal journal = null;
         try {
-            StateJournal journal = StateJournal.open(dir);
-            routes = RouteTable.open(dir, formats);
-            StoreRecovery.Result r = new StoreRecovery(dir, name, config, routes, formats).recover(journal.takeContents());
+            journal = StateJournal.open(files, dir);
+            routes = RouteTable.open(files, dir, formats);
+            StoreRecovery.Result r = new StoreRecovery(files, dir, name, config, routes, formats)
+                    .recover(journal.takeContents());
             journal.compact(r.index().removedSnapshot(), r.index().marksSnapshot());
             // The epoch names this run's messages; after a clock that went back (a box without RTC) it still grows.
             long epoch = Math.max(clock.millis(), r.maxEpoch() + 1);
@@ -108,21 +111,33 @@ public final class SegmentStore implements MessageStore {
             for (int i = 0; i < tails.length; i++) {
                 tails[i] = new RecordTail(TAIL_RECORDS, TAIL_MESSAGES);
             }
-            SegmentWriter writer = new SegmentWriter(name, epoch, r.index(), journal, routes, tails, listener, config.sync(),
-                    groupCommit, config.maxAge() == null ? 0 : config.maxAge().toMillis(), segmentTarget,
-                    r.nextSegmentId(), clock);
-            SegmentStore store = new SegmentStore(name, listener, r.index(), routes, formats, tails, writer, lockChannel,
-                    lock, epoch, r.nextSeq(), config.maxBytes() / 4, r.handshakes());
-            store.writerThread.start();
-            return store;
+            SegmentWriter writer = new SegmentWriter(name, epoch, files, r.index(), journal, routes, tails, listener,
+                    config.sync(), groupCommit, config.maxAge() == null ? 0 : config.maxAge().toMillis(),
+                    segmentTarget, r.nextSegmentId(), clock, nanoTime);
+            return new SegmentStore(name, listener, r.index(), routes, formats, tails, writer, files, lock, epoch,
+                    r.nextSeq(), config.maxBytes() / 4, r.handshakes());
         } catch (IOException | RuntimeException e) {
-            if (routes != null) {
-                routes.close();
-            }
-            lock.release();
-            lockChannel.close();
+            closeAfterFailedOpen(journal, routes, lock, e);
             throw e;
         }
+    }
+
+    private static void closeAfterFailedOpen(StateJournal journal, RouteTable routes, AutoCloseable lock, Exception e) {
+        for (AutoCloseable c : new AutoCloseable[] {journal, routes, lock}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+    }
+
+    /** One round of the writer on the calling thread (a store opened without its thread); false once closed. */
+    boolean stepWriter() {
+        return writer.step();
     }
 
     @Override
@@ -171,7 +186,7 @@ public final class SegmentStore implements MessageStore {
 
     @Override
     public StoreCursor cursor(int classIndex) {
-        return new SegmentCursor(index, classIndex, name, routes, formats, tails[classIndex], diskReads::add,
+        return new SegmentCursor(index, classIndex, name, routes, formats, files, tails[classIndex], diskReads::add,
                 ref -> {
                     if (take(ref)) {
                         remove(ref, Removal.DAMAGED);
@@ -242,7 +257,12 @@ public final class SegmentStore implements MessageStore {
             return;
         }
         closed = true;
-        writer.close();
+        if (writerThread.getState() == Thread.State.NEW) {
+            // Opened for a test that steps the writer itself: nobody else runs its last rounds.
+            writer.closeStepped();
+        } else {
+            writer.close();
+        }
         try {
             routes.close();
         } catch (IOException e) {
@@ -250,9 +270,8 @@ public final class SegmentStore implements MessageStore {
             LOG.warn("store {}: closing the route table: {}", name, e.toString());
         }
         try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
+            lock.close();
+        } catch (Exception e) {
             // The lock goes with the process anyway; a failed release only matters to this process.
             LOG.warn("store {}: releasing the lock: {}", name, e.toString());
         }

@@ -6,10 +6,7 @@ import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
 import io.outpost.mqtt.bridge.health.LogThrottle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class SegmentWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
-    /** Removals and drops are flushed at least this often, bounding the resends after a power cut. */
+    /** Sealed segments and new directories with nothing waiting for them are flushed at least this often. */
     private static final long IDLE_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_OPS_PER_BATCH = 20_000;
@@ -65,6 +63,8 @@ final class SegmentWriter implements Runnable {
         }
     }
 
+    private final StoreFiles files;
+    private final LongSupplier nanoTime;
     private final StoreIndex index;
     private final StateJournal journal;
     private final StoreListener listener;
@@ -91,16 +91,28 @@ final class SegmentWriter implements Runnable {
     private final List<RecordTail.Entry> unflushed = new ArrayList<>();
     private final Set<Segment> dirty = new HashSet<>();
     private final Set<Path> dirtyDirs = new HashSet<>();
+    /** Directories with segment files deleted since the journal was last rewritten (see compactJournal). */
+    private final Set<Path> unlinkedDirs = new HashSet<>();
     private final List<CompletableFuture<Void>> waitingAppends = new ArrayList<>();
     private final List<CompletableFuture<Void>> waitingMarks = new ArrayList<>();
-    private long lastSyncNanos = System.nanoTime();
-    private long lastSweepNanos = System.nanoTime();
+    private long lastSyncNanos;
+    /** The last flush of the journal failed: removals are retried at the idle pace, not in a tight loop. */
+    private boolean journalFailing;
+    private long lastSweepNanos;
     private volatile boolean closed;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    SegmentWriter(String name, long epoch, StoreIndex index, StateJournal journal, RouteTable routes, RecordTail[] tails,
-                  StoreListener listener, SyncPolicy sync, long groupCommitNanos, long maxAgeMillis, long segmentTarget,
-                  long nextSegmentId, Clock clock) {
+    /**
+     * @param nanoTime the monotonic time its flush and sweep intervals are measured in ({@code System::nanoTime};
+     *                 a test's own when it steps the writer itself)
+     */
+    SegmentWriter(String name, long epoch, StoreFiles files, StoreIndex index, StateJournal journal, RouteTable routes,
+                  RecordTail[] tails, StoreListener listener, SyncPolicy sync, long groupCommitNanos,
+                  long maxAgeMillis, long segmentTarget, long nextSegmentId, Clock clock, LongSupplier nanoTime) {
+        this.files = files;
+        this.nanoTime = nanoTime;
+        this.lastSyncNanos = nanoTime.getAsLong();
+        this.lastSweepNanos = lastSyncNanos;
         this.name = name;
         this.epoch = epoch;
         this.routes = routes;
@@ -152,6 +164,15 @@ final class SegmentWriter implements Runnable {
         stopped.join();
     }
 
+    /** {@link #close()} for a writer whose thread was never started: runs the last rounds on the calling thread. */
+    void closeStepped() {
+        closed = true;
+        queue.add(CLOSE);
+        while (step()) {
+            // Rounds until the CLOSE is taken; each round does what was queued before it.
+        }
+    }
+
     @Override
     public void run() {
         List<Object> ops = new ArrayList<>();
@@ -164,22 +185,7 @@ final class SegmentWriter implements Runnable {
                     ops.add(first);
                     queue.drainTo(ops, MAX_OPS_PER_BATCH);
                 }
-                for (Object op : ops) {
-                    if (op == CLOSE) {
-                        stop = true;
-                    } else if (op instanceof AppendOp a) {
-                        queuedBytes.addAndGet(-a.bytes());
-                        append(a);
-                    } else if (op instanceof MarkOp m) {
-                        mark(m);
-                    }
-                }
-                ops.clear();
-                writeBuffered();
-                writeJournal();
-                maybeSync(stop);
-                unlink();
-                maintain();
+                stop = round(ops);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -187,22 +193,76 @@ final class SegmentWriter implements Runnable {
             LOG.error("store {}: writer failed; appends are refused from now on", name, e);
             throw e;
         } finally {
-            closed = true;
-            failAll(ops);
-            List<Object> rest = new ArrayList<>();
-            queue.drainTo(rest);
-            failAll(rest);
-            closeFiles();
-            stopped.complete(null);
+            finish(ops);
         }
     }
 
+    /**
+     * Runs one round on the calling thread with what is queued now, without waiting: for a test that drives the
+     * writer itself (with its own time) instead of starting its thread, so that every run of a seed does the same
+     * file operations in the same order. False once the writer stopped.
+     */
+    boolean step() {
+        if (stopped.isDone()) {
+            return false;
+        }
+        List<Object> ops = new ArrayList<>();
+        wakeQueued.set(false);
+        queue.drainTo(ops, MAX_OPS_PER_BATCH);
+        boolean stop = true;
+        try {
+            stop = round(ops);
+        } catch (RuntimeException | Error e) {
+            LOG.error("store {}: writer failed; appends are refused from now on", name, e);
+            throw e;
+        } finally {
+            if (stop) {
+                finish(ops);
+            }
+        }
+        return !stop;
+    }
+
+    /** Applies {@code ops} and does the round's writes, flush and housekeeping; true when asked to stop. */
+    private boolean round(List<Object> ops) {
+        boolean stop = false;
+        for (Object op : ops) {
+            if (op == CLOSE) {
+                stop = true;
+            } else if (op instanceof AppendOp a) {
+                queuedBytes.addAndGet(-a.bytes());
+                append(a);
+            } else if (op instanceof MarkOp m) {
+                mark(m);
+            }
+        }
+        ops.clear();
+        writeBuffered();
+        writeJournal();
+        maybeSync(stop);
+        unlink();
+        maintain();
+        return stop;
+    }
+
+    private void finish(List<Object> ops) {
+        closed = true;
+        failAll(ops);
+        List<Object> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        failAll(rest);
+        closeFiles();
+        stopped.complete(null);
+    }
+
     private long pollNanos() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long next = lastSweepNanos + SWEEP_NANOS;
         if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             next = Math.min(next, lastSyncNanos + groupCommitNanos);
-        } else if (journal.hasPending() || !dirty.isEmpty()) {
+        } else if (journal.unflushed() || index.hasRemovals()) {
+            next = Math.min(next, lastSyncNanos + removalInterval());
+        } else if (!dirty.isEmpty() || !dirtyDirs.isEmpty()) {
             next = Math.min(next, lastSyncNanos + IDLE_SYNC_NANOS);
         }
         return Math.max(0, next - now);
@@ -378,9 +438,9 @@ final class SegmentWriter implements Runnable {
             index.seal(s);
             dirty.add(s);
         }
-        DurableDirectories.create(c.dir);
+        DurableDirectories.create(files, c.dir);
         Segment fresh = new Segment(nextSegmentId++, classIndex, SegmentFiles.segmentPath(c.dir, nextSegmentId - 1));
-        fresh.channel = FileChannel.open(fresh.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        fresh.channel = files.create(fresh.path);
         fresh.latestExpiry = Long.MIN_VALUE;
         index.addSegment(fresh);
         synchronized (index) {
@@ -460,7 +520,7 @@ final class SegmentWriter implements Runnable {
         }
         String reason = isDiskFull(e) ? "disk-full" : "store-error";
         // Logged before the publisher hears of it, so the log line is there by the time anyone looks.
-        long held = throttle.pass(reason, System.nanoTime());
+        long held = throttle.pass(reason, nanoTime.getAsLong());
         if (held >= 0) {
             LOG.warn("store {}: refusing messages ({}): {}{}", name, reason, e.getMessage(),
                     held > 0 ? " [" + held + " more refused in the last minute]" : "");
@@ -495,17 +555,26 @@ final class SegmentWriter implements Runnable {
     }
 
     private void maybeSync(boolean force) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         boolean due;
         if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             due = force || sync == SyncPolicy.EVERY_MESSAGE || now - lastSyncNanos >= groupCommitNanos;
+        } else if (journal.unflushed()) {
+            // Removals ride the same group commit as appends and marks: an acknowledged message is durably gone
+            // within one interval, so a power cut resends at most the upstream's in-flight window and the
+            // acknowledgements of one interval, never a backlog. One flush covers every removal of the interval.
+            due = force || now - lastSyncNanos >= removalInterval();
         } else {
-            due = (journal.hasPending() || !dirty.isEmpty() || !dirtyDirs.isEmpty())
-                    && (force || now - lastSyncNanos >= IDLE_SYNC_NANOS);
+            due = (!dirty.isEmpty() || !dirtyDirs.isEmpty()) && (force || now - lastSyncNanos >= IDLE_SYNC_NANOS);
         }
         if (due) {
             syncNow();
         }
+    }
+
+    /** How long removals wait for their flush: the group commit, or longer while the journal's flushes fail. */
+    private long removalInterval() {
+        return journalFailing ? IDLE_SYNC_NANOS : groupCommitNanos;
     }
 
     private void syncNow() {
@@ -516,24 +585,29 @@ final class SegmentWriter implements Runnable {
             routes.force();
             for (Segment s : dirty) {
                 if (s.channel != null) {
-                    s.channel.force(false);
+                    s.channel.force();
                 }
             }
             for (Path dir : dirtyDirs) {
-                SegmentFiles.forceDirectory(dir);
+                files.forceDirectory(dir);
             }
         } catch (IOException e) {
             segmentFailure = e;
         }
         try {
-            if (journal.hasPending()) {
-                journal.write();
+            if (journal.needsRewrite()) {
+                compactJournal();
+            } else {
+                if (journal.hasPending()) {
+                    journal.write();
+                }
+                journal.force();
             }
-            journal.force();
         } catch (IOException e) {
             journalFailure = e;
         }
-        lastSyncNanos = System.nanoTime();
+        journalFailing = journalFailure != null;
+        lastSyncNanos = nanoTime.getAsLong();
         boolean readable = false;
         if (segmentFailure == null) {
             // Readable (by cursors) before acknowledged, so an acknowledged message can always be read back.
@@ -550,6 +624,9 @@ final class SegmentWriter implements Runnable {
                 tails[e.classIndex()].add(e);
             }
         }
+        if (segmentFailure != null) {
+            abandonUnflushed();
+        }
         unflushed.clear();
         // What is not known to be on stable storage must not be acknowledged: those waiters are refused and their
         // publishers retry; what failed stays dirty, so the next flush tries again. Appends need their segments,
@@ -561,12 +638,38 @@ final class SegmentWriter implements Runnable {
         }
     }
 
+    /**
+     * After a failed flush the records written since the last good one may never reach the disk, even if a later
+     * flush succeeds (Linux drops the pages of a failed writeback): they were refused, so they must also never be
+     * handed out. Each dirty segment ends where it was last durable (cut back if the disk lets us) and takes no more
+     * records; appends go on in a new one.
+     */
+    private void abandonUnflushed() {
+        for (RecordTail.Entry e : unflushed) {
+            Segment s = index.segment(e.segmentId());
+            if (s != null) {
+                index.unappended(s, e.length(), e.items());
+            }
+        }
+        for (Segment s : dirty) {
+            if (s.size > s.durableEnd && !s.deleted) {
+                long cut = s.size - s.durableEnd;
+                s.size = s.durableEnd;
+                index.unreserve(cut);
+                cutBack(s);
+            }
+            if (!s.deleted) {
+                index.seal(s);
+            }
+        }
+    }
+
     private void settle(List<CompletableFuture<Void>> waiters, IOException failure) {
         if (failure == null) {
             waiters.forEach(f -> f.complete(null));
         } else if (!waiters.isEmpty()) {
             String reason = isDiskFull(failure) ? "disk-full" : "store-error";
-            long held = throttle.pass("flush-" + reason, System.nanoTime());
+            long held = throttle.pass("flush-" + reason, nanoTime.getAsLong());
             if (held >= 0) {
                 LOG.error("store {}: flush failed, refusing {} change(s) ({}): {}{}", name, waiters.size(), reason,
                         failure, held > 0 ? " [" + held + " more failed flushes in the last minute]" : "");
@@ -585,8 +688,9 @@ final class SegmentWriter implements Runnable {
         for (Segment s : index.drainUnlinks()) {
             dirty.remove(s);
             closeQuietly(s);
+            unlinkedDirs.add(s.path.getParent());
             try {
-                Files.deleteIfExists(s.path);
+                files.deleteIfExists(s.path);
             } catch (IOException e) {
                 // Left behind, it only takes space: its records are all gone or counted as dropped, and recovery
                 // finds nothing queued in it.
@@ -596,7 +700,7 @@ final class SegmentWriter implements Runnable {
     }
 
     private void maintain() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - lastSweepNanos >= SWEEP_NANOS) {
             lastSweepNanos = now;
             report(index.sweep(clock.millis(), maxAgeMillis));
@@ -604,12 +708,24 @@ final class SegmentWriter implements Runnable {
         }
         if (journal.wantsCompaction()) {
             try {
-                index.drainRemovalsTo(journal);
-                journal.compact(index.removedSnapshot(), index.marksSnapshot());
+                compactJournal();
             } catch (IOException e) {
                 LOG.warn("store {}: journal compaction failed, the journal keeps growing: {}", name, e.toString());
             }
         }
+    }
+
+    /**
+     * Rewrites the journal from the index. The rewrite leaves out the entries of deleted segments, so their
+     * deletions are flushed first: a segment a power cut brought back must still find its removals.
+     */
+    private void compactJournal() throws IOException {
+        for (var it = unlinkedDirs.iterator(); it.hasNext(); ) {
+            files.forceDirectory(it.next());
+            it.remove();
+        }
+        index.drainRemovalsTo(journal);
+        journal.compact(index.removedSnapshot(), index.marksSnapshot());
     }
 
     private void report(List<StoreIndex.Drop> drops) {

@@ -2,11 +2,7 @@ package io.outpost.mqtt.bridge.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,8 +41,9 @@ final class StateJournal implements AutoCloseable {
                     long validBytes, long tornBytes, long skippedEntries) {
     }
 
+    private final StoreFiles files;
     private final Path file;
-    private FileChannel channel;
+    private StoreFile channel;
     private final ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
     private final List<ByteBuffer> sealed = new ArrayList<>();
     private long lastRemovedSegment = -1;
@@ -55,9 +52,11 @@ final class StateJournal implements AutoCloseable {
     private long size;
     private long compactedSize;
     private boolean dirty;
+    private boolean needsRewrite;
     private Contents contents;
 
-    private StateJournal(Path file, FileChannel channel, long size) {
+    private StateJournal(StoreFiles files, Path file, StoreFile channel, long size) {
+        this.files = files;
         this.file = file;
         this.channel = channel;
         this.size = size;
@@ -65,9 +64,9 @@ final class StateJournal implements AutoCloseable {
     }
 
     /** Reads the journal in {@code dir}, cutting off a torn tail, and opens it for appending. */
-    static StateJournal open(Path dir) throws IOException {
+    static StateJournal open(StoreFiles files, Path dir) throws IOException {
         Path file = dir.resolve(FILE);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        StoreFile ch = files.open(file);
         try {
             Contents c = read(ch);
             if (c.skippedEntries > 0) {
@@ -76,10 +75,9 @@ final class StateJournal implements AutoCloseable {
             }
             if (c.tornBytes > 0) {
                 ch.truncate(c.validBytes);
-                ch.force(false);
+                ch.force();
             }
-            ch.position(c.validBytes);
-            StateJournal journal = new StateJournal(file, ch, c.validBytes);
+            StateJournal journal = new StateJournal(files, file, ch, c.validBytes);
             journal.contents = c;
             return journal;
         } catch (IOException | RuntimeException e) {
@@ -95,7 +93,7 @@ final class StateJournal implements AutoCloseable {
         return c;
     }
 
-    private static Contents read(FileChannel ch) throws IOException {
+    private static Contents read(StoreFile ch) throws IOException {
         Map<Long, List<int[]>> removed = new HashMap<>();
         Map<Long, Map<Integer, Qos2Mark>> qos2 = new HashMap<>();
         long max = -1;
@@ -172,6 +170,11 @@ final class StateJournal implements AutoCloseable {
         return pending.position() > 0 || !sealed.isEmpty();
     }
 
+    /** True when entries are buffered or written and not yet on stable storage. */
+    boolean unflushed() {
+        return hasPending() || dirty || needsRewrite;
+    }
+
     /** Writes what is buffered (not yet flushed to stable storage). */
     void write() throws IOException {
         if (!hasPending()) {
@@ -182,14 +185,13 @@ final class StateJournal implements AutoCloseable {
         try {
             for (ByteBuffer b : sealed) {
                 while (b.hasRemaining()) {
-                    size += channel.write(b);
+                    size += channel.write(b, size);
                 }
             }
         } catch (IOException e) {
             // Keep the entries that did not make it and cut a partial one off, so a retry appends whole entries.
             long whole = before + (size - before) / ENTRY * ENTRY;
             channel.truncate(whole);
-            channel.position(whole);
             long written = whole - before;
             List<ByteBuffer> left = new ArrayList<>();
             for (ByteBuffer b : sealed) {
@@ -213,9 +215,24 @@ final class StateJournal implements AutoCloseable {
 
     void force() throws IOException {
         if (dirty) {
-            channel.force(false);
+            try {
+                channel.force();
+            } catch (IOException e) {
+                // After a failed flush the kernel may have dropped the written pages (Linux marks them clean): a
+                // later flush that succeeds does not bring them back. Only a rewrite from memory is sure again.
+                needsRewrite = true;
+                throw e;
+            }
             dirty = false;
         }
+    }
+
+    /**
+     * True after a failed flush: entries written before it may never reach the disk, so the journal must be
+     * rewritten ({@link #compact}) from the live state before anything that depends on it is acknowledged.
+     */
+    boolean needsRewrite() {
+        return needsRewrite;
     }
 
     long size() {
@@ -228,54 +245,60 @@ final class StateJournal implements AutoCloseable {
     }
 
     /**
-     * Replaces the journal with the given live state: written to a new file, flushed, renamed over the old one and
-     * the directory flushed, so that a crash leaves either the old or the new journal, both complete.
+     * Replaces the journal with the given live state (which must include every entry buffered here): written to a
+     * new file, flushed, renamed over the old one and the directory flushed, so that a crash leaves either the old
+     * or the new journal, both complete.
      */
     void compact(Map<Long, RangeSet> removed, Iterable<Qos2Mark> qos2) throws IOException {
-        write();
+        // Entries still buffered are part of the live state given, so the new file holds them; they are dropped
+        // only once it is in place (if the rewrite fails they go to the old file as before).
         Path tmp = file.resolveSibling(FILE + ".new");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        files.deleteIfExists(tmp);
+        try (StoreFile out = files.create(tmp)) {
+            long[] at = {0};
             ByteBuffer b = ByteBuffer.allocate(ENTRY * 1024);
             for (Map.Entry<Long, RangeSet> e : removed.entrySet()) {
                 long segment = e.getKey();
                 List<int[]> ranges = new ArrayList<>();
                 e.getValue().forEach((from, to) -> ranges.add(new int[] {from, to}));
                 for (int[] r : ranges) {
-                    b = writeEntry(out, b, REMOVED, segment, r[0], r[1]);
+                    b = writeEntry(out, at, b, REMOVED, segment, r[0], r[1]);
                 }
             }
             for (Qos2Mark m : qos2) {
-                b = writeEntry(out, b, m.released() ? QOS2_RELEASED : QOS2_SENT, m.segmentId(), m.address(), m.packetId());
+                b = writeEntry(out, at, b, m.released() ? QOS2_RELEASED : QOS2_SENT, m.segmentId(), m.address(), m.packetId());
             }
-            b.flip();
-            while (b.hasRemaining()) {
-                out.write(b);
-            }
-            out.force(true);
+            flush(out, at, b);
+            out.force();
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentFiles.forceDirectory(file.getParent());
+        files.replace(tmp, file);
+        files.forceDirectory(file.getParent());
         channel.close();
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = files.open(file);
         size = channel.size();
-        channel.position(size);
         compactedSize = Math.max(size, ENTRY);
+        pending.clear();
+        sealed.clear();
         lastRemovedPosition = -1;
         dirty = false;
+        needsRewrite = false;
     }
 
-    private static ByteBuffer writeEntry(FileChannel out, ByteBuffer b, byte type, long segment, int a, int c)
+    private static ByteBuffer writeEntry(StoreFile out, long[] at, ByteBuffer b, byte type, long segment, int a, int c)
             throws IOException {
         if (b.remaining() < ENTRY) {
-            b.flip();
-            while (b.hasRemaining()) {
-                out.write(b);
-            }
+            flush(out, at, b);
             b.clear();
         }
         encode(b, type, segment, a, c);
         return b;
+    }
+
+    private static void flush(StoreFile out, long[] at, ByteBuffer b) throws IOException {
+        b.flip();
+        while (b.hasRemaining()) {
+            at[0] += out.write(b, at[0]);
+        }
     }
 
     private int put(byte type, long segment, int a, int b) {

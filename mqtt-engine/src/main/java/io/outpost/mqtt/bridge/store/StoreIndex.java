@@ -179,6 +179,19 @@ final class StoreIndex {
         classes.get(s.classIndex).messages += items;
     }
 
+    /** Takes back {@link #appended} for a record whose flush failed (it is cut off and never handed out). */
+    synchronized void unappended(Segment s, int length, int items) {
+        s.items -= items;
+        s.itemBytes -= length;
+        messages -= items;
+        bytes -= length;
+        classes.get(s.classIndex).messages -= items;
+    }
+
+    synchronized Segment segment(long id) {
+        return byId.get(id);
+    }
+
     /**
      * Evicts whole segments until {@code needed} more bytes fit, taking first from the lowest-priority drop-oldest
      * classes below {@code classIndex}, then from the class itself when it is drop-oldest. Segments with records in
@@ -290,6 +303,11 @@ final class StoreIndex {
     }
 
     // ------------------------------------------------------------------ for the writer
+
+    /** True when removals wait for the writer to take them to the journal. */
+    synchronized boolean hasRemovals() {
+        return !journalRemovals.isEmpty();
+    }
 
     /** Hands the removals since the last call to the journal (writer thread; the journal buffers them). */
     synchronized void drainRemovalsTo(StateJournal journal) {

@@ -5,11 +5,7 @@ import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -35,6 +31,7 @@ final class StoreRecovery {
                   List<MessageStore.Handshake> handshakes) {
     }
 
+    private final StoreFiles files;
     private final Path dir;
     private final String name;
     private final StoreConfig config;
@@ -43,7 +40,9 @@ final class StoreRecovery {
     /** Route indexes that queued readings still use (for the route table's compaction). */
     private final BitSet usedRoutes = new BitSet();
 
-    StoreRecovery(Path dir, String name, StoreConfig config, RouteTable routes, PayloadFormats formats) {
+    StoreRecovery(StoreFiles files, Path dir, String name, StoreConfig config, RouteTable routes,
+                  PayloadFormats formats) {
+        this.files = files;
         this.dir = dir;
         this.name = name;
         this.config = config;
@@ -71,12 +70,13 @@ final class StoreRecovery {
         long maxSeq = -1;
         long maxSegment = journal.maxSegmentId();
         List<MessageStore.Handshake> handshakes = new ArrayList<>();
+        Set<Path> deletedIn = new LinkedHashSet<>();
         for (int ci = 0; ci < classes.size(); ci++) {
             Path classDir = classes.get(ci).dir;
-            if (!Files.isDirectory(classDir)) {
+            if (!files.isDirectory(classDir)) {
                 continue;
             }
-            for (long id : SegmentFiles.segmentIds(classDir)) {
+            for (long id : SegmentFiles.segmentIds(files, classDir)) {
                 maxSegment = Math.max(maxSegment, id);
                 Segment s = new Segment(id, ci, SegmentFiles.segmentPath(classDir, id));
                 for (int[] r : journal.removed().getOrDefault(id, List.of())) {
@@ -87,11 +87,17 @@ final class StoreRecovery {
                 maxEpoch = Math.max(maxEpoch, seen[0]);
                 maxSeq = Math.max(maxSeq, seen[1]);
                 if (s.liveItems() == 0) {
-                    Files.deleteIfExists(s.path);
+                    files.deleteIfExists(s.path);
+                    deletedIn.add(classDir);
                     continue;
                 }
                 index.addSegment(s);
             }
+        }
+        // The journal is rewritten next without the entries of the segments deleted here: the deletions must be on
+        // the disk first, or a power cut brings a segment back with nothing saying its messages were delivered.
+        for (Path d : deletedIn) {
+            files.forceDirectory(d);
         }
         handshakes.sort(Comparator.comparingLong(h -> h.record().seq()));
         routes.compact(usedRoutes);
@@ -111,12 +117,10 @@ final class StoreRecovery {
         Set<String> configured = new LinkedHashSet<>();
         config.classes().forEach(c -> configured.add(c.name()));
         Set<String> adopted = new LinkedHashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                String n = p.getFileName().toString();
-                if (Files.isDirectory(p) && !configured.contains(n) && !SegmentFiles.segmentIds(p).isEmpty()) {
-                    adopted.add(n);
-                }
+        for (Path p : files.list(dir)) {
+            String n = p.getFileName().toString();
+            if (files.isDirectory(p) && !configured.contains(n) && !SegmentFiles.segmentIds(files, p).isEmpty()) {
+                adopted.add(n);
             }
         }
         return adopted;
@@ -126,7 +130,7 @@ final class StoreRecovery {
     private long[] scan(Segment s, Map<Integer, Qos2Mark> marks, List<MessageStore.Handshake> handshakes) throws IOException {
         long maxEpoch = 0;
         long maxSeq = -1;
-        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (StoreFile ch = files.open(s.path)) {
             long size = ch.size();
             RecordScanner scanner = new RecordScanner(ch, 0, size);
             List<StoredRecord> decoded = new ArrayList<>();
@@ -176,7 +180,7 @@ final class StoreRecovery {
                 LOG.warn("store {}: cut {} torn byte(s) off the end of {} (an interrupted write)", name,
                         size - scanner.goodEnd(), s.path);
                 ch.truncate(scanner.goodEnd());
-                ch.force(true);
+                ch.force();
             }
             s.size = scanner.goodEnd();
         }

@@ -44,6 +44,7 @@ public final class CommandChild {
                 upstreams:
                   - name: cloud
                     servers: ["mqtt://127.0.0.1:%d"]
+                    # Loopback to the test's mosquitto: commands over plain TCP are refused unless allowed.
                     allow-plaintext: true
                     client-id: command-child
                     session-expiry: 1h
