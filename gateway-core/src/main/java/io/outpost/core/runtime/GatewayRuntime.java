@@ -4,6 +4,7 @@ import io.outpost.core.command.CommandRouter;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.GatewayIdentity;
+import io.outpost.core.logic.ReadingFeed;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.message.PayloadFormats;
@@ -11,6 +12,7 @@ import io.outpost.core.poll.DeviceContext;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.report.LiveValues;
+import io.outpost.core.report.PointState;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.spi.AdapterFactory;
 import io.outpost.core.spi.DeviceAdapter;
@@ -49,6 +51,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Duration maxStartStagger;
     private final Map<String, RunningDevice> devices = new LinkedHashMap<>();
     private final SharedResources shared = new SharedResources();
+    private final ReadingFeed readings;
     private Map<String, Object> sections = Map.of();
     private GatewayConfig current;
 
@@ -62,8 +65,11 @@ public final class GatewayRuntime implements AutoCloseable {
         this.services = services;
         this.maxStartStagger = maxStartStagger;
         this.formats = formats;
+        this.readings = new ReadingFeed(ref -> live.get(ref).map(PointState::latest));
+        // Held by the runtime for its whole life, so that it stays one instance while logic devices come and go.
+        shared.acquire(ReadingFeed.SHARED_KEY, ReadingFeed.class, () -> readings);
         this.publisher = new PointPublisher(sink, services.scheduler().clock(), services.scheduler()::nanoTime,
-                maxPending, services.meters());
+                maxPending, services.meters(), readings);
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
 
@@ -169,6 +175,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
     public LiveValues values() {
         return live;
+    }
+
+    /** Every reading the gateway publishes, for observers (computed points, alarms, history). */
+    public ReadingFeed readings() {
+        return readings;
     }
 
     public PointPublisher publisher() {

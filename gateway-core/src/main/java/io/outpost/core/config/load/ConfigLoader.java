@@ -11,6 +11,7 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.PublishDefaults;
 import io.outpost.core.config.SourceMark;
+import io.outpost.core.logic.computed.ComputedPointsCheck;
 import io.outpost.core.spi.AdapterCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +134,7 @@ public final class ConfigLoader {
         }
         root.rejectUnknownKeys();
         checkUnique(identity, publish, devices, problems);
+        ComputedPointsCheck.check(devices, problems);
 
         problems.throwIfAny();
         return new GatewayConfig(file, identity, publish, devices, sectionRecords);
