@@ -12,6 +12,7 @@ import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.PublishDefaults;
 import io.outpost.core.config.SourceMark;
 import io.outpost.core.logic.computed.ComputedPointsCheck;
+import io.outpost.core.logic.units.UnitCatalog;
 import io.outpost.core.spi.AdapterCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ public final class ConfigLoader {
     private final List<ConfigSection<?>> sections;
     private final Set<String> formatNames;
     private final Interpolator interpolator;
+    /** Built on the first publish-unit: loading a file without one does not build the units library's tables. */
+    private final UnitCatalog units = new UnitCatalog();
 
     public ConfigLoader(AdapterCatalog adapters, List<ConfigSection<?>> sections, Set<String> formatNames,
                         Interpolator interpolator) {
@@ -127,7 +130,7 @@ public final class ConfigLoader {
             sectionRecords.put(section.key(), record);
         }
 
-        DeviceReader deviceReader = new DeviceReader(adapters, identity, publish, formatNames);
+        DeviceReader deviceReader = new DeviceReader(adapters, identity, publish, formatNames, units);
         List<DeviceConfig> devices = new ArrayList<>();
         for (ConfigNode deviceNode : root.list("devices")) {
             deviceReader.read(deviceNode).ifPresent(devices::add);
