@@ -5,6 +5,8 @@ import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.logic.ReadingFeed;
+import io.outpost.core.logic.aggregate.AggregatesConfig;
+import io.outpost.core.logic.aggregate.Aggregator;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.message.PayloadFormats;
@@ -52,6 +54,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Map<String, RunningDevice> devices = new LinkedHashMap<>();
     private final SharedResources shared = new SharedResources();
     private final ReadingFeed readings;
+    private Aggregator aggregator;
     private Map<String, Object> sections = Map.of();
     private GatewayConfig current;
 
@@ -77,6 +80,7 @@ public final class GatewayRuntime implements AutoCloseable {
     public synchronized void start(GatewayConfig config) {
         current = config;
         sections = config.sections();
+        startAggregates(config);
         for (DeviceConfig d : config.devices()) {
             if (d.enabled()) {
                 startDevice(d);
@@ -101,6 +105,10 @@ public final class GatewayRuntime implements AutoCloseable {
             restartRequired.add("gateway identity or data-dir");
         }
         sections = next.sections();
+        if (!aggregates(next).equals(aggregates(current))) {
+            startAggregates(next);
+            LOG.info("aggregates changed: their windows start afresh");
+        }
         Map<String, DeviceConfig> wanted = new LinkedHashMap<>();
         next.devices().stream().filter(DeviceConfig::enabled).forEach(d -> wanted.put(d.id(), d));
         for (String id : List.copyOf(devices.keySet())) {
@@ -125,6 +133,21 @@ public final class GatewayRuntime implements AutoCloseable {
         ReloadReport report = new ReloadReport(added, removed, restarted, unchanged, restartRequired);
         LOG.info("configuration reloaded: {}", report);
         return report;
+    }
+
+    private static AggregatesConfig aggregates(GatewayConfig config) {
+        return config == null ? AggregatesConfig.NONE
+                : config.section(AggregatesConfig.KEY, AggregatesConfig.class).orElse(AggregatesConfig.NONE);
+    }
+
+    /** Replaces the running aggregation windows by those of {@code config} (open windows start afresh). */
+    private void startAggregates(GatewayConfig config) {
+        if (aggregator != null) {
+            aggregator.close();
+        }
+        aggregator = new Aggregator(aggregates(config), readings, services.scheduler(), publisher,
+                new SerialExecutor(services.workers()), services.meters());
+        aggregator.start();
     }
 
     /** The configuration last started or applied. */
@@ -202,6 +225,9 @@ public final class GatewayRuntime implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (aggregator != null) {
+            aggregator.close();
+        }
         List<CompletableFuture<Void>> stops = devices.values().stream().map(d -> d.poller.stop()).toList();
         try {
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.PublishDefaults;
 import io.outpost.core.config.SourceMark;
+import io.outpost.core.logic.aggregate.AggregatesConfig;
+import io.outpost.core.logic.aggregate.AggregatesReader;
 import io.outpost.core.logic.computed.ComputedPointsCheck;
 import io.outpost.core.logic.units.UnitCatalog;
 import io.outpost.core.spi.AdapterCatalog;
@@ -38,7 +40,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_LEVEL_CORE_KEYS = Set.of("gateway", "publish", "devices");
+    private static final Set<String> TOP_LEVEL_CORE_KEYS = Set.of("gateway", "publish", "devices", AggregatesConfig.KEY);
 
     private final AdapterCatalog adapters;
     private final List<ConfigSection<?>> sections;
@@ -135,6 +137,7 @@ public final class ConfigLoader {
         for (ConfigNode deviceNode : root.list("devices")) {
             deviceReader.read(deviceNode).ifPresent(devices::add);
         }
+        sectionRecords.put(AggregatesConfig.KEY, AggregatesReader.read(root.child(AggregatesConfig.KEY), devices, identity));
         root.rejectUnknownKeys();
         checkUnique(identity, publish, devices, problems);
         ComputedPointsCheck.check(devices, problems);
