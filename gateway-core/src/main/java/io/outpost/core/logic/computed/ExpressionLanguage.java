@@ -78,6 +78,17 @@ public final class ExpressionLanguage {
 
     /** Compiles {@code source} over the given input names; reports mistakes, never throws for bad input. */
     public Result compile(String source, Set<String> inputs) {
+        try {
+            return compileChecked(source, inputs);
+        } catch (RuntimeException e) {
+            // The library's own limits (nesting depth, size) end in an exception on some inputs: still a mistake in
+            // the expression, reported as such rather than failing the whole load.
+            return new Result(null, List.of(new ExpressionProblem(1, 1, token(source, 0),
+                    "the expression cannot be compiled: " + e.getMessage())));
+        }
+    }
+
+    private Result compileChecked(String source, Set<String> inputs) {
         CelCompiler compiler = withInputs(inputs);
         CelValidationResult checked = compiler.compile(source);
         if (checked.hasError()) {

@@ -5,7 +5,6 @@ import io.outpost.core.config.UnitConversion;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
-import javax.measure.MeasurementException;
 import javax.measure.Unit;
 import javax.measure.UnitConverter;
 import systems.uom.ucum.format.UCUMFormat;
@@ -84,7 +83,9 @@ public final class UnitCatalog {
         String code = ALIASES.getOrDefault(text.trim(), text.trim());
         try {
             return format().parse(code);
-        } catch (MeasurementException | TokenMgrError | IllegalArgumentException e) {
+        } catch (TokenMgrError | RuntimeException e) {
+            // The UCUM parser signals an unparsable name in several ways (a lexical error is an Error subclass,
+            // some odd names end in an arithmetic or cast exception); each means the same: not a unit.
             String hint = DidYouMean.suggest(text, ALIASES.keySet()).map(s -> "did you mean '" + s + "'? ").orElse("");
             throw new IllegalArgumentException("unknown unit '" + text + "'; " + hint + "write a UCUM code (Cel, "
                     + "[degF], bar, [psi], m3/h, kW.h, L/s, ...) or one of " + String.join(", ", ALIASES.keySet()));
