@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +44,9 @@ public final class Aggregator implements AutoCloseable {
     private final Map<Duration, List<Window>> byLength = new LinkedHashMap<>();
     private final Map<Duration, Cancellable> timers = new HashMap<>();
     private final Counter dropped;
+    /** Reading batches handed to {@code serial} and not yet taken, bounded by {@link #MAX_WAITING_BATCHES}. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    static final int MAX_WAITING_BATCHES = 10_000;
     private AutoCloseable subscription;
     private boolean stopped;
 
@@ -118,12 +121,16 @@ public final class Aggregator implements AutoCloseable {
             return;
         }
         List<Sample> batch = mine;
-        try {
-            serial.execute(() -> batch.forEach(this::add));
-        } catch (RejectedExecutionException e) {
+        if (waiting.incrementAndGet() > MAX_WAITING_BATCHES) {
             // Bounded: when far behind, a batch is dropped and counted; its windows report fewer readings.
+            waiting.decrementAndGet();
             dropped.increment();
+            return;
         }
+        serial.execute(() -> {
+            waiting.decrementAndGet();
+            batch.forEach(this::add);
+        });
     }
 
     private void add(Sample s) {
