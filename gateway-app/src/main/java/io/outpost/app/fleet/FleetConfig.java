@@ -18,16 +18,15 @@ import java.util.Objects;
  * @param keepConfigs       how many received configurations are kept on disk with their hashes
  * @param birthMinInterval  a birth is updated on change, at most this often
  * @param commands          whether remote commands are answered
- * @param allowWrite        whether signed remote point writes are carried out (they still pass the point's ACL)
  * @param subscribeQos      QoS of the fleet link's subscriptions (0 for RabbitMQ 3.x clusters, see docs/fleet.md)
  */
 public record FleetConfig(boolean enabled, String upstream, String prefix, String clientId, Path trustedKeys,
                           Duration gracePeriod, int keepConfigs, Duration birthMinInterval, boolean commands,
-                          boolean allowWrite, int subscribeQos) {
+                          int subscribeQos) {
 
     public static final String DEFAULT_PREFIX = "outpost/{gateway}/";
     public static final FleetConfig DISABLED = new FleetConfig(false, null, DEFAULT_PREFIX, null, Path.of("trusted-keys"),
-            Duration.ofMinutes(2), 10, Duration.ofSeconds(10), true, false, 1);
+            Duration.ofMinutes(2), 10, Duration.ofSeconds(10), true, 1);
 
     public FleetConfig {
         Objects.requireNonNull(prefix, "prefix");

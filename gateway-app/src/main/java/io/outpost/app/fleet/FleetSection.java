@@ -40,9 +40,8 @@ public final class FleetSection implements ConfigSection<FleetConfig> {
         int subscribeQos = node.integer("subscribe-qos", 1, 0, 1);
         ConfigNode commands = node.mapping("commands");
         boolean commandsEnabled = commands.bool("enabled", true);
-        boolean allowWrite = commands.bool("allow-write", false);
         commands.rejectUnknownKeys();
-        return new FleetConfig(enabled, upstream, prefix, clientId, keys, grace, keep, birth, commandsEnabled, allowWrite,
+        return new FleetConfig(enabled, upstream, prefix, clientId, keys, grace, keep, birth, commandsEnabled,
                 subscribeQos);
     }
 }

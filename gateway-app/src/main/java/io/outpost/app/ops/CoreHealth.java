@@ -1,5 +1,7 @@
 package io.outpost.app.ops;
 
+import io.outpost.core.config.GatewayConfig;
+import io.outpost.core.logic.computed.ComputedAdapterFactory;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.runtime.GatewayRuntime;
@@ -42,10 +44,20 @@ public final class CoreHealth implements HealthCheck {
         return out;
     }
 
+    private boolean computed(String deviceId) {
+        GatewayConfig config = runtime.config();
+        return config != null && config.device(deviceId)
+                .map(d -> d.protocol().equals(ComputedAdapterFactory.PROTOCOL)).orElse(false);
+    }
+
     private Health device(DeviceActivity a, long now) {
         String name = "device:" + a.device();
         if (!a.polls()) {
             return new Health(name, true, "no polled points; " + a.status().state().name().toLowerCase());
+        }
+        if (computed(a.device())) {
+            // Computed points are evaluated when an input changes: still inputs mean no attempt, and no stall.
+            return new Health(name, true, "computed points; " + a.status().state().name().toLowerCase());
         }
         long limit = 2 * a.expectedGap().toNanos() + SLACK.toNanos();
         long last = a.lastAttemptNanos() == Long.MIN_VALUE ? startedNanos : a.lastAttemptNanos();

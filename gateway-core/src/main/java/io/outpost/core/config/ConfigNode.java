@@ -128,6 +128,18 @@ public final class ConfigNode {
         return new ConfigNode(value, file, fileMark, childPath(key), mark(), problems, interpolator);
     }
 
+    /**
+     * The entries of a mapping whose keys the user names (input names of a computed point, not configuration keys),
+     * in file order. The keys are not configuration keys, so none is reported as unknown or listed as known.
+     */
+    public Map<String, ConfigNode> namedEntries() {
+        Map<String, ConfigNode> out = new java.util.LinkedHashMap<>();
+        entries.forEach((key, tuple) -> out.put(key, new ConfigNode(isNull(tuple.getValueNode()) ? null
+                : tuple.getValueNode(), file, childPath(key), toMark(tuple.getKeyNode().getStartMark()), problems,
+                interpolator)));
+        return out;
+    }
+
     /** The mapping under {@code key}; a missing node (all defaults) when absent or not a mapping. */
     public ConfigNode mapping(String key) {
         ConfigNode child = child(key);

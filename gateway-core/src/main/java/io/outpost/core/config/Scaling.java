@@ -1,7 +1,12 @@
 package io.outpost.core.config;
 
-/** Engineering value = raw * scale + offset. Writes apply the inverse before the value goes to the device. */
-public record Scaling(double scale, double offset) {
+/**
+ * Engineering value = raw * scale + offset, then converted to the published unit when the point has one.
+ * Writes apply the inverse before the value goes to the device.
+ *
+ * @param unit null unless the point converts units ({@code publish-unit:})
+ */
+public record Scaling(double scale, double offset, UnitConversion unit) {
 
     public static final Scaling IDENTITY = new Scaling(1.0, 0.0);
 
@@ -11,15 +16,25 @@ public record Scaling(double scale, double offset) {
         }
     }
 
+    public Scaling(double scale, double offset) {
+        this(scale, offset, null);
+    }
+
     public boolean isIdentity() {
-        return scale == 1.0 && offset == 0.0;
+        return scale == 1.0 && offset == 0.0 && unit == null;
     }
 
     public double toEngineering(double raw) {
-        return raw * scale + offset;
+        return toPublishedUnit(raw * scale + offset);
+    }
+
+    /** A value in the device's unit (after scale and offset) in the published unit. */
+    public double toPublishedUnit(double engineering) {
+        return unit == null ? engineering : unit.forward().applyAsDouble(engineering);
     }
 
     public double toRaw(double engineering) {
-        return (engineering - offset) / scale;
+        double inDeviceUnit = unit == null ? engineering : unit.inverse().applyAsDouble(engineering);
+        return (inDeviceUnit - offset) / scale;
     }
 }

@@ -114,7 +114,7 @@ public final class EngineeringTransform {
         if (Double.isNaN(multiplier) || Math.abs(x * multiplier) >= EXACT) {
             v = scaling.toEngineering(x);
         } else {
-            v = (x * multiplier + addend) / divisor;
+            v = scaling.toPublishedUnit((x * multiplier + addend) / divisor);
         }
         boolean single = type == DataType.FLOAT32 || raw instanceof Value.Real r && r.single();
         return single ? Value.ofFloat32((float) v) : Value.of(v);

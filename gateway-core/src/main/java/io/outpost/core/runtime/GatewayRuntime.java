@@ -4,7 +4,10 @@ import io.outpost.core.command.CommandRouter;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.GatewayIdentity;
+import io.outpost.core.logic.ReadingFeed;
 import io.outpost.core.logic.ReadingObserver;
+import io.outpost.core.logic.aggregate.AggregatesConfig;
+import io.outpost.core.logic.aggregate.Aggregator;
 import io.outpost.core.mapping.PointPublisher;
 import io.outpost.core.message.MessageSink;
 import io.outpost.core.message.PayloadFormats;
@@ -12,6 +15,7 @@ import io.outpost.core.poll.DeviceContext;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.report.LiveValues;
+import io.outpost.core.report.PointState;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.spi.AdapterFactory;
 import io.outpost.core.spi.DeviceAdapter;
@@ -50,9 +54,10 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Duration maxStartStagger;
     private final Map<String, RunningDevice> devices = new LinkedHashMap<>();
     private final SharedResources shared = new SharedResources();
+    private final ReadingFeed readings;
+    private Aggregator aggregator;
     private Map<String, Object> sections = Map.of();
     private GatewayConfig current;
-    private ReadingObserver observer = ReadingObserver.NONE;
 
     private record RunningDevice(DevicePoller poller, ExecutorService io, DeviceContext context) {
     }
@@ -64,23 +69,24 @@ public final class GatewayRuntime implements AutoCloseable {
         this.services = services;
         this.maxStartStagger = maxStartStagger;
         this.formats = formats;
+        this.readings = new ReadingFeed(ref -> live.get(ref).map(PointState::latest));
+        // Held by the runtime for its whole life, so that it stays one instance while logic devices come and go.
+        shared.acquire(ReadingFeed.SHARED_KEY, ReadingFeed.class, () -> readings);
         this.publisher = new PointPublisher(sink, services.scheduler().clock(), services.scheduler()::nanoTime,
                 maxPending, services.meters());
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
 
-    /**
-     * Sets what sees every accepted reading (edge logic); devices started from then on feed it. Call before
-     * {@link #start}.
-     */
-    public synchronized void observeReadings(ReadingObserver readingObserver) {
-        this.observer = readingObserver;
+    /** Adds an observer of every accepted reading (edge logic) for the runtime's life; see {@link #readings()}. */
+    public void observeReadings(ReadingObserver readingObserver) {
+        readings.subscribe(readingObserver);
     }
 
     /** Starts every enabled device of {@code config}. */
     public synchronized void start(GatewayConfig config) {
         current = config;
         sections = config.sections();
+        startAggregates(config);
         for (DeviceConfig d : config.devices()) {
             if (d.enabled()) {
                 startDevice(d);
@@ -105,6 +111,10 @@ public final class GatewayRuntime implements AutoCloseable {
             restartRequired.add("gateway identity or data-dir");
         }
         sections = next.sections();
+        if (!aggregates(next).equals(aggregates(current))) {
+            startAggregates(next);
+            LOG.info("aggregates changed: their windows start afresh");
+        }
         Map<String, DeviceConfig> wanted = new LinkedHashMap<>();
         next.devices().stream().filter(DeviceConfig::enabled).forEach(d -> wanted.put(d.id(), d));
         for (String id : List.copyOf(devices.keySet())) {
@@ -131,6 +141,21 @@ public final class GatewayRuntime implements AutoCloseable {
         return report;
     }
 
+    private static AggregatesConfig aggregates(GatewayConfig config) {
+        return config == null ? AggregatesConfig.NONE
+                : config.section(AggregatesConfig.KEY, AggregatesConfig.class).orElse(AggregatesConfig.NONE);
+    }
+
+    /** Replaces the running aggregation windows by those of {@code config} (open windows start afresh). */
+    private void startAggregates(GatewayConfig config) {
+        if (aggregator != null) {
+            aggregator.close();
+        }
+        aggregator = new Aggregator(aggregates(config), readings, services.scheduler(), publisher,
+                new SerialExecutor(services.workers()), services.meters());
+        aggregator.start();
+    }
+
     /** The configuration last started or applied. */
     public synchronized GatewayConfig config() {
         return current;
@@ -149,7 +174,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 device.pollInterval().toNanos()));
         DevicePoller poller = new DevicePoller(device, adapter, services.scheduler(),
                 new SerialExecutor(services.workers()), publisher, live, formats::get, services.random(),
-                services.meters(), stagger, observer);
+                services.meters(), stagger, readings);
         context.attach(poller);
         devices.put(device.id(), new RunningDevice(poller, io, context));
         commands.register(poller);
@@ -181,6 +206,14 @@ public final class GatewayRuntime implements AutoCloseable {
         return live;
     }
 
+    /**
+     * Every reading the core accepts, published or held back by report-by-exception, for observers (computed points,
+     * aggregates, alarms, history): each device's poller feeds it.
+     */
+    public ReadingFeed readings() {
+        return readings;
+    }
+
     public PointPublisher publisher() {
         return publisher;
     }
@@ -201,6 +234,9 @@ public final class GatewayRuntime implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (aggregator != null) {
+            aggregator.close();
+        }
         List<CompletableFuture<Void>> stops = devices.values().stream().map(d -> d.poller.stop()).toList();
         try {
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.spi.AdapterCatalog;
+import io.outpost.core.spi.AdapterFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +40,20 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     public CoreHarness(String yaml, RandomGenerator random, long maxPending, MeterRegistry meters) throws ConfigException {
+        this(yaml, random, maxPending, meters, List.of());
+    }
+
+    /** With more adapters beside the test adapter (the {@code logic} protocol of computed points). */
+    public CoreHarness(String yaml, List<AdapterFactory<?, ?>> more) throws ConfigException {
+        this(yaml, seededRandom(), GatewayRuntime.DEFAULT_MAX_PENDING, new SimpleMeterRegistry(), more);
+    }
+
+    private CoreHarness(String yaml, RandomGenerator random, long maxPending, MeterRegistry meters,
+                        List<AdapterFactory<?, ?>> more) throws ConfigException {
         this.meters = meters;
-        AdapterCatalog catalog = new AdapterCatalog(List.of(adapters));
+        List<AdapterFactory<?, ?>> factories = new java.util.ArrayList<>(more);
+        factories.add(adapters);
+        AdapterCatalog catalog = new AdapterCatalog(factories);
         config = new ConfigLoader(catalog, List.of(), PayloadFormats.standard().names(), new Interpolator(name -> null))
                 .parse(yaml, Path.of("test.yaml"));
         CoreServices services = new CoreServices(scheduler, Runnable::run, this::directIo, meters, random, () -> { });

@@ -11,6 +11,10 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.config.Interpolator;
 import io.outpost.core.config.PublishDefaults;
 import io.outpost.core.config.SourceMark;
+import io.outpost.core.logic.aggregate.AggregatesConfig;
+import io.outpost.core.logic.aggregate.AggregatesReader;
+import io.outpost.core.logic.computed.ComputedPointsCheck;
+import io.outpost.core.logic.units.UnitCatalog;
 import io.outpost.core.spi.AdapterCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +40,14 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_LEVEL_CORE_KEYS = Set.of("gateway", "publish", "devices");
+    private static final Set<String> TOP_LEVEL_CORE_KEYS = Set.of("gateway", "publish", "devices", AggregatesConfig.KEY);
 
     private final AdapterCatalog adapters;
     private final List<ConfigSection<?>> sections;
     private final Set<String> formatNames;
     private final Interpolator interpolator;
+    /** Built on the first publish-unit: loading a file without one does not build the units library's tables. */
+    private final UnitCatalog units = new UnitCatalog();
 
     public ConfigLoader(AdapterCatalog adapters, List<ConfigSection<?>> sections, Set<String> formatNames,
                         Interpolator interpolator) {
@@ -126,13 +132,15 @@ public final class ConfigLoader {
             sectionRecords.put(section.key(), record);
         }
 
-        DeviceReader deviceReader = new DeviceReader(adapters, identity, publish, formatNames);
+        DeviceReader deviceReader = new DeviceReader(adapters, identity, publish, formatNames, units);
         List<DeviceConfig> devices = new ArrayList<>();
         for (ConfigNode deviceNode : root.list("devices")) {
             deviceReader.read(deviceNode).ifPresent(devices::add);
         }
+        sectionRecords.put(AggregatesConfig.KEY, AggregatesReader.read(root.child(AggregatesConfig.KEY), devices, identity));
         root.rejectUnknownKeys();
         checkUnique(identity, publish, devices, problems);
+        ComputedPointsCheck.check(devices, problems);
 
         problems.throwIfAny();
         return new GatewayConfig(file, identity, publish, devices, sectionRecords);

@@ -8,6 +8,7 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.config.PublishDefaults;
 import io.outpost.core.config.TopicTemplate;
+import io.outpost.core.logic.units.UnitCatalog;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.spi.AdapterFactory;
 import java.time.Duration;
@@ -29,8 +30,11 @@ final class DeviceReader {
     private final GatewayIdentity gateway;
     private final PublishDefaults publish;
     private final java.util.Set<String> formatNames;
+    private final UnitCatalog units;
 
-    DeviceReader(AdapterCatalog adapters, GatewayIdentity gateway, PublishDefaults publish, java.util.Set<String> formatNames) {
+    DeviceReader(AdapterCatalog adapters, GatewayIdentity gateway, PublishDefaults publish, java.util.Set<String> formatNames,
+                 UnitCatalog units) {
+        this.units = units;
         this.adapters = adapters;
         this.gateway = gateway;
         this.publish = publish;
@@ -83,7 +87,7 @@ final class DeviceReader {
                 : Optional.empty();
         if (factory.isEmpty()) {
             // Without the adapter the protocol's keys are unknown; read the core keys only so their mistakes still show.
-            PointReader reader = new PointReader(publish, formatNames, names, defaults);
+            PointReader reader = new PointReader(publish, formatNames, names, defaults, units);
             node.list("points").forEach(p -> reader.readCore(p, id));
             node.ignoreUnknownKeys();
         }
@@ -96,7 +100,7 @@ final class DeviceReader {
                                                 BackoffConfig backoff, String statusTopic, PointDefaults defaults,
                                                 Map<String, String> names) {
         D settings = factory.parseDevice(node);
-        PointReader reader = new PointReader(publish, formatNames, names, defaults);
+        PointReader reader = new PointReader(publish, formatNames, names, defaults, units);
         List<PointConfig> points = new ArrayList<>();
         Map<String, PointConfig> seen = new HashMap<>();
         List<ConfigNode> pointNodes = node.list("points");

@@ -11,6 +11,8 @@ import io.outpost.core.config.Range;
 import io.outpost.core.config.ReportPolicy;
 import io.outpost.core.config.Scaling;
 import io.outpost.core.config.TopicTemplate;
+import io.outpost.core.config.UnitConversion;
+import io.outpost.core.logic.units.UnitCatalog;
 import io.outpost.core.point.DataType;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.spi.AdapterFactory;
@@ -37,8 +39,11 @@ final class PointReader {
     private final Map<String, String> deviceNames;
     private final PointDefaults defaults;
 
+    private final UnitCatalog units;
+
     PointReader(PublishDefaults publish, java.util.Set<String> formatNames, Map<String, String> deviceNames,
-                PointDefaults defaults) {
+                PointDefaults defaults, UnitCatalog units) {
+        this.units = units;
         this.publish = publish;
         this.formatNames = formatNames;
         this.deviceNames = deviceNames;
@@ -76,6 +81,11 @@ final class PointReader {
                 DeviceReader.MAX_INTERVAL);
         ReportPolicy report = readReport(node);
         Scaling scaling = readScaling(node);
+        UnitConversion conversion = readUnitConversion(node, unit);
+        if (conversion != null) {
+            scaling = new Scaling(scaling.scale(), scaling.offset(), conversion);
+            unit = conversion.to();
+        }
         Range range = readRange(node);
         if (type != null && (scaling != Scaling.IDENTITY || report.deadband() != null) && !type.isNumeric()
                 && type != DataType.BOOL) {
@@ -141,6 +151,26 @@ final class PointReader {
                 return Optional.empty();
             }
         }).orElse(null);
+    }
+
+    /** {@code publish-unit:} converts from {@code unit:} with the units library; null when not asked for. */
+    private UnitConversion readUnitConversion(ConfigNode node, String unit) {
+        Optional<String> publishUnit = node.string("publish-unit");
+        if (publishUnit.isEmpty()) {
+            return null;
+        }
+        if (unit.isEmpty()) {
+            node.error("publish-unit", "needs unit: (the unit the device gives) to convert from");
+            return null;
+        }
+        if (publishUnit.get().equals(unit)) {
+            return null;
+        }
+        UnitCatalog.Result r = units.conversion(unit, publishUnit.get());
+        if (r.conversion() == null) {
+            node.error(r.fromIsWrong() ? "unit" : "publish-unit", r.problem());
+        }
+        return r.conversion();
     }
 
     private static Scaling readScaling(ConfigNode node) {

@@ -31,7 +31,9 @@ final class BenchDecoder {
         }
         byte[] data = UplinkBatches.decompress(payload, dictionary);
         if (!UplinkBatches.isBatch(data)) {
-            return List.of(JSON.readTree(data).get("ts").asLong());
+            com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(data);
+            // A reading has its source time; an aggregation window is stamped with its end.
+            return List.of((json.has("ts") ? json.get("ts") : json.get("end")).asLong());
         }
         for (UplinkBatches.Reading r : UplinkBatches.read(data).readings()) {
             out.add(r.sourceMillis());

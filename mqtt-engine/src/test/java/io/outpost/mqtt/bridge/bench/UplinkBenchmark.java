@@ -82,6 +82,10 @@ public final class UplinkBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath().resolve("uplink"));
         UplinkBenchmark b = new UplinkBenchmark(dir);
+        if (Boolean.getBoolean("bench.aggregates")) {
+            b.rawVersusAggregates();
+            return;
+        }
         Path dict = b.trainDictionary();
         List<Result> results = new ArrayList<>();
         results.add(b.mosquittoBridge());
@@ -105,6 +109,122 @@ public final class UplinkBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             System.out.println(r.row(baseline));
+        }
+    }
+
+    // ------------------------------------------------------------------ raw readings versus 1-minute aggregates
+
+    /** Windows of aggregates measured (each 1,000 messages, one per point). */
+    private static final int WINDOWS = Integer.getInteger("bench.windows", 5);
+
+    /**
+     * Bytes per hour upstream for the same 1,000 points: raw 1 s readings (every point changes every second) against
+     * one 1-minute aggregate per point (min, max, avg, twa, first, last, count, stddev, quality summary), made by the
+     * gateway's own {@code Aggregator} from that random walk on a simulated clock, then forwarded through the bridge
+     * to mosquitto like any message. Run with {@code -Dbench.aggregates=true}.
+     */
+    private void rawVersusAggregates() throws Exception {
+        Path dict = trainDictionary();
+        String perPoint = "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}";
+        String batch = "{from: \"north-field/#\", to: \"s/{site}/{device}\", qos: 1, format: cbor-batch, compression: zstd, "
+                + "dictionary: \"" + dict + "\", batch: {by: device, max-delay: 1s, max-bytes: 64KB}}";
+        Result raw = ours("raw 1 s readings, JSON per point, MQTT 5", "", perPoint);
+        Result rawBatch = ours("raw 1 s readings, cbor-batch + zstd + dictionary", "", batch);
+        Result agg = aggregates("1-minute aggregates, JSON per point, MQTT 5",
+                "{from: \"north-field/agg/#\", to: \"sites/{topic}\", qos: 1}");
+        String aggBatch = "{from: \"north-field/agg/#\", to: \"s/north-field/agg\", qos: 1, format: %s, compression: zstd, "
+                + "batch: {by: rule, max-delay: 1s, max-bytes: 64KB}}";
+        Result aggJsonBatch = aggregates("1-minute aggregates, json-batch + zstd", aggBatch.formatted("json-batch"));
+        Result aggCborBatch = aggregates("1-minute aggregates, cbor-batch + zstd", aggBatch.formatted("cbor-batch"));
+        System.out.printf(Locale.ROOT, "%n1,000 points; raw: %d s measured, each point changes every second (3,600,000 "
+                + "updates per hour); aggregates: %d windows of 1 minute measured (60,000 messages per hour)%n%n", ROUNDS, WINDOWS);
+        System.out.println("| upstream | messages measured | bytes per message/update (bridge's sockets) | bytes per hour | MB per hour | of raw JSON |");
+        System.out.println("|---|---|---|---|---|---|");
+        double rawHour = raw.perUpdate() * 3_600_000;
+        for (Result r : List.of(raw, rawBatch)) {
+            double hour = r.perUpdate() * 3_600_000;
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.2f | %.1f %% |%n", r.format(), r.updates(),
+                    r.perUpdate(), hour, hour / 1e6, 100 * hour / rawHour);
+        }
+        for (Result r : List.of(agg, aggJsonBatch, aggCborBatch)) {
+            double hour = r.perUpdate() * 60_000;
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.2f | %.1f %% |%n", r.format(), r.updates(),
+                    r.perUpdate(), hour, hour / 1e6, 100 * hour / rawHour);
+        }
+    }
+
+    /** The aggregate messages of {@link #WINDOWS} minutes of the workload, one list per window. */
+    private static List<List<Message>> aggregateWindows() {
+        io.outpost.core.testing.ManualScheduler clock = new io.outpost.core.testing.ManualScheduler();
+        io.outpost.core.logic.ReadingFeed feed = new io.outpost.core.logic.ReadingFeed(ref -> java.util.Optional.empty());
+        java.util.Map<io.outpost.core.point.PointRef, String> topics = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < DEVICES * POINTS; i++) {
+            topics.put(new io.outpost.core.point.PointRef(device(i), point(i)),
+                    "north-field/agg/1m/" + device(i) + "/" + point(i));
+        }
+        List<List<Message>> windows = new ArrayList<>();
+        io.outpost.core.logic.aggregate.AggregateRule rule = new io.outpost.core.logic.aggregate.AggregateRule(
+                Duration.ofMinutes(1), java.util.EnumSet.allOf(io.outpost.core.logic.aggregate.AggregateFunction.class),
+                1, false, topics);
+        io.outpost.core.logic.aggregate.Aggregator aggregator = new io.outpost.core.logic.aggregate.Aggregator(
+                new io.outpost.core.logic.aggregate.AggregatesConfig(List.of(rule)), feed, clock, ms -> {
+                    windows.add(List.copyOf(ms));
+                    return CompletableFuture.completedFuture(null);
+                }, Runnable::run, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        aggregator.start();
+        Workload w = new Workload(7);
+        while (windows.size() < WINDOWS) {
+            long ts = clock.instant().toEpochMilli();
+            feed.observe(w.round(ts).stream().map(Message::sample).toList());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        aggregator.close();
+        return windows;
+    }
+
+    private Result aggregates(String name, String rule) throws Exception {
+        List<List<Message>> windows = aggregateWindows();
+        Path runDir = dir.resolve("run-" + (++run));
+        try (Mosquitto cloud = Mosquitto.start(runDir.resolve("cloud"));
+             LinkEmulator relay = LinkEmulator.start("127.0.0.1", cloud.port());
+             Cloud sub = Cloud.connect(cloud.port(), dictionary);
+             BridgeHarness h = new BridgeHarness(runDir.resolve("data"))) {
+            h.start("""
+                    upstreams:
+                      - name: cloud
+                        servers: ["mqtt://127.0.0.1:%d"]
+                        allow-plaintext: true
+                        forward:
+                          - %s
+                    """.formatted(relay.port(), rule));
+            h.bridge().attach(new TestCatalog());
+            h.awaitConnected();
+            long socketBefore = (long) (counter(h, "outpost.uplink.bytes", "sent") + counter(h, "outpost.uplink.bytes", "received"));
+            long relayBefore = relay.bytesToServer();
+            long sent = 0;
+            for (List<Message> window : windows) {
+                CompletableFuture.allOf(window.stream().map(m -> h.local.publish(m).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new)).join();
+                sent += window.size();
+            }
+            // Batches carry the windows as plain messages, which the subscriber does not count as readings, and a
+            // batch waits up to its max-delay: wait until the queue is empty and nothing moved towards the cloud
+            // for 3 s (three max-delays).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            long moved = -1;
+            while (System.nanoTime() < deadline) {
+                long now = relay.bytesToServer();
+                if (now == moved && h.status().queuedMessages() == 0) {
+                    break;
+                }
+                moved = now;
+                Thread.sleep(3000);
+            }
+            long socket = (long) (counter(h, "outpost.uplink.bytes", "sent") + counter(h, "outpost.uplink.bytes", "received"))
+                    - socketBefore;
+            Result r = new Result(name, sent, socket, relay.bytesToServer() - relayBefore, sub.messages(), new ArrayList<>());
+            System.out.println(r.row(r.perUpdate()));
+            return r;
         }
     }
 
