@@ -179,11 +179,11 @@ public final class TsBatchDecoder {
             switch (entry.kind()) {
                 case TsKind.BOOL -> v = Value.of(r.bit());
                 case TsKind.INT -> {
-                    prev += r.s();
+                    prev += TsCode.unzigzag(TsCode.readRice(r, entry.rice()));
                     v = Value.of(prev);
                 }
                 case TsKind.UINT64 -> {
-                    prev += r.s();
+                    prev += TsCode.unzigzag(TsCode.readRice(r, entry.rice()));
                     v = new Value.UInt64(prev);
                 }
                 case TsKind.TEXT -> {
@@ -197,7 +197,7 @@ public final class TsBatchDecoder {
                         prev = TsFloats.readXor(r, prev, single);
                         v = real(prev, single);
                     } else {
-                        long code = r.u();
+                        long code = TsCode.readRice(r, entry.rice());
                         if (code == 1) {
                             v = real(r.bits(single ? 32 : 64), single);
                         } else {

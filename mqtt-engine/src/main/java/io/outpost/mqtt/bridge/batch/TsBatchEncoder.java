@@ -229,12 +229,12 @@ public final class TsBatchEncoder {
                 case TsKind.BOOL -> w.bit(((Value.Bool) v).value());
                 case TsKind.INT -> {
                     long x = ((Value.Int) v).value();
-                    w.s(x - prev);
+                    TsCode.writeRice(w, TsCode.zigzag(x - prev), entry.rice());
                     prev = x;
                 }
                 case TsKind.UINT64 -> {
                     long x = ((Value.UInt64) v).bits();
-                    w.s(x - prev);
+                    TsCode.writeRice(w, TsCode.zigzag(x - prev), entry.rice());
                     prev = x;
                 }
                 case TsKind.TEXT -> {
@@ -255,7 +255,7 @@ public final class TsBatchEncoder {
                         prev = b;
                     } else {
                         long m = TsFloats.scaled(x, entry.scheme(), single);
-                        w.u(TsFloats.decimalCode(m, prev));
+                        TsCode.writeRice(w, TsFloats.decimalCode(m, prev), entry.rice());
                         if (m == TsFloats.NONE) {
                             w.bits(TsFloats.bits(x, single), single ? 32 : 64);
                         } else {

@@ -60,6 +60,58 @@ final class TsCode {
         return r.bits(n);
     }
 
+    /** Quotients from this on leave the Rice code for U. */
+    static final int RICE_ESCAPE = 16;
+
+    /**
+     * The Rice code R(k) of a point's value changes: the quotient {@code u >>> k} in unary (ones ended by a zero), then
+     * the low {@code k} bits; a quotient of 16 or more is written as 16 ones and then U(u). With k fitted to a point's
+     * usual change (its table entry says k), a noisy sensor's change costs about log2(change) + 2 bits.
+     */
+    static void writeRice(BitWriter w, long u, int k) {
+        long q = u >>> k;
+        if (Long.compareUnsigned(q, RICE_ESCAPE) < 0) {
+            w.bits((1L << (q + 1)) - 2, (int) q + 1);
+            w.bits(u, k);
+        } else {
+            w.bits((1L << RICE_ESCAPE) - 1, RICE_ESCAPE);
+            write(w, u);
+        }
+    }
+
+    static int riceLength(long u, int k) {
+        long q = u >>> k;
+        return Long.compareUnsigned(q, RICE_ESCAPE) < 0 ? (int) q + 1 + k : RICE_ESCAPE + length(u);
+    }
+
+    static long readRice(BitReader r, int k) {
+        int q = 0;
+        while (q < RICE_ESCAPE && r.bit()) {
+            q++;
+        }
+        if (q == RICE_ESCAPE) {
+            return read(r);
+        }
+        return ((long) q << k) | r.bits(k);
+    }
+
+    /** The Rice parameter that writes {@code codes} in the fewest bits (0 for none). */
+    static int bestRice(long[] codes) {
+        int best = 0;
+        long bestBits = Long.MAX_VALUE;
+        for (int k = 0; k <= 62; k++) {
+            long bits = 0;
+            for (long c : codes) {
+                bits += riceLength(c, k);
+            }
+            if (bits < bestBits) {
+                bestBits = bits;
+                best = k;
+            }
+        }
+        return best;
+    }
+
     static long zigzag(long v) {
         return (v << 1) ^ (v >> 63);
     }

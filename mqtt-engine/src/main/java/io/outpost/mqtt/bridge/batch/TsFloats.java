@@ -109,35 +109,30 @@ final class TsFloats {
     }
 
     /**
-     * The scheme for a float point whose reference is {@code ref} and whose next readings are {@code values}: the
-     * one that writes them in fewer bits (decimal on a tie); XOR when the reference is no short decimal.
+     * The scheme and Rice parameter for a float point whose recent values, oldest first, are {@code series} (the last
+     * one before this batch is the reference): the scheme that writes the changes along the series in fewer bits
+     * (decimal on a tie), XOR when a value is no short decimal. Returns {scheme, rice}.
      */
-    static int choose(double ref, List<Double> values, boolean single) {
-        int d = decimals(ref, single);
-        for (double v : values) {
-            if (d < 0) {
-                break;
-            }
+    static int[] choose(List<Double> series, boolean single) {
+        int d = 0;
+        for (double v : series) {
             int dv = decimals(v, single);
-            d = dv < 0 ? d : Math.max(d, dv);
-        }
-        if (d < 0) {
-            return TsTable.XOR;
+            if (dv < 0) {
+                return new int[] {TsTable.XOR, 0};
+            }
+            d = Math.max(d, dv);
         }
         long xorBits = 0;
-        long decBits = 0;
-        long prevBits = bits(ref, single);
-        long prevM = scaled(ref, d, single);
-        for (double v : values) {
-            long b = bits(v, single);
-            xorBits += xorLength(b, prevBits, single);
-            prevBits = b;
-            long m = scaled(v, d, single);
-            decBits += TsCode.length(decimalCode(m, prevM)) + (m == NONE ? (single ? 32 : 64) : 0);
-            if (m != NONE) {
-                prevM = m;
-            }
+        long[] codes = new long[Math.max(0, series.size() - 1)];
+        for (int i = 1; i < series.size(); i++) {
+            xorBits += xorLength(bits(series.get(i), single), bits(series.get(i - 1), single), single);
+            codes[i - 1] = decimalCode(scaled(series.get(i), d, single), scaled(series.get(i - 1), d, single));
         }
-        return decBits <= xorBits ? d : TsTable.XOR;
+        int k = TsCode.bestRice(codes);
+        long decBits = 0;
+        for (long c : codes) {
+            decBits += TsCode.riceLength(c, k);
+        }
+        return decBits <= xorBits ? new int[] {d, k} : new int[] {TsTable.XOR, 0};
     }
 }

@@ -31,10 +31,21 @@ public final class TsTable {
      *
      * @param kind      the {@link TsKind} of its plain readings
      * @param scheme    for floats: decimal places (0 to 15) or {@link #XOR}; 0 otherwise
+     * @param rice      the Rice parameter (0 to 62) of its changes, for integers and the decimal scheme; 0 otherwise
      * @param reference the value its first reading in a batch is predicted from (for the decimal scheme, a
      *                  {@link Value.Int} holding the scaled integer); null for kinds without prediction
      */
-    public record Entry(PointRef point, int kind, int scheme, Value reference) {
+    public record Entry(PointRef point, int kind, int scheme, int rice, Value reference) {
+
+        public Entry(PointRef point, int kind, int scheme, Value reference) {
+            this(point, kind, scheme, 0, reference);
+        }
+
+        /** True when its plain readings are written as changes in the Rice code. */
+        boolean usesRice() {
+            return kind == TsKind.INT || kind == TsKind.UINT64
+                    || ((kind == TsKind.FLOAT64 || kind == TsKind.FLOAT32) && scheme != XOR);
+        }
     }
 
     private final long id;
@@ -109,14 +120,21 @@ public final class TsTable {
             String point = r.text();
             int kind = r.u8();
             int scheme = 0;
+            int rice = 0;
             Value ref = null;
             switch (kind) {
                 case TsKind.NULL, TsKind.ARRAY -> {
                     // No reference: these kinds are written raw.
                 }
                 case TsKind.BOOL -> ref = Value.of(r.u8() != 0);
-                case TsKind.INT -> ref = Value.of(TsCode.unzigzag(r.varint()));
-                case TsKind.UINT64 -> ref = new Value.UInt64(r.varint());
+                case TsKind.INT -> {
+                    rice = rice(r.u8());
+                    ref = Value.of(TsCode.unzigzag(r.varint()));
+                }
+                case TsKind.UINT64 -> {
+                    rice = rice(r.u8());
+                    ref = new Value.UInt64(r.varint());
+                }
                 case TsKind.TEXT -> ref = new Value.Text(r.text());
                 case TsKind.FLOAT64, TsKind.FLOAT32 -> {
                     scheme = r.u8();
@@ -124,6 +142,7 @@ public final class TsTable {
                         ref = kind == TsKind.FLOAT64 ? new Value.Real(Double.longBitsToDouble(r.fixed(8)), false)
                                 : new Value.Real(Float.intBitsToFloat((int) r.fixed(4)), true);
                     } else if (scheme <= MAX_DECIMALS) {
+                        rice = rice(r.u8());
                         ref = Value.of(TsCode.unzigzag(r.varint()));
                     } else {
                         throw new TsFormatException("float scheme " + scheme + " is neither 0-15 decimals nor FF");
@@ -131,7 +150,7 @@ public final class TsTable {
                 }
                 default -> throw new TsFormatException("unknown value kind " + kind);
             }
-            entries.add(new Entry(new PointRef(device, point), kind, scheme, ref));
+            entries.add(new Entry(new PointRef(device, point), kind, scheme, rice, ref));
         }
         if (r.pos != payload.length) {
             throw new TsFormatException((payload.length - r.pos) + " bytes after the table's last entry");
@@ -141,6 +160,13 @@ public final class TsTable {
             throw new TsFormatException("the table's id " + String.format("%08x", id) + " does not match its content");
         }
         return new TsTable(id, entries, content);
+    }
+
+    private static int rice(int k) {
+        if (k > 62) {
+            throw new TsFormatException("Rice parameter " + k + " is over 62");
+        }
+        return k;
     }
 
     private static byte[] content(List<Entry> entries) {
@@ -153,12 +179,19 @@ public final class TsTable {
             Value ref = e.reference();
             switch (e.kind()) {
                 case TsKind.BOOL -> out.write(((Value.Bool) ref).value() ? 1 : 0);
-                case TsKind.INT -> varint(out, TsCode.zigzag(((Value.Int) ref).value()));
-                case TsKind.UINT64 -> varint(out, ((Value.UInt64) ref).bits());
+                case TsKind.INT -> {
+                    out.write(e.rice());
+                    varint(out, TsCode.zigzag(((Value.Int) ref).value()));
+                }
+                case TsKind.UINT64 -> {
+                    out.write(e.rice());
+                    varint(out, ((Value.UInt64) ref).bits());
+                }
                 case TsKind.TEXT -> text(out, ((Value.Text) ref).value());
                 case TsKind.FLOAT64, TsKind.FLOAT32 -> {
                     out.write(e.scheme());
                     if (e.scheme() != XOR) {
+                        out.write(e.rice());
                         varint(out, TsCode.zigzag(((Value.Int) ref).value()));
                     } else if (e.kind() == TsKind.FLOAT64) {
                         fixed(out, Double.doubleToRawLongBits(((Value.Real) ref).value()), 8);

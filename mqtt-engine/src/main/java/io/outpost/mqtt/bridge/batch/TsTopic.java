@@ -12,21 +12,26 @@ import java.util.Map;
 
 /**
  * The point tables of one {@code ts-batch} topic: the current one, the ones before it that batches still in flight
- * may name, and the latest value of every point (the references of the next table). A new table is made when a batch
- * has a point the table lacks or a value of another kind, and when the references have drifted: readings cost a
- * quarter more bits than with the table's first batch and the table is at least {@link #MIN_AGE_MILLIS} old, or it is
- * {@link #MAX_AGE_MILLIS} old. Confined to the upstream's thread.
+ * may name, and each point's few latest values (the next table's reference, and what its float scheme and Rice
+ * parameter are fitted on). A new table is made when a batch has a point the table lacks or a value of another kind;
+ * when the first table was made on too little history ({@link #PROVISIONAL_MILLIS} later); and when the references
+ * have drifted: readings cost a quarter more bits than with the table's first batch and the table is at least
+ * {@link #MIN_AGE_MILLIS} old, or it is {@link #MAX_AGE_MILLIS} old. Confined to the upstream's thread.
  */
 final class TsTopic {
 
-    static final long MIN_AGE_MILLIS = 5 * 60_000L;
+    static final long PROVISIONAL_MILLIS = 10_000L;
+    static final long MIN_AGE_MILLIS = 60_000L;
     static final long MAX_AGE_MILLIS = 60 * 60_000L;
     /** Tables kept (announced on each connection) per topic; older ones are cleared from the server. */
     static final int KEPT = 16;
+    /** Values kept per point to fit the next table on. */
+    static final int HISTORY = 6;
 
     private final ArrayDeque<TsTable> tables = new ArrayDeque<>();
-    private final Map<PointRef, Value> latest = new HashMap<>();
+    private final Map<PointRef, ArrayDeque<Value>> recent = new HashMap<>();
     private long createdAt;
+    private boolean provisional;
     private double baselineBits = Double.NaN;
     private double lastBits = Double.NaN;
 
@@ -46,7 +51,7 @@ final class TsTopic {
      */
     TsTable tableFor(List<Sample> samples, long nowMillis, List<TsTable> retired) {
         TsTable t = current();
-        if (t != null && fits(t, samples) && !drifted(nowMillis)) {
+        if (t != null && fits(t, samples) && !due(nowMillis)) {
             return t;
         }
         TsTable next = make(t, samples);
@@ -61,11 +66,18 @@ final class TsTopic {
         return next;
     }
 
-    /** What a batch cost: the drift rule compares it with the first batch of the table. */
+    /** A batch was encoded: its values join the history; what it cost feeds the drift rule. */
     void encoded(List<Sample> samples, int bytes) {
         for (Sample s : samples) {
             if (s.value() != null) {
-                latest.put(s.point(), s.value());
+                ArrayDeque<Value> values = recent.computeIfAbsent(s.point(), p -> new ArrayDeque<>(HISTORY));
+                if (!values.isEmpty() && TsKind.of(values.peekLast()) != TsKind.of(s.value())) {
+                    values.clear();
+                }
+                if (values.size() == HISTORY) {
+                    values.pollFirst();
+                }
+                values.addLast(s.value());
             }
         }
         if (samples.isEmpty()) {
@@ -77,9 +89,10 @@ final class TsTopic {
         }
     }
 
-    private boolean drifted(long now) {
+    private boolean due(long now) {
         long age = now - createdAt;
-        return age >= MAX_AGE_MILLIS || (age >= MIN_AGE_MILLIS && lastBits > baselineBits * 1.25 + 1);
+        return age >= MAX_AGE_MILLIS || (provisional && age >= PROVISIONAL_MILLIS)
+                || (age >= MIN_AGE_MILLIS && lastBits > baselineBits * 1.25 + 1);
     }
 
     private static boolean fits(TsTable t, List<Sample> samples) {
@@ -109,33 +122,58 @@ final class TsTopic {
                 points.add(p);
             }
         }
+        provisional = false;
         List<TsTable.Entry> entries = new ArrayList<>(points.size());
         for (PointRef p : points) {
-            List<Value> values = inBatch.getOrDefault(p, List.of());
-            Value ref = latest.get(p);
-            if (!values.isEmpty() && (ref == null || TsKind.of(ref) != TsKind.of(values.get(0)))) {
-                ref = values.get(0);
+            List<Value> batch = inBatch.getOrDefault(p, List.of());
+            List<Value> series = new ArrayList<>(recent.getOrDefault(p, new ArrayDeque<>()));
+            if (!batch.isEmpty() && (series.isEmpty() || TsKind.of(series.get(series.size() - 1)) != TsKind.of(batch.get(0)))) {
+                series.clear();
+                series.add(batch.get(0));
             }
-            entries.add(entry(p, ref, values));
+            Value ref = series.isEmpty() ? null : series.get(series.size() - 1);
+            for (Value v : batch) {
+                if (ref != null && TsKind.of(v) == TsKind.of(ref)) {
+                    series.add(v);
+                }
+            }
+            TsTable.Entry e = entry(p, ref, series);
+            provisional |= e.usesRice() && series.size() < 4;
+            entries.add(e);
         }
         return TsTable.of(entries);
     }
 
-    static TsTable.Entry entry(PointRef p, Value ref, List<Value> values) {
+    /** The entry of a point whose reference is {@code ref}, fitted on {@code series} (which includes it). */
+    static TsTable.Entry entry(PointRef p, Value ref, List<Value> series) {
         int kind = TsKind.of(ref);
-        if (kind == TsKind.FLOAT64 || kind == TsKind.FLOAT32) {
-            boolean single = kind == TsKind.FLOAT32;
-            double r = ((Value.Real) ref).value();
-            List<Double> next = new ArrayList<>();
-            for (Value v : values) {
-                if (TsKind.of(v) == kind) {
-                    next.add(((Value.Real) v).value());
-                }
+        switch (kind) {
+            case TsKind.FLOAT64, TsKind.FLOAT32 -> {
+                boolean single = kind == TsKind.FLOAT32;
+                List<Double> values = new ArrayList<>();
+                series.forEach(v -> values.add(((Value.Real) v).value()));
+                int[] choice = TsFloats.choose(values, single);
+                double r = ((Value.Real) ref).value();
+                return choice[0] == TsTable.XOR ? new TsTable.Entry(p, kind, TsTable.XOR, 0, ref)
+                        : new TsTable.Entry(p, kind, choice[0], choice[1], Value.of(TsFloats.scaled(r, choice[0], single)));
             }
-            int scheme = TsFloats.choose(r, next, single);
-            return scheme == TsTable.XOR ? new TsTable.Entry(p, kind, scheme, ref)
-                    : new TsTable.Entry(p, kind, scheme, Value.of(TsFloats.scaled(r, scheme, single)));
+            case TsKind.INT, TsKind.UINT64 -> {
+                long[] codes = new long[Math.max(0, series.size() - 1)];
+                for (int i = 1; i < series.size(); i++) {
+                    codes[i - 1] = TsCode.zigzag(bits(series.get(i)) - bits(series.get(i - 1)));
+                }
+                return new TsTable.Entry(p, kind, 0, TsCode.bestRice(codes), ref);
+            }
+            case TsKind.ARRAY -> {
+                return new TsTable.Entry(p, kind, 0, 0, null);
+            }
+            default -> {
+                return new TsTable.Entry(p, kind, 0, 0, ref);
+            }
         }
-        return new TsTable.Entry(p, kind, 0, kind == TsKind.ARRAY ? null : ref);
+    }
+
+    private static long bits(Value v) {
+        return v instanceof Value.Int i ? i.value() : ((Value.UInt64) v).bits();
     }
 }
