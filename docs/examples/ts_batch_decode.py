@@ -28,6 +28,7 @@ U_WIDTHS = [0, 4, 8, 16]
 U_BASES = [0, 1, 17, 273]
 RICE_ESCAPE = 16
 M64 = (1 << 64) - 1
+EMPTY_TABLE = {"id": 0, "entries": []}  # batches without readings name table 0, which is never published
 
 
 class FormatError(ValueError):
@@ -348,6 +349,8 @@ class Receiver:
                 out.extend(decode_batch(p, table, self.dictionaries)[0])
             return out
         key = (topic, batch_table_id(payload, self.dictionaries))
+        if key[1] == 0:
+            return decode_batch(payload, EMPTY_TABLE, self.dictionaries)[0]
         if key not in self.tables:
             self.waiting.setdefault(key, []).append(payload)
             return []
@@ -370,6 +373,7 @@ def _main(argv):
         parsed[t["id"]] = t
     payload = sys.stdin.buffer.read()
     table_id = batch_table_id(payload, dictionaries)
+    parsed[0] = EMPTY_TABLE
     if table_id not in parsed:
         raise SystemExit("the batch names table %08x, which was not given" % table_id)
     readings, messages = decode_batch(payload, parsed[table_id], dictionaries)

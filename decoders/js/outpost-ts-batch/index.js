@@ -23,7 +23,7 @@ const STATUS = ['good', 'uncertain', 'bad'];
 const U_WIDTHS = [0, 4, 8, 16];
 const U_BASES = [0n, 1n, 17n, 273n];
 const RICE_ESCAPE = 16;
-const M64 = (1n << 64n) - 1n;
+const EMPTY_TABLE = Object.freeze({ id: 0, entries: [] }); // batches without readings name table 0, never published
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 class FormatError extends Error {}
@@ -407,7 +407,9 @@ class Receiver {
       this.waiting.delete(key);
       return waiting.flatMap((p) => decodeBatch(p, table, this.options).readings);
     }
-    const key = `${topic}\u0000${batchTableId(payload, this.options)}`;
+    const id = batchTableId(payload, this.options);
+    if (id === 0) return decodeBatch(payload, EMPTY_TABLE, this.options).readings;
+    const key = `${topic}\u0000${id}`;
     const table = this.tables.get(key);
     if (!table) {
       if (!this.waiting.has(key)) this.waiting.set(key, []);
@@ -418,4 +420,4 @@ class Receiver {
   }
 }
 
-module.exports = { Receiver, parseTable, decodeBatch, batchTableId, decompress, FormatError, TABLE_LEVEL };
+module.exports = { EMPTY_TABLE, Receiver, parseTable, decodeBatch, batchTableId, decompress, FormatError, TABLE_LEVEL };

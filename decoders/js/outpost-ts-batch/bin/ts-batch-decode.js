@@ -3,9 +3,9 @@
 // ts-batch-decode --table TABLE_FILE [--table ...] < batch payload: one JSON line per reading and per other message,
 // the same lines as docs/examples/ts_batch_decode.py prints (64-bit integers as JSON numbers, floats with "bits").
 const fs = require('fs');
-const { parseTable, decodeBatch, batchTableId } = require('..');
+const { parseTable, decodeBatch, batchTableId, EMPTY_TABLE } = require('..');
 
-const tables = new Map();
+const tables = new Map([[0, EMPTY_TABLE]]);
 const args = process.argv.slice(2);
 while (args.length >= 2 && args[0] === '--table') {
   const t = parseTable(fs.readFileSync(args[1]));

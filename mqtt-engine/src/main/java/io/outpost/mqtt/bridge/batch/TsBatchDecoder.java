@@ -38,7 +38,7 @@ public final class TsBatchDecoder {
     public static Batch decode(byte[] payload, LongFunction<TsTable> tables) {
         int flags = header(payload);
         long id = tableId(payload);
-        TsTable table = tables.apply(id);
+        TsTable table = id == 0 ? TsTable.EMPTY : tables.apply(id);
         if (table == null) {
             throw new TsFormatException("table " + String.format("%08x", id) + " is not known");
         }

@@ -72,6 +72,10 @@ public final class TsBatchPacker implements Packer {
                 samples.add(r.sample());
             }
         }
+        if (samples.isEmpty()) {
+            // Messages only (a device's or the gateway's status): the empty table, which needs no announcing.
+            return message(first, p, TsBatchEncoder.encode(TsTable.EMPTY, records, history));
+        }
         TsTopic topic = topics.computeIfAbsent(first.topic(), t -> new TsTopic());
         List<TsTable> retired = new ArrayList<>();
         TsTable table = topic.tableFor(samples, clock.getAsLong(), retired);
@@ -86,6 +90,10 @@ public final class TsBatchPacker implements Packer {
         }
         byte[] encoded = TsBatchEncoder.encode(table, records, history);
         topic.encoded(samples, encoded.length);
+        return message(first, p, encoded);
+    }
+
+    private Message message(StoredRecord first, Packing p, byte[] encoded) {
         return Message.of(new MessageHeader(first.topic(), first.qos(), first.retain(), MessageProperties.NONE,
                 first.message().origin()), compressor.compress(encoded, p.compression(), p.dictionaryId()),
                 first.receivedAtMillis());

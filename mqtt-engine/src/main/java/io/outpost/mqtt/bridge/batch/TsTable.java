@@ -48,6 +48,12 @@ public final class TsTable {
         }
     }
 
+    /**
+     * The table of batches without readings (messages only, such as the gateway's status): id 0, never published;
+     * a decoder knows it without asking.
+     */
+    public static final TsTable EMPTY = new TsTable(0, List.of(), new byte[] {0});
+
     private final long id;
     private final List<Entry> entries;
     private final Map<PointRef, Integer> index;
@@ -65,7 +71,9 @@ public final class TsTable {
 
     public static TsTable of(List<Entry> entries) {
         byte[] content = content(entries);
-        return new TsTable(idOf(content), entries, content);
+        long id = idOf(content);
+        // Id 0 is the empty table's: a table hashing to 0 takes 1 (its content is still checked by its hash).
+        return new TsTable(id == 0 ? 1 : id, entries, content);
     }
 
     /** The table's id, an unsigned 32-bit number. */
@@ -156,7 +164,8 @@ public final class TsTable {
             throw new TsFormatException((payload.length - r.pos) + " bytes after the table's last entry");
         }
         byte[] content = java.util.Arrays.copyOfRange(payload, 6, payload.length);
-        if (idOf(content) != id) {
+        long expected = idOf(content);
+        if ((expected == 0 ? 1 : expected) != id) {
             throw new TsFormatException("the table's id " + String.format("%08x", id) + " does not match its content");
         }
         return new TsTable(id, entries, content);
