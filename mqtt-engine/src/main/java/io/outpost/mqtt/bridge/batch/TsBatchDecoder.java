@@ -108,7 +108,7 @@ public final class TsBatchDecoder {
         if ((flags & TsBatchEncoder.FLAG_MESSAGES) != 0) {
             TsTable.ByteReader m = new TsTable.ByteReader(payload, r.alignedByte());
             long count = m.varint();
-            if (count > payload.length) {
+            if (Long.compareUnsigned(count, payload.length) > 0) {
                 throw new TsFormatException(Long.toUnsignedString(count) + " messages in " + payload.length + " bytes");
             }
             for (long k = 0; k < count; k++) {

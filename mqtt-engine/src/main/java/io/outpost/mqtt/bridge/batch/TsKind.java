@@ -107,7 +107,7 @@ final class TsKind {
                     throw new TsFormatException("arrays nest deeper than " + MAX_DEPTH);
                 }
                 long n = r.u();
-                if (n > r.remaining() / 3) {
+                if (Long.compareUnsigned(n, r.remaining() / 3) > 0) { // unsigned: U may exceed 2^63
                     throw new TsFormatException("an array of " + Long.toUnsignedString(n) + " items runs past the end");
                 }
                 List<Value> items = new ArrayList<>((int) n);

@@ -119,7 +119,7 @@ public final class TsTable {
         }
         ByteReader r = new ByteReader(payload, 6);
         long n = r.varint();
-        if (n > payload.length) {
+        if (Long.compareUnsigned(n, payload.length) > 0) { // unsigned: a varint may exceed 2^63
             throw new TsFormatException("a table of " + Long.toUnsignedString(n) + " entries in " + payload.length + " bytes");
         }
         List<Entry> entries = new ArrayList<>((int) n);
