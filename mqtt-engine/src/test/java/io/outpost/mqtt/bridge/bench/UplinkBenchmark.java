@@ -51,6 +51,8 @@ public final class UplinkBenchmark {
     private static final int POINTS = UplinkShapes.POINTS;
     /** {@code all}: every format on the random walk, then ts-batch on every shape; {@code ts}: the ts-batch rows only. */
     private static final String ROWS = System.getProperty("bench.rows", "all");
+    /** The data shapes of the ts-batch rows, comma-separated names of {@link UplinkShapes} (default: all). */
+    private static final String SHAPES = System.getProperty("bench.shapes", "");
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 30);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
 
@@ -95,6 +97,9 @@ public final class UplinkBenchmark {
         }
         // ts-batch on every data shape, next to cbor-batch + zstd on the same data.
         for (UplinkShapes shape : UplinkShapes.values()) {
+            if (!SHAPES.isEmpty() && !List.of(SHAPES.split(",")).contains(shape.name())) {
+                continue;
+            }
             if (shape != UplinkShapes.RANDOM_WALK || !ROWS.equals("all")) {
                 results.add(b.ours(shape, "cbor-batch + zstd", "", batch.formatted("cbor-batch", "zstd", "")));
             }
