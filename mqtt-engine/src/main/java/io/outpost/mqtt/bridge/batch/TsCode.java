@@ -11,7 +11,8 @@ package io.outpost.mqtt.bridge.batch;
  * 1110 + 16 bits b         273 + b          (273 .. 65,808)
  * 1111 + 6 bits k + (k+1) bits v   v        (any, written in k+1 bits)
  * </pre>
- * The bucket widths were chosen by measurement on the data shapes of the uplink benchmark (see BENCHMARKS.md).
+ * U carries what is mostly 0 or small (counts, changes of poll intervals, run lengths, lengths); the changes of
+ * values go in the Rice code, whose parameter each point's table entry fits to that point's data.
  */
 final class TsCode {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.core.point.PointRef;
-import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.mqtt.bridge.store.StoredRecord;
@@ -209,5 +208,4 @@ class TsBatchRoundTripTest {
         TsTable received = TsTable.decode(table.encode());
         return TsBatchDecoder.decode(payload, id -> received).readings();
     }
-
 }

@@ -1,6 +1,5 @@
 package io.outpost.mqtt.bridge.batch;
 
-import com.github.luben.zstd.Zstd;
 import io.outpost.core.message.Message;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
@@ -109,9 +108,5 @@ public final class TsSchemeMeasurement {
         int k = TsCode.bestRice(codes.stream().mapToLong(Long::longValue).toArray());
         entries.replaceAll(e -> e.rice() < 0 ? new TsTable.Entry(e.point(), e.kind(), e.scheme(), k, e.reference()) : e);
         return TsBatchEncoder.encode(TsTable.of(entries), now, List.of(), false).length;
-    }
-
-    static byte[] zstd(byte[] b) {
-        return Zstd.compress(b, Compressor.ZSTD_LEVEL);
     }
 }
