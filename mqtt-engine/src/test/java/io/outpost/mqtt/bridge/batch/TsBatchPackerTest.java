@@ -94,6 +94,22 @@ class TsBatchPackerTest {
     }
 
     @Test
+    void aBatchWithoutReadings_namesTheEmptyTable_andNeedsNoAnnouncement() {
+        StoredRecord status = io.outpost.mqtt.bridge.testing.Queued.of(0, "north/dev/_status", "{\"state\":\"online\"}", 1,
+                T0).record(1);
+        StoredRecord packed = new StoredRecord(status.ref(), status.epoch(), status.seq(), status.message(),
+                new io.outpost.mqtt.bridge.store.Route(status.localTopic(), "cloud/_gateway", 1, false, TsSamples.TS, null, null));
+
+        Message m = write(List.of(packed));
+
+        assertThat(TsBatchDecoder.tableId(m.payload())).isZero();
+        TsBatchDecoder.Batch b = TsBatchDecoder.decode(m.payload(), id -> null);
+        assertThat(b.readings()).isEmpty();
+        assertThat(b.messages()).singleElement().satisfies(o -> assertThat(o.topic()).isEqualTo("north/dev/_status"));
+        assertThat(published).isEmpty();
+    }
+
+    @Test
     void otherFormats_goToTheBatchPacker() {
         Packing cbor = new Packing(BatchFormat.CBOR_BATCH, Compression.NONE, 1000, 65536, 0);
         StoredRecord r = io.outpost.mqtt.bridge.testing.Queued.reading(0, TsSamples.record(
