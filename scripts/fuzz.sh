@@ -17,6 +17,7 @@ targets=(
   "CommandPayloadFuzzTest|gateway-core|io.outpost.**"
   "ConfigLoaderFuzzTest|gateway-core|io.outpost.**"
   "MqttConnectionFuzzTest|mqtt-engine|io.outpost.**,io.netty.handler.codec.mqtt.**"
+  "TsBatchDecoderFuzzTest|mqtt-engine|io.outpost.**"
   "ModbusTcpResponseFuzzTest|adapters/modbus|io.outpost.**"
   "ModbusRtuResponseFuzzTest|adapters/modbus|io.outpost.**"
   "BacnetValueFuzzTest|adapters/bacnet|io.outpost.**,com.serotonin.bacnet4j.type.**"

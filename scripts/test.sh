@@ -57,7 +57,7 @@ if command -v node >/dev/null; then
   fi
 fi
 
-# npm peers (node-opcua-server, @bacnet-js/client, playwright-core): each test folder with a package.json gets its
+# npm peers (node-opcua-server, @bacnet-js/client, playwright-core, the ts-batch decoder's fzstd): each test folder with a package.json gets its
 # node_modules once; package-lock.json pins the versions.
 while IFS= read -r pkgjson; do
   dir=$(dirname "$pkgjson")
@@ -66,7 +66,7 @@ while IFS= read -r pkgjson; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error)
     touch "$dir/node_modules"
   fi
-done < <(find . -path ./node_modules -prune -o -path '*/src/test/node/package.json' -print -o -path './test-peers/*/package.json' -print | grep -v node_modules)
+done < <(find . -path ./node_modules -prune -o -path '*/src/test/node/package.json' -print -o -path './test-peers/*/package.json' -print -o -path './decoders/js/*/package.json' -print | grep -v node_modules)
 
 # With CI=true (as CI services set it), a test an assumption skips fails the build unless it is on the allow-list
 # test-support/src/main/resources/io/outpost/testing/junit/allowed-skips.txt (io.outpost.testing.junit.NoSilentSkips).

@@ -135,8 +135,8 @@ public final class ConfigNode {
     public Map<String, ConfigNode> namedEntries() {
         Map<String, ConfigNode> out = new java.util.LinkedHashMap<>();
         entries.forEach((key, tuple) -> out.put(key, new ConfigNode(isNull(tuple.getValueNode()) ? null
-                : tuple.getValueNode(), file, childPath(key), toMark(tuple.getKeyNode().getStartMark()), problems,
-                interpolator)));
+                : tuple.getValueNode(), file, fileMark, childPath(key), toMark(tuple.getKeyNode().getStartMark()),
+                problems, interpolator)));
         return out;
     }
 

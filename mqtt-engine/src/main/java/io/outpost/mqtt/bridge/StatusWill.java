@@ -4,6 +4,9 @@ import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
+import io.outpost.mqtt.bridge.batch.BatchFormat;
+import io.outpost.mqtt.bridge.batch.TsBatchEncoder;
+import io.outpost.mqtt.bridge.batch.TsTable;
 import io.outpost.mqtt.bridge.batch.Compressor;
 import io.outpost.mqtt.bridge.batch.Packing;
 import io.outpost.mqtt.bridge.client.MqttPackets;
@@ -144,7 +147,8 @@ final class StatusWill implements AutoCloseable {
             // Shaped like a queued message of the rule, so the cloud decodes it as it decodes the rule's batches.
             StoredRecord m = new StoredRecord(null, 0, 0, Message.of(localTopic, status, 1, true,
                     Message.ORIGIN_GATEWAY, clock.millis()), new Route(localTopic, remoteTopic, 1, true, p, null, null));
-            body = BatchEncoder.encode(p.format(), List.of(m), false);
+            body = p.format() == BatchFormat.TS_BATCH ? TsBatchEncoder.encode(TsTable.EMPTY, List.of(m), false)
+                    : BatchEncoder.encode(p.format(), List.of(m), false);
         }
         return compressor.compress(body, p.compression(), p.dictionaryId());
     }

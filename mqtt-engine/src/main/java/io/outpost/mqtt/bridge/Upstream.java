@@ -25,7 +25,8 @@ import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
-import io.outpost.mqtt.bridge.batch.BatchPacker;
+import io.outpost.mqtt.bridge.batch.TsBatchPacker;
+import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.batch.Compressor;
 import io.outpost.mqtt.bridge.flow.Sender;
 import io.outpost.mqtt.bridge.health.LinkBytes;
@@ -73,6 +74,9 @@ final class Upstream {
     private final LinkBytes bytes = new LinkBytes();
     private final Compressor compressor;
     private final String origin;
+    /** Sends ts-batch point tables; the packer of a non-Sparkplug upstream. */
+    private final TsTableLink tables;
+    private final TsBatchPacker tsPacker;
     private final ScheduledExecutorService loop;
     private final GatewayIdentity gateway;
     private final String gatewayStatusTopic;
@@ -112,6 +116,8 @@ final class Upstream {
         this.times = new ResponseTimes(config.stallTimeout());
         metrics.responseTimes(times);
         this.sparkplug = config.uplink().sparkplugMode() ? new SparkplugSession(config, dir, broker, clock, origin) : null;
+        this.tables = new TsTableLink(clock, origin, config.protocol() == MqttProtocol.V5);
+        this.tsPacker = new TsBatchPacker(compressor, clock::millis, tables);
     }
 
     /** Gives a Sparkplug upstream the core's devices and points (its births wait for them). Any thread. */
@@ -177,7 +183,7 @@ final class Upstream {
                     public long stallTimeoutNanos(long bytesAhead) {
                         return times.stallTimeoutNanos(bytesAhead);
                     }
-                }, sparkplug != null ? sparkplug : new BatchPacker(compressor), budget);
+                }, sparkplug != null ? sparkplug : tsPacker, budget);
                 reverse = new ReverseRouter(config, broker, loop, clock, origin, dir);
                 statusWill = sparkplug != null ? null
                         : StatusWill.of(config, gatewayStatusTopic, gateway, broker, compressor, clock);
@@ -339,6 +345,8 @@ final class Upstream {
             } else if (statusWill != null) {
                 statusWill.connected(c, sender.packetIds());
             }
+            tables.connected(c, sender.packetIds());
+            tsPacker.connected();
             sender.connected(c);
             reverse.connected(c, sender.packetIds());
             if (sparkplug != null) {
@@ -350,6 +358,7 @@ final class Upstream {
         @Override
         public void disconnected(UpstreamConnection c, String why) {
             sender.disconnected();
+            tables.disconnected();
             if (sparkplug != null) {
                 sparkplug.disconnected();
             }
@@ -373,7 +382,8 @@ final class Upstream {
             switch (type) {
                 case PUBACK -> {
                     int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
-                    if (statusWill == null || !statusWill.acknowledged(id, sender.packetIds())) {
+                    if ((statusWill == null || !statusWill.acknowledged(id, sender.packetIds()))
+                            && !tables.acknowledged(id, sender.packetIds())) {
                         sender.packet(m);
                     }
                 }

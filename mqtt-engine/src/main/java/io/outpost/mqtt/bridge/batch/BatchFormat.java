@@ -9,7 +9,9 @@ public enum BatchFormat {
     JSON_BATCH(1, "json-batch"),
     CBOR_BATCH(2, "cbor-batch"),
     /** Sparkplug B DDATA payloads (protobuf); only in an upstream with {@code mode: sparkplug}. */
-    SPARKPLUG(3, "sparkplug");
+    SPARKPLUG(3, "sparkplug"),
+    /** Time-series batches against a retained point table (see {@code TsBatchPacker}). */
+    TS_BATCH(4, "ts-batch");
 
     private final int code;
     private final String configName;

@@ -35,6 +35,7 @@ final class UplinkReader {
         FORMATS.put("json", BatchFormat.AS_PUBLISHED);
         FORMATS.put("json-batch", BatchFormat.JSON_BATCH);
         FORMATS.put("cbor-batch", BatchFormat.CBOR_BATCH);
+        FORMATS.put("ts-batch", BatchFormat.TS_BATCH);
         MODES.put("mqtt", false);
         MODES.put("sparkplug", true);
     }
@@ -127,7 +128,7 @@ final class UplinkReader {
         int maxBytes = DEFAULT_MAX_BYTES;
         if (!batch.isMissing()) {
             if (!format.batches()) {
-                rule.error("batch", "batching needs format: json-batch or cbor-batch (json sends each message as published)");
+                rule.error("batch", "batching needs format: json-batch, cbor-batch or ts-batch (json sends each message as published)");
             }
             String by = batch.string("by", usesDevice ? "device" : "rule").toLowerCase(Locale.ROOT);
             if (by.equals("device") && !usesDevice) {

@@ -11,6 +11,9 @@ import io.outpost.core.point.Value;
 import io.outpost.core.message.Message;
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
 import io.outpost.mqtt.bridge.batch.BatchFormat;
+import io.outpost.mqtt.bridge.batch.TsTable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.testing.BridgeHarness;
@@ -33,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bytes on the wire per point update for one workload in every uplink format: 1,000 float32 points (10 devices of
- * 100) following a random walk, all changing every second, forwarded to a real mosquitto. Bytes are counted at the
+ * 100) following a random walk, all changing every second, and ts-batch on every data shape of {@link UplinkShapes}, forwarded to a real mosquitto. Bytes are counted at the
  * bridge's sockets (both directions) and, independently, by a TCP relay in front of mosquitto (bytes towards the
  * cloud). The peer is mosquitto's own bridge forwarding one JSON message per point, the naive baseline, through the
  * same relay in the same run. Latency is what a reading waited: arrival at the cloud subscriber minus its source
@@ -44,11 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class UplinkBenchmark {
 
-    private static final int DEVICES = 10;
-    private static final int POINTS = 100;
+    private static final int DEVICES = UplinkShapes.DEVICES;
+    private static final int POINTS = UplinkShapes.POINTS;
+    /** {@code all}: every format on the random walk, then ts-batch on every shape; {@code ts}: the ts-batch rows only. */
+    private static final String ROWS = System.getProperty("bench.rows", "all");
+    /** The data shapes of the ts-batch rows, comma-separated names of {@link UplinkShapes} (default: all). */
+    private static final String SHAPES = System.getProperty("bench.shapes", "");
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 30);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
-    private static final String[] KINDS = {"temperature", "pressure", "flow", "level", "current", "voltage", "speed", "vibration"};
 
     private final Path dir;
     private int run;
@@ -89,20 +95,28 @@ public final class UplinkBenchmark {
         Path dict = b.trainDictionary();
         List<Result> results = new ArrayList<>();
         results.add(b.mosquittoBridge());
-        results.add(b.ours("json per point, MQTT 3.1.1 (naive, ours)", "mqtt-version: 3.1.1", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
-        results.add(b.ours("json per point, MQTT 5, topic aliases", "", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
         String batch = "{from: \"north-field/#\", to: \"s/{site}/{device}\", qos: 1, format: %s, compression: %s%s, batch: {by: device, max-delay: 1s, max-bytes: 64KB}}";
-        results.add(b.ours("json-batch", "", batch.formatted("json-batch", "none", "")));
-        results.add(b.ours("cbor-batch", "", batch.formatted("cbor-batch", "none", "")));
-        results.add(b.ours("json-batch + deflate", "", batch.formatted("json-batch", "deflate", "")));
-        results.add(b.ours("json-batch + zstd", "", batch.formatted("json-batch", "zstd", "")));
-        results.add(b.ours("cbor-batch + zstd", "", batch.formatted("cbor-batch", "zstd", "")));
-        results.add(b.ours("cbor-batch + zstd + dictionary", "", batch.formatted("cbor-batch", "zstd", ", dictionary: \"" + dict + "\"")));
-        results.add(b.ours("Sparkplug B (DDATA QoS 0, as specified)", "mode: sparkplug\n    sparkplug: {group-id: plant}", "{from: \"north-field/#\"}"));
-        results.add(b.ours("Sparkplug B (DDATA QoS 1)", "mode: sparkplug\n    sparkplug: {group-id: plant, data-qos: 1}", "{from: \"north-field/#\"}"));
+        if (ROWS.equals("all")) {
+            b.allFormats(results, batch, dict);
+        }
+        // ts-batch on every data shape, next to cbor-batch + zstd on the same data.
+        for (UplinkShapes shape : UplinkShapes.values()) {
+            if (!SHAPES.isEmpty() && !List.of(SHAPES.split(",")).contains(shape.name())) {
+                continue;
+            }
+            if (shape != UplinkShapes.RANDOM_WALK || !ROWS.equals("all")) {
+                results.add(b.ours(shape, "cbor-batch + zstd", "", batch.formatted("cbor-batch", "zstd", "")));
+            }
+            results.add(b.ours(shape, "ts-batch", "", batch.formatted("ts-batch", "none", "")));
+            results.add(b.ours(shape, "ts-batch + zstd", "", batch.formatted("ts-batch", "zstd", "")));
+        }
+        // The goal: 1,000 sensor points at 1 s in one batch per second (one PUBLISH for the whole plant).
+        String byRule = "{from: \"north-field/#\", to: \"s/{site}/plant\", qos: 1, format: ts-batch, compression: %s, batch: {by: rule, max-delay: 1s, max-bytes: 64KB}}";
+        results.add(b.ours(UplinkShapes.SENSOR, "ts-batch, one batch per second for all 1,000 points", "", byRule.formatted("none")));
+        results.add(b.ours(UplinkShapes.SENSOR, "ts-batch + zstd, one batch per second for all 1,000 points", "", byRule.formatted("zstd")));
         double baseline = results.get(0).perUpdate();
-        System.out.printf(Locale.ROOT, "%n%d points (%d devices x %d), float32 random walk, every point changes every second; "
-                + "%d s measured after %d s warm-up; baseline = mosquitto bridge, one JSON message per point (%.1f bytes per update)%n%n",
+        System.out.printf(Locale.ROOT, "%n%d points (%d devices x %d), one reading per point every second; "
+                + "%d s measured after %d s warm-up; baseline = mosquitto bridge, one JSON message per point of the random walk (%.1f bytes per update)%n%n",
                 DEVICES * POINTS, DEVICES, POINTS, ROUNDS, WARMUP, baseline);
         System.out.println("| format | point updates | messages | bytes/update at the bridge's sockets (both directions) "
                 + "| bytes/update towards the cloud (relay) | bytes/update | of baseline | latency p50 / p99 / max (ms) |");
@@ -172,7 +186,7 @@ public final class UplinkBenchmark {
                     return CompletableFuture.completedFuture(null);
                 }, Runnable::run, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         aggregator.start();
-        Workload w = new Workload(7);
+        UplinkShapes.Workload w = new UplinkShapes.Workload(UplinkShapes.RANDOM_WALK, 7);
         while (windows.size() < WINDOWS) {
             long ts = clock.instant().toEpochMilli();
             feed.observe(w.round(ts).stream().map(Message::sample).toList());
@@ -228,52 +242,38 @@ public final class UplinkBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------ workload
-
-    /** The 1,000 points: per point a base value and a step size; values walk and keep float32 precision. */
-    private static final class Workload {
-        final double[] value = new double[DEVICES * POINTS];
-        final double[] step = new double[DEVICES * POINTS];
-        final SplittableRandom random;
-
-        Workload(long seed) {
-            random = new SplittableRandom(seed);
-            for (int i = 0; i < value.length; i++) {
-                value[i] = 10 + random.nextDouble() * 490;
-                step[i] = value[i] * 0.002;
-            }
-        }
-
-        /** One second of the process: every point moves a little (Gaussian step), as the core would publish it. */
-        List<Message> round(long ts) {
-            List<Message> out = new ArrayList<>(value.length);
-            for (int i = 0; i < value.length; i++) {
-                value[i] += step[i] * gaussian();
-                double engineering = Double.parseDouble(Float.toString((float) value[i]));
-                out.add(Readings.reading("north-field", device(i), point(i), Value.of(engineering), DataType.FLOAT32, ts));
-            }
-            return out;
-        }
-
-        private double gaussian() {
-            double u = 1 - random.nextDouble();
-            double v = random.nextDouble();
-            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-        }
+    private void allFormats(List<Result> results, String batch, Path dict) throws Exception {
+        results.add(ours("json per point, MQTT 3.1.1 (naive, ours)", "mqtt-version: 3.1.1", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
+        results.add(ours("json per point, MQTT 5, topic aliases", "", "{from: \"north-field/#\", to: \"sites/{topic}\", qos: 1}"));
+        results.add(ours("json-batch", "", batch.formatted("json-batch", "none", "")));
+        results.add(ours("cbor-batch", "", batch.formatted("cbor-batch", "none", "")));
+        results.add(ours("json-batch + deflate", "", batch.formatted("json-batch", "deflate", "")));
+        results.add(ours("json-batch + zstd", "", batch.formatted("json-batch", "zstd", "")));
+        results.add(ours("cbor-batch + zstd", "", batch.formatted("cbor-batch", "zstd", "")));
+        results.add(ours("cbor-batch + zstd + dictionary", "", batch.formatted("cbor-batch", "zstd", ", dictionary: \"" + dict + "\"")));
+        results.add(ours("Sparkplug B (DDATA QoS 0, as specified)", "mode: sparkplug\n    sparkplug: {group-id: plant}", "{from: \"north-field/#\"}"));
+        results.add(ours("Sparkplug B (DDATA QoS 1)", "mode: sparkplug\n    sparkplug: {group-id: plant, data-qos: 1}", "{from: \"north-field/#\"}"));
     }
 
+    // ------------------------------------------------------------------ workload
+
     private static String device(int i) {
-        return String.format("rtu-%02d", i / POINTS + 1);
+        return UplinkShapes.device(i);
     }
 
     private static String point(int i) {
-        int p = i % POINTS;
-        return KINDS[p % KINDS.length] + "-" + (p / KINDS.length + 1);
+        return UplinkShapes.point(i);
     }
 
     // ------------------------------------------------------------------ runs
 
     private Result ours(String name, String upstreamExtra, String rule) throws Exception {
+        return ours(UplinkShapes.RANDOM_WALK, name, upstreamExtra, rule);
+    }
+
+    private Result ours(UplinkShapes shape, String format, String upstreamExtra, String rule) throws Exception {
+        String name = shape == UplinkShapes.RANDOM_WALK && !format.startsWith("ts-batch") ? format
+                : format + " (" + shape.description() + ")";
         Path runDir = dir.resolve("run-" + (++run));
         try (Mosquitto cloud = Mosquitto.start(runDir.resolve("cloud"));
              LinkEmulator relay = LinkEmulator.start("127.0.0.1", cloud.port());
@@ -292,13 +292,13 @@ public final class UplinkBenchmark {
             for (int d = 0; d < DEVICES; d++) {
                 String[] points = new String[POINTS];
                 for (int p = 0; p < POINTS; p++) {
-                    points[p] = point(d * POINTS + p) + ":float32";
+                    points[p] = point(d * POINTS + p) + ":" + shape.typeName();
                 }
                 catalog.device("north-field", device(d * POINTS), points);
             }
             h.bridge().attach(catalog);
             h.awaitConnected();
-            Workload w = new Workload(7);
+            UplinkShapes.Workload w = shape.workload(7);
             Publisher publish = ms -> CompletableFuture.allOf(ms.stream().map(m -> h.local.publish(m).toCompletableFuture())
                     .toArray(CompletableFuture[]::new)).join();
             Counters counters = () -> new long[] {
@@ -330,7 +330,7 @@ public final class UplinkBenchmark {
             while (relay.openConnections() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            Workload w = new Workload(7);
+            UplinkShapes.Workload w = UplinkShapes.RANDOM_WALK.workload(7);
             Publisher publish = ms -> CompletableFuture.allOf(ms.stream().map(m -> local.publishWith().topic(m.topic())
                     .qos(MqttQos.AT_LEAST_ONCE).payload(m.payload()).send()).toArray(CompletableFuture[]::new)).join();
             AtomicLong published = new AtomicLong();
@@ -359,7 +359,7 @@ public final class UplinkBenchmark {
         boolean check();
     }
 
-    private static Result measure(String name, Workload w, Publisher publish, Counters counters, Cloud sub, Drained drained)
+    private static Result measure(String name, UplinkShapes.Workload w, Publisher publish, Counters counters, Cloud sub, Drained drained)
             throws Exception {
         long start = System.currentTimeMillis();
         for (int i = 0; i < WARMUP; i++) {
@@ -399,7 +399,7 @@ public final class UplinkBenchmark {
 
     /** A dictionary trained on cbor-batches of the same kind of plant (another random walk). */
     private Path trainDictionary() throws Exception {
-        Workload w = new Workload(99);
+        UplinkShapes.Workload w = UplinkShapes.RANDOM_WALK.workload(99);
         ZstdDictTrainer trainer = new ZstdDictTrainer(4 << 20, 16 * 1024);
         for (int round = 0; round < 60; round++) {
             List<Message> ms = w.round(1_763_700_000_000L + round * 1000L);
@@ -421,6 +421,8 @@ public final class UplinkBenchmark {
     private static final class Cloud implements AutoCloseable {
         private final Mqtt5AsyncClient client;
         final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        /** The ts-batch point tables seen, by id. */
+        final Map<Long, TsTable> tables = new ConcurrentHashMap<>();
         private final AtomicLong messages = new AtomicLong();
         private final AtomicLong readings = new AtomicLong();
 
@@ -437,7 +439,7 @@ public final class UplinkBenchmark {
                 long now = System.currentTimeMillis();
                 cloud.messages.incrementAndGet();
                 try {
-                    for (long ts : BenchDecoder.timestamps(p.getTopic().toString(), p.getPayloadAsBytes(), dictionary)) {
+                    for (long ts : BenchDecoder.timestamps(p.getTopic().toString(), p.getPayloadAsBytes(), dictionary, cloud.tables)) {
                         cloud.latencies.add(now - ts);
                         cloud.readings.incrementAndGet();
                     }
