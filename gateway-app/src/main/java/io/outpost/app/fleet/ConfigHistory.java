@@ -1,6 +1,6 @@
 package io.outpost.app.fleet;
 
-import io.outpost.mqtt.broker.persist.AtomicFiles;
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -5,7 +5,7 @@ import io.outpost.core.config.ConfigProblem;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
-import io.outpost.mqtt.broker.persist.AtomicFiles;
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,12 @@
 package io.outpost.core.logic.alarm;
 
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * engineer can read it: {@code device point alarm status active active-since changed ack-by ack-ts shelved-until
  * shelved-by}, tab-separated, names URL-encoded. A line that cannot be read is logged and skipped; the rest is used.
  *
- * <p>(The MQTT engine has the same atomic replace in {@code AtomicFiles}; the core may not depend on it.)
  * Blocking: called on the alarm service's save thread, and once at start.
  */
 public final class AlarmStateFile {
@@ -107,28 +102,8 @@ public final class AlarmStateFile {
     }
 
     private void write(byte[] content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot open a directory for fsync; the rename itself is still atomic there.
-            LOG.debug("could not fsync {}: {}", dir, e.toString());
-        }
+        // Who acknowledged and shelved is in it: readable by the service only.
+        AtomicFiles.write(file, content, true);
     }
 
     private static String encode(String s) {

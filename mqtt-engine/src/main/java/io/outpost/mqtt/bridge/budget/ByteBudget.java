@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.budget;
 
 import io.outpost.core.config.ByteSizes;
-import io.outpost.mqtt.broker.persist.AtomicFiles;
+import io.outpost.core.files.AtomicFiles;
 import io.outpost.mqtt.bridge.config.BudgetConfig;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.store.StoreClass;

@@ -1,6 +1,6 @@
 package io.outpost.mqtt.bridge.route;
 
-import io.outpost.mqtt.broker.persist.AtomicFiles;
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

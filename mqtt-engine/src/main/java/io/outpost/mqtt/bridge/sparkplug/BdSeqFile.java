@@ -1,6 +1,6 @@
 package io.outpost.mqtt.bridge.sparkplug;
 
-import io.outpost.mqtt.broker.persist.AtomicFiles;
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

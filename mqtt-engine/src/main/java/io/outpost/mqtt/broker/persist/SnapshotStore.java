@@ -1,5 +1,6 @@
 package io.outpost.mqtt.broker.persist;
 
+import io.outpost.core.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,4 +1,4 @@
-package io.outpost.mqtt.broker.persist;
+package io.outpost.core.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
