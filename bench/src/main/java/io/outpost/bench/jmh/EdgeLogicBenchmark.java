@@ -1,21 +1,15 @@
 package io.outpost.bench.jmh;
 
-import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
-import io.outpost.core.config.Interpolator;
-import io.outpost.core.config.PointConfig;
-import io.outpost.core.config.load.ConfigLoader;
 import io.outpost.core.history.HistoryService;
 import io.outpost.core.logic.ReadingObserver;
 import io.outpost.core.logic.alarm.AlarmService;
 import io.outpost.core.logic.alarm.AlarmStateFile;
 import io.outpost.core.message.Message;
-import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.core.report.PointState;
 import io.outpost.core.report.ReportFilter;
-import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.time.Cancellable;
 import io.outpost.core.time.TaskScheduler;
 import java.nio.file.Files;
@@ -96,27 +90,8 @@ public class EdgeLogicBenchmark {
         String alarmsYaml = logic.contains("alarms")
                 ? ", alarms: {hi-hi: {limit: 1e9}, hi: {limit: 1e8, deadband: 1}, lo: {limit: -1}, bad-quality: {}}"
                 : "";
-        StringBuilder yaml = new StringBuilder("gateway: {id: bench, site: site, data-dir: " + dir + "}\n"
-                + "broker: {listeners: []}\ndevices:\n");
-        for (int d = 0; d < DEVICES; d++) {
-            yaml.append("  - id: dev").append(d).append("\n    protocol: modbus\n")
-                    .append("    connection: {host: 127.0.0.1, port: 1}\n    points:\n");
-            for (int p = 0; p < POINTS; p++) {
-                yaml.append("      - {id: p").append(p).append(", address: ").append(40001 + 2 * p)
-                        .append(", type: float32, report: every-read").append(alarmsYaml).append("}\n");
-            }
-        }
-        PayloadFormats formats = PayloadFormats.standard();
-        GatewayConfig config = new ConfigLoader(AdapterCatalog.fromServiceLoader(), ConfigLoader.discoverSections(),
-                formats.names(), Interpolator.system()).parse(yaml.toString(), dir.resolve("bench.yaml"));
-        for (DeviceConfig d : config.devices()) {
-            PointState[] states = new PointState[d.points().size()];
-            for (int i = 0; i < states.length; i++) {
-                PointConfig p = d.points().get(i);
-                states[i] = new PointState(p, formats.get(p.publication().format()));
-            }
-            devices.add(states);
-        }
+        GatewayConfig config = ReadingPathRig.siteConfig(dir, "", DEVICES, POINTS, alarmsYaml);
+        devices.addAll(ReadingPathRig.pointStates(config));
         history = new HistoryService(dir.resolve("history"), Clock.systemUTC());
         alarms = new AlarmService(config.gateway(), new IdleScheduler(),
                 messages -> CompletableFuture.completedFuture(null), AlarmStateFile.in(dir), Runnable::run);

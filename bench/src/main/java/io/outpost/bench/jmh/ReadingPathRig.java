@@ -36,37 +36,51 @@ public final class ReadingPathRig implements AutoCloseable {
     public ReadingPathRig(Path dir, String uplink, int devices, int points, MeterRegistry meters) throws Exception {
         String rule = uplink.equals("per-point") ? "to: \"cloud/{topic}\""
                 : "to: \"cloud/batch/{device}\", format: cbor-batch, batch: {by: device, max-delay: 50ms}";
-        StringBuilder yaml = new StringBuilder("gateway: {id: bench, site: site, data-dir: " + dir + "}\n"
-                + "broker: {listeners: []}\n"
-                + "upstreams:\n  - name: cloud\n    servers: [\"mqtt://127.0.0.1:1\"]\n"
+        GatewayConfig config = siteConfig(dir, "upstreams:\n  - name: cloud\n    servers: [\"mqtt://127.0.0.1:1\"]\n"
                 + "    store: {max-bytes: 4GB}\n"
-                + "    forward: [{from: \"site/#\", qos: 1, " + rule + "}]\n"
-                + "devices:\n");
-        for (int d = 0; d < devices; d++) {
-            yaml.append("  - id: dev").append(d).append("\n    protocol: modbus\n")
-                    .append("    connection: {host: 127.0.0.1, port: 1}\n    points:\n");
-            for (int p = 0; p < points; p++) {
-                yaml.append("      - {id: p").append(p).append(", address: ").append(40001 + 2 * p)
-                        .append(", type: float32, report: every-read}\n");
-            }
-        }
-        PayloadFormats formats = PayloadFormats.standard();
-        GatewayConfig config = new ConfigLoader(AdapterCatalog.fromServiceLoader(), ConfigLoader.discoverSections(),
-                formats.names(), Interpolator.system()).parse(yaml.toString(), dir.resolve("bench.yaml"));
+                + "    forward: [{from: \"site/#\", qos: 1, " + rule + "}]\n", devices, points, "");
         engine = new MqttEngine(config.section(BrokerSection.KEY, BrokerConfig.class).orElseThrow(), meters,
                 Clock.systemUTC());
         engine.restore();
         bridge = new Bridge(config.section(UpstreamsSection.KEY, UpstreamsConfig.class).orElseThrow(), config.gateway(),
                 engine.localBroker(), meters);
         bridge.start();
-        for (DeviceConfig d : config.devices()) {
-            PointState[] states = new PointState[d.points().size()];
-            for (int i = 0; i < states.length; i++) {
-                PointConfig p = d.points().get(i);
-                states[i] = new PointState(p, formats.get(p.publication().format()));
+        this.devices.addAll(pointStates(config));
+    }
+
+    /**
+     * A site of {@code devices} Modbus devices of {@code points} float32 points each, reported on every read, with
+     * {@code sections} (YAML) before the devices and {@code pointKeys} (", key: value ...") added to every point.
+     */
+    public static GatewayConfig siteConfig(Path dir, String sections, int devices, int points, String pointKeys)
+            throws Exception {
+        StringBuilder yaml = new StringBuilder("gateway: {id: bench, site: site, data-dir: " + dir + "}\n"
+                + "broker: {listeners: []}\n" + sections + "devices:\n");
+        for (int d = 0; d < devices; d++) {
+            yaml.append("  - id: dev").append(d).append("\n    protocol: modbus\n")
+                    .append("    connection: {host: 127.0.0.1, port: 1}\n    points:\n");
+            for (int p = 0; p < points; p++) {
+                yaml.append("      - {id: p").append(p).append(", address: ").append(40001 + 2 * p)
+                        .append(", type: float32, report: every-read").append(pointKeys).append("}\n");
             }
-            this.devices.add(states);
         }
+        return new ConfigLoader(AdapterCatalog.fromServiceLoader(), ConfigLoader.discoverSections(),
+                PayloadFormats.standard().names(), Interpolator.system()).parse(yaml.toString(), dir.resolve("bench.yaml"));
+    }
+
+    /** Per device, a running state for each of its points, in configuration order. */
+    public static List<PointState[]> pointStates(GatewayConfig config) {
+        PayloadFormats formats = PayloadFormats.standard();
+        List<PointState[]> states = new ArrayList<>();
+        for (DeviceConfig d : config.devices()) {
+            PointState[] device = new PointState[d.points().size()];
+            for (int i = 0; i < device.length; i++) {
+                PointConfig p = d.points().get(i);
+                device[i] = new PointState(p, formats.get(p.publication().format()));
+            }
+            states.add(device);
+        }
+        return states;
     }
 
     public MqttEngine engine() {
