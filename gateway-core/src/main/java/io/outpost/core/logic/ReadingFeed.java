@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where readings are observed: every device's poller calls {@link #observe} with each poll's accepted
- * readings, and every subscribed {@link ReadingObserver} sees them. Also answers the latest reading of any running point, so that
+ * The one place where published readings are observed: the core's hand-over calls {@link #observe} with each batch,
+ * and every subscribed {@link ReadingObserver} sees it. Also answers the latest reading of any running point, so that
  * a subscriber starting late (a computed point after a reload) begins from the current values.
  *
  * <p>Thread-safe. It is a shared resource of the runtime (see {@link #SHARED_KEY}) so that the computed-point

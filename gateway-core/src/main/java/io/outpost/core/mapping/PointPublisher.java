@@ -5,18 +5,21 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.DeviceConfig;
+import io.outpost.core.logic.ReadingObserver;
 import io.outpost.core.message.JsonPayloadFormat;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.core.message.MessageSink;
+import io.outpost.core.point.Sample;
 import io.outpost.core.poll.DeviceOutput;
 import io.outpost.core.spi.DeviceStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -44,12 +47,20 @@ public final class PointPublisher implements DeviceOutput, MessageSink {
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final Counter handedOver;
+    private final ReadingObserver observer;
 
     /**
      * @param nanoTime   the monotonic clock of the core's scheduler, for {@link #lastAcceptedNanos()}
      * @param maxPending messages handed over and not yet accepted beyond which pollers hold back
      */
     public PointPublisher(MessageSink sink, Clock clock, LongSupplier nanoTime, long maxPending, MeterRegistry meters) {
+        this(sink, clock, nanoTime, maxPending, meters, samples -> { });
+    }
+
+    /** @param observer sees the samples of every batch of readings before it goes to the engine (computed points, alarms) */
+    public PointPublisher(MessageSink sink, Clock clock, LongSupplier nanoTime, long maxPending, MeterRegistry meters,
+                          ReadingObserver observer) {
+        this.observer = observer;
         this.sink = sink;
         this.nanoTime = nanoTime;
         this.lastAcceptedNanos = nanoTime.getAsLong();
@@ -65,6 +76,11 @@ public final class PointPublisher implements DeviceOutput, MessageSink {
 
     @Override
     public void reported(DeviceConfig device, List<Message> readings) {
+        List<Sample> samples = new ArrayList<>(readings.size());
+        for (Message m : readings) {
+            samples.add(m.sample());
+        }
+        observer.observe(samples);
         publish(readings);
     }
 

@@ -56,6 +56,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final SharedResources shared = new SharedResources();
     private final ReadingFeed readings;
     private Aggregator aggregator;
+    private ReadingObserver accepted = ReadingObserver.NONE;
     private Map<String, Object> sections = Map.of();
     private GatewayConfig current;
 
@@ -73,13 +74,17 @@ public final class GatewayRuntime implements AutoCloseable {
         // Held by the runtime for its whole life, so that it stays one instance while logic devices come and go.
         shared.acquire(ReadingFeed.SHARED_KEY, ReadingFeed.class, () -> readings);
         this.publisher = new PointPublisher(sink, services.scheduler().clock(), services.scheduler()::nanoTime,
-                maxPending, services.meters());
+                maxPending, services.meters(), readings);
         this.commands = new CommandRouter(publisher, services.scheduler().clock());
     }
 
-    /** Adds an observer of every accepted reading (edge logic) for the runtime's life; see {@link #readings()}. */
-    public void observeReadings(ReadingObserver readingObserver) {
-        readings.subscribe(readingObserver);
+    /**
+     * Sets what sees every reading the core accepts, also those report-by-exception holds back (alarms, history: an
+     * excursion inside a deadband must still raise an alarm); devices started from then on feed it. Call before
+     * {@link #start}. Computed points and aggregates work on the published readings instead ({@link #readings()}).
+     */
+    public synchronized void observeReadings(ReadingObserver readingObserver) {
+        this.accepted = readingObserver;
     }
 
     /** Starts every enabled device of {@code config}. */
@@ -174,7 +179,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 device.pollInterval().toNanos()));
         DevicePoller poller = new DevicePoller(device, adapter, services.scheduler(),
                 new SerialExecutor(services.workers()), publisher, live, formats::get, services.random(),
-                services.meters(), stagger, readings);
+                services.meters(), stagger, accepted);
         context.attach(poller);
         devices.put(device.id(), new RunningDevice(poller, io, context));
         commands.register(poller);
@@ -207,8 +212,8 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /**
-     * Every reading the core accepts, published or held back by report-by-exception, for observers (computed points,
-     * aggregates, alarms, history): each device's poller feeds it.
+     * The readings the gateway publishes (past report-by-exception), for computed points and aggregates: an input's
+     * deadband also decides when its dependants are computed, and an aggregate summarises what the site publishes.
      */
     public ReadingFeed readings() {
         return readings;

@@ -93,7 +93,7 @@ final class ComputedAdapter implements DeviceAdapter {
         });
     }
 
-    /** Readings accepted anywhere on the gateway; called on the reading device's thread. */
+    /** Readings published anywhere on the gateway; called on the reporting device's thread. */
     private void observe(List<Sample> samples) {
         List<Sample> relevant = null;
         for (Sample s : samples) {
