@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Edge logic end to end: a simulated Modbus tank (j2mod slave) -> its level in engineering units (scaled) -> a
- * computed volume -> 1-second aggregation windows -> the bridge -> a real cloud broker (mosquitto), with the values
- * checked at the cloud against values worked out by hand.
+ * computed volume -> 1-second aggregation windows and a high-volume alarm (its events in the store's {@code alarms}
+ * class) -> the bridge -> a real cloud broker (mosquitto), with the values checked at the cloud against values worked
+ * out by hand.
  */
 class EdgeLogicIT {
 
@@ -70,6 +71,10 @@ class EdgeLogicIT {
                         forward:
                           - {from: "site/calc/#", to: "cloud/{topic}", qos: 1}
                           - {from: "site/agg/#", to: "cloud/{topic}", qos: 1}
+                          - {from: "site/gw/alarms/#", to: "cloud/{topic}", qos: 1}
+                        store:
+                          classes:
+                            - {name: alarms, topics: ["site/gw/alarms/#"], priority: 10, overflow: reject-new}
                     devices:
                       - id: tank
                         protocol: modbus
@@ -83,6 +88,8 @@ class EdgeLogicIT {
                             expression: level * 3.141592653589793 * pow(1.5, 2)
                             inputs: {level: tank/level}
                             unit: m3
+                            alarms:
+                              hi: {limit: 20, priority: high, message: "Tank volume high"}
                     aggregates:
                       - points: [calc/volume]
                         every: 1s
@@ -116,6 +123,18 @@ class EdgeLogicIT {
                         assertThat(a.payload.path("end").asLong() - a.payload.path("start").asLong()).isEqualTo(1000);
                         assertThat(a.payload.path("end").asLong() % 1000).isZero();
                     });
+                });
+                // 28.27 m3 is over the 20 m3 limit: the alarm is raised, and its event reaches the cloud
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(arrivals).anySatisfy(a -> {
+                    assertThat(a.topic).isEqualTo("cloud/site/gw/alarms/calc/volume/event");
+                    assertThat(a.payload.path("alarm").asText()).isEqualTo("hi");
+                    assertThat(a.payload.path("event").asText()).isEqualTo("activated");
+                    assertThat(a.payload.path("state").asText()).isEqualTo("unacknowledged");
+                    assertThat(a.payload.path("value").asDouble()).isEqualTo(28.274333882308138);
+                }));
+                assertThat(arrivals).as("no alarm while the volume was 14.1 m3").noneSatisfy(a -> {
+                    assertThat(a.topic).endsWith("/event");
+                    assertThat(a.payload.path("value").asDouble()).isEqualTo(14.137166941154069);
                 });
                 // the raw level stays local: no forward rule names it
                 assertThat(arrivals).noneSatisfy(a -> assertThat(a.topic).contains("/tank/"));

@@ -150,21 +150,28 @@ public final class LinkEmulator implements AutoCloseable {
         }
     }
 
-    /** Opens connections to the listener until the kernel stops completing them: from then on SYNs are dropped. */
+    /**
+     * Opens connections to the listener until the kernel stops completing them: from then on SYNs are dropped. Two
+     * connects in a row must time out before the queue counts as full: on a loaded machine one handshake that does
+     * complete can take longer than the timeout, and stopping there would leave room for the client's SYN.
+     */
     private void fillAcceptQueue() {
+        int timedOutInARow = 0;
         for (int i = 0; i < BACKLOG * 4; i++) {
             Socket f = new Socket();
             try {
                 f.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 fillerLocalPorts.add(f.getLocalPort());
                 fillers.add(f);
-                // Less than the kernel's first SYN retransmission (1 s), so a dropped SYN is told by the timeout; more
-                // than a loaded machine may take to schedule a loopback handshake that does complete.
+                // Less than the kernel's first SYN retransmission (1 s), so a dropped SYN is told by the timeout.
                 f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 800);
+                timedOutInARow = 0;
             } catch (java.net.SocketTimeoutException e) {
-                // The connect timed out: the accept queue is full, SYNs to this port are dropped now.
+                // Most likely the accept queue is full and SYNs to this port are dropped now; a second one says so.
                 ProxiedConnection.resetQuietly(f);
-                return;
+                if (++timedOutInARow == 2) {
+                    return;
+                }
             } catch (IOException e) {
                 ProxiedConnection.resetQuietly(f);
                 LOG.warn("link emulator {}: a connection to fill the accept queue failed: {}", port(), e.toString());
