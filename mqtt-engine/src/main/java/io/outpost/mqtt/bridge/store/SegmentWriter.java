@@ -716,8 +716,9 @@ final class SegmentWriter implements Runnable {
     }
 
     /**
-     * Rewrites the journal from the index. The rewrite leaves out the entries of deleted segments, so their
-     * deletions are flushed first: a segment a power cut brought back must still find its removals.
+     * Rewrites the journal from the index. The rewrite leaves out the entries of segments whose files were unlinked,
+     * so those deletions are flushed first: a segment a power cut brought back must still find its removals. Segments
+     * the index deleted that are not unlinked yet keep their entries ({@link StoreIndex#removedSnapshot}).
      */
     private void compactJournal() throws IOException {
         for (var it = unlinkedDirs.iterator(); it.hasNext(); ) {

@@ -323,17 +323,29 @@ final class StoreIndex {
         return out;
     }
 
-    /** The removed ranges of live segments and the QoS 2 marks, copied for a journal rewrite. */
+    /**
+     * The removed ranges of the segments whose files are still there, copied for a journal rewrite: the live ones and
+     * those deleted here whose files the writer has not unlinked yet ({@link #drainUnlinks}). Until the writer
+     * unlinks a file and flushes its directory, a power cut brings the segment back, and only these entries say its
+     * messages were delivered.
+     */
     synchronized Map<Long, RangeSet> removedSnapshot() {
         Map<Long, RangeSet> out = new HashMap<>();
         for (Segment s : byId.values()) {
-            if (!s.removed.isEmpty()) {
-                RangeSet copy = new RangeSet();
-                s.removed.forEach(copy::add);
-                out.put(s.id, copy);
-            }
+            copyRemoved(s, out);
+        }
+        for (Segment s : unlinks) {
+            copyRemoved(s, out);
         }
         return out;
+    }
+
+    private static void copyRemoved(Segment s, Map<Long, RangeSet> out) {
+        if (!s.removed.isEmpty()) {
+            RangeSet copy = new RangeSet();
+            s.removed.forEach(copy::add);
+            out.put(s.id, copy);
+        }
     }
 
     synchronized Collection<Qos2Mark> marksSnapshot() {
