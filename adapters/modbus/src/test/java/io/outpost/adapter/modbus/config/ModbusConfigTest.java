@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.adapter.modbus.testing.PassThroughSection;
 import io.outpost.core.config.ConfigProblem;
+import io.outpost.core.config.ConfigSection;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.config.Interpolator;
@@ -14,6 +15,7 @@ import io.outpost.core.point.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +24,14 @@ class ModbusConfigTest {
     private static final Path CONFIGS = Path.of("../../configs");
 
     /**
-     * Loads a file of configs/ with the Modbus adapter. The MQTT engine's sections are not this module's: broker is
-     * accepted as it is, and the upstreams list is cut out (the core reads sections as mappings).
+     * Loads a file of configs/ with the Modbus adapter and the core's own sections (alarms). The MQTT engine's
+     * sections are not this module's: broker is accepted as it is, and the upstreams list is cut out (the core reads
+     * sections as mappings).
      */
     private static GatewayConfig loadFile(String name) throws Exception {
-        ConfigLoader loader = new ConfigLoader(ModbusConfigs.CATALOG, List.of(new PassThroughSection("broker")),
+        List<ConfigSection<?>> sections = new ArrayList<>(ConfigLoader.discoverSections());
+        sections.add(new PassThroughSection("broker"));
+        ConfigLoader loader = new ConfigLoader(ModbusConfigs.CATALOG, sections,
                 PayloadFormats.standard().names(), new Interpolator(n -> "x"));
         Path file = CONFIGS.resolve(name);
         String text = Files.readString(file).replaceAll("(?ms)^upstreams:.*?(?=^\\S)", "");
