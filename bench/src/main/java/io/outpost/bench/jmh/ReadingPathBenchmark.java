@@ -10,11 +10,9 @@ import io.outpost.mqtt.MqttEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,9 +70,7 @@ public class ReadingPathBenchmark {
     @TearDown(Level.Trial)
     public void stop() throws Exception {
         rig.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ReadingPathRig.deleteTree(dir);
     }
 
     /** One poll of every device, each handed over as one batch, waited for until durable. */

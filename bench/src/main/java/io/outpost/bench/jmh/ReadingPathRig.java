@@ -15,10 +15,14 @@ import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The real reading path without field devices and without a reachable upstream, for benchmarks that feed it
@@ -90,6 +94,13 @@ public final class ReadingPathRig implements AutoCloseable {
     /** Per device, the running state of its points, in configuration order. */
     public List<PointState[]> devices() {
         return devices;
+    }
+
+    /** Deletes a benchmark's temporary directory and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -72,7 +71,7 @@ public final class StoreFootprint {
         System.out.printf(Locale.ROOT, "STORE uplink=%s points=%d seconds=%d readings=%d queue_bytes=%d bytes_per_reading=%.2f"
                         + " autonomy_hours_512MB_at_%.0f_per_s=%.2f%n", uplink, devices * POINTS, seconds, readings, bytes,
                 perReading, rate, STORE_BYTES / perReading / rate / 3600);
-        delete(dir);
+        ReadingPathRig.deleteTree(dir);
     }
 
     /** Every file of the upstream's store (segments, route table, state journal): all but the broker's and the config. */
@@ -84,11 +83,6 @@ public final class StoreFootprint {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     private static int intArg(String[] args, String name, int otherwise) {
         return Integer.parseInt(stringArg(args, name, Integer.toString(otherwise)));
