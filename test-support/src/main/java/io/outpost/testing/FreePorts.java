@@ -70,7 +70,8 @@ public final class FreePorts {
     private static int ephemeralLow() {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
-            int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            // Files.readString reads a /proc file by its reported size and gets its first byte only.
+            int low = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
             if (low <= LOWEST + 1_000) {
                 throw new IllegalStateException("the ephemeral port range starts at " + low
                         + "; tests need free ports below it, from " + LOWEST);
