@@ -17,6 +17,8 @@ mvn -B -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFil
 # OUTPOST_GATEWAY_HOME: measure the gateway of another checkout (built the same way), e.g. the commit before a change,
 # with this checkout's simulators and meter, so that before and after run the same load.
 GATEWAY_HOME=${OUTPOST_GATEWAY_HOME:-$PWD}
-GATEWAY_CP="$GATEWAY_HOME/gateway-app/target/classes:$(cat "$GATEWAY_HOME/gateway-app/target/classpath.txt")"
+# OUTPOST_GATEWAY_CP: the gateway's class path as given, e.g. the packaged jars (class-data sharing archives only
+# classes from jars): "gateway-app/target/gateway-app-0.1.0-SNAPSHOT.jar:gateway-app/target/lib/*".
+GATEWAY_CP=${OUTPOST_GATEWAY_CP:-"$GATEWAY_HOME/gateway-app/target/classes:$(cat "$GATEWAY_HOME/gateway-app/target/classpath.txt")"}
 BENCH_CP="bench/target/classes:$(cat bench/target/classpath.txt)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)" >&2
