@@ -97,7 +97,7 @@ public final class FleetSimulation {
                          int threads, boolean complete,
                          String stoppedBecause, Map<String, Long> appliedFromStageMillis,
                          Map<String, Long> appliedFromPushMillis, long allAppliedMillis, long rolloutMillis,
-                         long connectMillis, int simsApplied, int processesApplied, Map<String, Long> brokerBefore,
+                         long connectMillis, long connections, int simsApplied, int processesApplied, Map<String, Long> brokerBefore,
                          Map<String, Long> brokerAfter, long agentsPublished, long agentsReceived,
                          long cliPushes, long cliReceived, long jvmRssKb, long jvmPeakRssKb, long heapUsedMb,
                          long brokerRssKb, long processRssKb, String machine) {
@@ -122,7 +122,8 @@ public final class FleetSimulation {
                     "broker: " + broker,
                     "gateways: " + simulated + " simulated (one JVM, " + threads + " IO + " + threads + " agent + "
                             + threads + " link threads) + " + processes + " real processes; stages " + stageSizes
-                            + "; all connected and born in " + connectMillis + " ms",
+                            + "; all connected and born in " + connectMillis + " ms (" + connections
+                            + " connections of the simulated fleet links: reconnections after broker timeouts count)",
                     "rollout: " + (complete ? "complete, every gateway healthy" : "STOPPED: " + stoppedBecause)
                             + " in " + rolloutMillis + " ms; last applied after " + allAppliedMillis + " ms",
                     "push-to-applied from the gateway's stage start: " + fromStage(),
@@ -282,7 +283,9 @@ public final class FleetSimulation {
                 cli.awaitInventory(Duration.ofSeconds(60), Duration.ofSeconds(2));
                 long bornDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                 while (!allOnline(cli, all) && System.nanoTime() - bornDeadline < 0) {
-                    TimeUnit.MILLISECONDS.sleep(200);
+                    // Ask again, as `outpost fleet ls` run anew would: on an overloaded broker a connection that
+                    // timed out may have its will (offline) published after the new connection's birth.
+                    cli.awaitInventory(Duration.ofSeconds(60), Duration.ofSeconds(5));
                 }
                 if (!allOnline(cli, all)) {
                     long missing = all.stream().filter(id -> !online(cli, id)).count();
@@ -342,6 +345,7 @@ public final class FleetSimulation {
                 return new Report(broker.describe(), o.gateways(), o.processes(),
                         stages.stream().map(List::size).toList(), perStage, o.threads(), outcome.complete(), outcome.stoppedBecause(),
                         fromStage, fromPush, (lastApplied - pushStart) / 1_000_000, rolloutMillis, connectMillis,
+                        counts.connections.sum(),
                         simsApplied, processesApplied, before, after, counts.published.sum() - publishedBefore,
                         counts.received.sum() - receivedBefore, targets.size(),
                         cliCounts.received.sum() - cliReceivedBefore, ProcessSample.of(self).rssKb(),
