@@ -283,8 +283,8 @@ public final class FleetSimulation {
                 cli.awaitInventory(Duration.ofSeconds(60), Duration.ofSeconds(2));
                 long bornDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                 while (!allOnline(cli, all) && System.nanoTime() - bornDeadline < 0) {
-                    // Ask again, as `outpost fleet ls` run anew would: on an overloaded broker a connection that
-                    // timed out may have its will (offline) published after the new connection's birth.
+                    // Ask again, as `outpost fleet ls` run anew would: on an overloaded broker links time out and
+                    // reconnect, and births were seen to go missing (BENCHMARKS.md, fleet).
                     cli.awaitInventory(Duration.ofSeconds(60), Duration.ofSeconds(5));
                 }
                 if (!allOnline(cli, all)) {
