@@ -116,7 +116,12 @@ public final class RabbitMqCluster implements AutoCloseable {
                 "ERL_EPMD_PORT", Integer.toString(epmdPort));
     }
 
-    private void ctl(String name, String... args) {
+    /** Runs {@code rabbitmqctl -n <node> args...} (e.g. {@code eval}, {@code list_queues}); returns its output. */
+    public String rabbitmqctl(Node node, String... args) {
+        return ctl(node.name(), args);
+    }
+
+    private String ctl(String name, String... args) {
         Node n = nodes.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         List<String> command = new ArrayList<>(List.of(CTL, "-n", name + "@localhost"));
         command.addAll(List.of(args));
@@ -128,6 +133,7 @@ public final class RabbitMqCluster implements AutoCloseable {
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
             }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -53,6 +53,9 @@ public final class FleetAgent implements AutoCloseable {
     private final Clock clock;
     private final Instant started;
     private final ScheduledExecutorService loop;
+    /** Whether {@link #close} ends {@link #loop} (false: it was given, its owner ends it). */
+    private final boolean ownsLoop;
+    private volatile java.util.concurrent.ScheduledFuture<?> ticks;
     private final RemoteConfiguration remote;
     private final RemoteCommands commands;
     private final Deque<ConfigResult> waiting = new ArrayDeque<>();
@@ -68,12 +71,22 @@ public final class FleetAgent implements AutoCloseable {
     private boolean birthDue;
 
     public FleetAgent(FleetHost host, ConfigHistory history, ChannelFactory channels, Clock clock) {
-        this(host, history, channels, clock, Executors.newSingleThreadScheduledExecutor(CoreServices.named("outpost-fleet", true)));
+        this(host, history, channels, clock, Executors.newSingleThreadScheduledExecutor(CoreServices.named("outpost-fleet", true)),
+                true);
     }
 
-    /** As above on a given single-thread executor (the benchmark runs many agents on a few threads). */
+    /**
+     * As above on a given single-thread executor (the benchmark runs many agents on a few threads); {@link #close}
+     * leaves it running, its owner ends it.
+     */
     public FleetAgent(FleetHost host, ConfigHistory history, ChannelFactory channels, Clock clock,
                       ScheduledExecutorService loop) {
+        this(host, history, channels, clock, loop, false);
+    }
+
+    private FleetAgent(FleetHost host, ConfigHistory history, ChannelFactory channels, Clock clock,
+                       ScheduledExecutorService loop, boolean ownsLoop) {
+        this.ownsLoop = ownsLoop;
         this.host = host;
         this.history = history;
         this.channels = channels;
@@ -107,7 +120,7 @@ public final class FleetAgent implements AutoCloseable {
             follow(host.config());
             reportRollbackAtStart();
         });
-        loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        ticks = loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
@@ -316,7 +329,11 @@ public final class FleetAgent implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("fleet: did not stop cleanly: {}", e.toString());
         }
-        loop.shutdownNow();
+        if (ownsLoop) {
+            loop.shutdownNow();
+        } else if (ticks != null) {
+            ticks.cancel(false);
+        }
         onClose.forEach(Runnable::run);
     }
 }

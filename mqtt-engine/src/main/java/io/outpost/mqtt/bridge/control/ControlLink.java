@@ -48,7 +48,9 @@ public final class ControlLink implements ControlChannel {
     private final List<String> filters;
     private final int subscribeQos;
     private final Listener listener;
-    private final ScheduledThreadPoolExecutor loop;
+    private final ScheduledExecutorService loop;
+    /** Whether {@link #close} ends {@link #loop} (false: it is shared and its owner ends it). */
+    private final boolean ownsLoop;
     private final UpstreamLink link;
     private final boolean v5;
     private final Map<Integer, CompletableFuture<Void>> inflight = new HashMap<>();
@@ -78,6 +80,22 @@ public final class ControlLink implements ControlChannel {
      */
     public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, int subscribeQos,
                        MqttPackets.Will will, Listener listener, RandomGenerator random) throws java.io.IOException {
+        this(config, group, ownLoop(config), true, filters, subscribeQos, will, listener, random);
+    }
+
+    /**
+     * As above on a given <em>single-thread</em> executor that many links may share (the fleet benchmark runs a
+     * thousand links on a few threads); {@link #close} leaves it running, its owner ends it.
+     */
+    public ControlLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService sharedLoop,
+                       List<String> filters, int subscribeQos, MqttPackets.Will will, Listener listener,
+                       RandomGenerator random) throws java.io.IOException {
+        this(config, group, sharedLoop, false, filters, subscribeQos, will, listener, random);
+    }
+
+    private ControlLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, boolean ownsLoop,
+                        List<String> filters, int subscribeQos, MqttPackets.Will will, Listener listener,
+                        RandomGenerator random) throws java.io.IOException {
         if (subscribeQos < 0 || subscribeQos > 1) {
             throw new IllegalArgumentException("subscribeQos must be 0 or 1, found " + subscribeQos);
         }
@@ -86,15 +104,21 @@ public final class ControlLink implements ControlChannel {
         this.filters = List.copyOf(filters);
         this.listener = listener;
         this.v5 = config.protocol() == MqttProtocol.V5;
-        this.loop = new ScheduledThreadPoolExecutor(1, r -> {
+        this.loop = loop;
+        this.ownsLoop = ownsLoop;
+        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? TlsContexts.client(config.tls()) : null;
+        this.link = new UpstreamLink(config, group, loop, new Events(), ssl, random, new LinkBytes(),
+                will == null ? null : () -> will);
+    }
+
+    private static ScheduledExecutorService ownLoop(UpstreamConfig config) {
+        ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "outpost-control-" + config.name());
             t.setDaemon(true);
             return t;
         });
         loop.setRemoveOnCancelPolicy(true);
-        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? TlsContexts.client(config.tls()) : null;
-        this.link = new UpstreamLink(config, group, loop, new Events(), ssl, random, new LinkBytes(),
-                will == null ? null : () -> will);
+        return loop;
     }
 
     @Override
@@ -173,6 +197,9 @@ public final class ControlLink implements ControlChannel {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
                  | java.util.concurrent.RejectedExecutionException e) {
             LOG.warn("control link {}: did not stop cleanly: {}", config.name(), e.toString());
+        }
+        if (!ownsLoop) {
+            return;
         }
         loop.shutdown();
         try {
