@@ -164,6 +164,10 @@ public final class Aggregator implements AutoCloseable {
                                 .stream().noneMatch(w -> w.key.equals(k))).count());
             }
             publish(ended, "restored");
+            if (!ended.isEmpty()) {
+                // Saved at once, so that another restart does not publish them again.
+                requestSave(snapshot());
+            }
             subscription = feed.subscribe(this::observe);
             scheduleCheckpoint();
         });

@@ -241,10 +241,18 @@ class AggregatorTest {
         });
         tank.set("level", Value.of(30.0));
         tank.set("flow", Value.of(1.0));
+        at(80); // read at 75 s; stops at 80 s, starts again at 90 s
+
+        tank = restartAt(90);
+        assertThat(windows("s/tank1/level/1m")).as("published once, not at every start").isEmpty();
+        tank.set("level", Value.of(30.0));
+        tank.set("flow", Value.of(1.0));
         at(120);
-        assertThat(windows("s/tank1/level/1m")).hasSize(2).last().satisfies(w -> {
-            assertThat(w).containsEntry("start", (double) T0 + 60_000).containsEntry("twa", 30.0);
-            assertThat((Double) w.get("coverage")).isCloseTo(45.0 / 60, within(1e-12));
+        assertThat(windows("s/tank1/level/1m")).singleElement().satisfies(w -> {
+            assertThat(w).containsEntry("start", (double) T0 + 60_000).containsEntry("twa", 30.0)
+                    .containsEntry("count", 2.0);
+            // 30 from 75 s to 80 s and from 90 s to 120 s
+            assertThat((Double) w.get("coverage")).isCloseTo(35.0 / 60, within(1e-12));
         });
     }
 

@@ -485,6 +485,20 @@ class AlarmServiceTest {
     }
 
     @Test
+    void a_reload_that_leaves_the_rule_as_it_was_keeps_its_running_on_delay() throws Exception {
+        start();
+        read(LEVEL, 9);
+        clock.advance(Duration.ofSeconds(10));
+
+        alarms.configure(load(CONFIG));
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(alarm(LEVEL, "lo").active()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(status(LEVEL, "lo")).isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+    }
+
+    @Test
     void a_state_file_of_version_1_is_read_and_an_unreadable_one_is_a_warning_and_a_fresh_start() throws Exception {
         Path file = AlarmStateFile.in(dir).path();
         java.nio.file.Files.createDirectories(file.getParent());
