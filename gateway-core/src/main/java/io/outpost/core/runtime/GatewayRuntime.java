@@ -118,7 +118,7 @@ public final class GatewayRuntime implements AutoCloseable {
         sections = next.sections();
         if (!aggregates(next).equals(aggregates(current))) {
             startAggregates(next);
-            LOG.info("aggregates changed: their windows start afresh");
+            LOG.info("aggregates changed: windows of rules that stay go on, the others start afresh");
         }
         Map<String, DeviceConfig> wanted = new LinkedHashMap<>();
         next.devices().stream().filter(DeviceConfig::enabled).forEach(d -> wanted.put(d.id(), d));
@@ -151,13 +151,17 @@ public final class GatewayRuntime implements AutoCloseable {
                 : config.section(AggregatesConfig.KEY, AggregatesConfig.class).orElse(AggregatesConfig.NONE);
     }
 
-    /** Replaces the running aggregation windows by those of {@code config} (open windows start afresh). */
+    /** Replaces the running aggregation windows by those of {@code config} (windows of rules that stay go on). */
     private void startAggregates(GatewayConfig config) {
         if (aggregator != null) {
             aggregator.close();
         }
+        // The open windows are kept in the data directory across restarts and reloads; the old aggregator's close
+        // has written them when the new one reads them.
         aggregator = new Aggregator(aggregates(config), readings, services.scheduler(), publisher,
-                new SerialExecutor(services.workers()), services.meters());
+                new SerialExecutor(services.workers()), services.meters(),
+                io.outpost.core.logic.aggregate.AggregateStateFile.in(gateway.dataDir()),
+                new SerialExecutor(services.workers()));
         aggregator.start();
     }
 

@@ -50,6 +50,41 @@ final class WindowStats {
         }
     }
 
+    /**
+     * Continues a window saved before a restart: everything it had seen up to the save counts, the time from the
+     * save to {@code now} is a gap (nobody saw the point; the coverage shows it) until the next usable reading, or
+     * from {@code now} on the value {@code carried} when one is known (a reload: the point's latest value holds).
+     */
+    static WindowStats restore(State s, long now, Double carried) {
+        WindowStats w = new WindowStats(s.start(), s.end(), carried, s.since());
+        w.since = Math.max(s.since(), Math.min(now, s.end()));
+        // currentNoted stays false: the value held at the save is gone, a carried one is new
+        w.any = s.any();
+        w.min = s.min();
+        w.max = s.max();
+        w.first = s.first();
+        w.last = s.last();
+        w.integral = s.integral();
+        w.covered = s.covered();
+        w.count = s.count();
+        w.good = s.good();
+        w.uncertain = s.uncertain();
+        w.bad = s.bad();
+        w.usable = s.usable();
+        w.mean = s.mean();
+        w.m2 = s.m2();
+        return w;
+    }
+
+    /** What to keep across a restart, counted up to {@code now}: the value held so far is taken into account. */
+    State checkpoint(long now) {
+        long t = Math.min(end, now);
+        hold(t);
+        since = Math.max(since, t);
+        return new State(start, end, since, currentNoted, any, min, max, first, last, integral, covered, count, good,
+                uncertain, bad, usable, mean, m2);
+    }
+
     long start() {
         return start;
     }
@@ -118,6 +153,15 @@ final class WindowStats {
                 usable > 0 ? mean : Double.NaN, covered > 0 ? integral / covered : Double.NaN,
                 first, last, count, usable > 0 ? Math.sqrt(m2 / usable) : Double.NaN,
                 quality, good, uncertain, bad, coverage, hasCurrent ? current : null);
+    }
+
+    /**
+     * The running state of a window, as kept across a restart ({@link AggregateStateFile}). {@code since} is the time
+     * up to which it is counted; the value held then is not kept (the gateway did not see the point while it was down).
+     */
+    record State(long start, long end, long since, boolean currentNoted, boolean any, double min, double max,
+                 double first, double last, double integral, long covered, int count, int good, int uncertain, int bad,
+                 int usable, double mean, double m2) {
     }
 
     /** A closed window. NaN where there is no value to report (nothing known in the window). */

@@ -30,6 +30,12 @@ final class Alarm {
     private long pendingUntilNanos = Long.MAX_VALUE;
     private Value pendingValue;
     private Quality pendingQuality;
+    /**
+     * A delay restored from before a restart that ran out while the gateway was down (then 0 when none): nobody saw
+     * the condition in between, so the next reading decides: still there, the alarm changes at once; gone, the
+     * delay is dropped.
+     */
+    private long lapsedUntilMillis;
     private long activeSince;
     private long changedAt;
     private String ackBy = "";
@@ -51,8 +57,11 @@ final class Alarm {
         return status;
     }
 
-    /** Takes the state kept across a restart (or a reload that left the rule as it was). */
-    void restore(SavedAlarm s) {
+    /**
+     * Takes the state kept across a restart (or a reload that left the rule as it was). A delay that was running
+     * goes on to the same wall-clock end; one that ended while the gateway was down waits for the next reading.
+     */
+    void restore(SavedAlarm s, long nowNanos, long nowMillis) {
         status = s.status();
         active = s.active();
         raw = s.active();
@@ -62,6 +71,29 @@ final class Alarm {
         ackAt = s.ackAt();
         shelvedUntil = s.shelvedUntil();
         shelvedBy = s.shelvedBy();
+        PendingDelay p = s.pending();
+        if (p != null && p.target() != active) {
+            raw = p.target();
+            pendingValue = p.value();
+            pendingQuality = p.quality();
+            if (p.untilMillis() > nowMillis) {
+                pendingUntilNanos = nowNanos + (p.untilMillis() - nowMillis) * 1_000_000;
+            } else {
+                lapsedUntilMillis = p.untilMillis();
+            }
+        }
+    }
+
+    /** What to keep across a restart: the snapshot and a running delay. */
+    SavedAlarm saved(long nowNanos, long nowMillis) {
+        PendingDelay pending = null;
+        if (pendingUntilNanos != Long.MAX_VALUE) {
+            pending = new PendingDelay(raw, nowMillis + Math.max(0, pendingUntilNanos - nowNanos) / 1_000_000,
+                    pendingValue, pendingQuality);
+        } else if (lapsedUntilMillis != 0) {
+            pending = new PendingDelay(raw, lapsedUntilMillis, pendingValue, pendingQuality);
+        }
+        return SavedAlarm.of(snapshot(), pending);
     }
 
     AlarmSnapshot snapshot() {
@@ -69,19 +101,31 @@ final class Alarm {
                 shelvedBy);
     }
 
-    /** A new reading. */
-    void observe(Sample sample, long nowNanos, long nowMillis, List<AlarmEvent> out) {
+    /**
+     * A new reading.
+     *
+     * @return whether a delay started or ended without a transition (worth saving: a transition is saved anyway)
+     */
+    boolean observe(Sample sample, long nowNanos, long nowMillis, List<AlarmEvent> out) {
         Boolean now = condition.evaluate(sample, active);
         if (now == null) {
-            return;
+            return false;
         }
+        long pendingBefore = pendingUntilNanos;
+        boolean lapsed = lapsedUntilMillis != 0;
+        lapsedUntilMillis = 0;
         raw = now;
         if (raw == active) {
             pendingUntilNanos = Long.MAX_VALUE;
-            return;
+            return pendingBefore != Long.MAX_VALUE || lapsed;
         }
         long delay = (raw ? rule.onDelay() : rule.offDelay()).toNanos();
-        if (delay == 0) {
+        if (lapsed) {
+            // The delay began before the restart (towards this same state: restore keeps only a delay towards the
+            // other state) and its time is up: the condition was there then and is now.
+            pendingUntilNanos = Long.MAX_VALUE;
+            setActive(raw, pendingValue, pendingQuality, nowMillis, out);
+        } else if (delay == 0) {
             pendingUntilNanos = Long.MAX_VALUE;
             setActive(raw, sample.value(), sample.quality(), nowMillis, out);
         } else if (pendingUntilNanos == Long.MAX_VALUE) {
@@ -90,6 +134,7 @@ final class Alarm {
             pendingValue = sample.value();
             pendingQuality = sample.quality();
         }
+        return pendingBefore != pendingUntilNanos;
     }
 
     /** The earliest time {@link #tick} has something to do, on the monotonic clock; Long.MAX_VALUE when none. */

@@ -140,6 +140,8 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
     }
 
     private PointAlarmSet build(PointConfig p, PointAlarmSet running) {
+        long nowNanos = scheduler.nanoTime();
+        long nowMillis = scheduler.clock().millis();
         List<Alarm> alarms = new ArrayList<>();
         for (AlarmRule rule : p.alarms().rules()) {
             Alarm a = new Alarm(p.ref(), rule);
@@ -147,12 +149,14 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
             Optional<SavedAlarm> kept = Optional.empty();
             if (running != null) {
                 synchronized (running) {
-                    kept = running.alarm(rule.name()).map(r -> SavedAlarm.of(r.snapshot()));
+                    // A running delay goes on only under the same rule (a changed delay starts again).
+                    kept = running.alarm(rule.name()).map(r -> r.rule().equals(rule) ? r.saved(nowNanos, nowMillis)
+                            : SavedAlarm.of(r.snapshot(), null));
                 }
             } else if (saved.containsKey(id)) {
                 kept = Optional.of(saved.get(id));
             }
-            kept.ifPresent(a::restore);
+            kept.ifPresent(k -> a.restore(k, nowNanos, nowMillis));
             alarms.add(a);
         }
         String topic = settings.topic().expand(Map.of("site", gateway.site(), "gateway", gateway.id(),
@@ -193,7 +197,8 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
                     continue;
                 }
                 for (Alarm a : set.alarms) {
-                    a.observe(s, nowNanos, nowMillis, events);
+                    // A delay that starts or stops is saved too, so that it survives a restart.
+                    changed |= a.observe(s, nowNanos, nowMillis, events);
                 }
                 if (!events.isEmpty()) {
                     changed |= announce(set, events, nowMillis);
@@ -404,6 +409,21 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
         return out;
     }
 
+    /** Every alarm as the state file keeps it, with the delays running now. */
+    private List<SavedAlarm> savedAlarms() {
+        List<SavedAlarm> out = new ArrayList<>();
+        for (PointAlarmSet set : points.values()) {
+            synchronized (set) {
+                long nowNanos = scheduler.nanoTime();
+                long nowMillis = scheduler.clock().millis();
+                for (Alarm a : set.alarms) {
+                    out.add(a.saved(nowNanos, nowMillis));
+                }
+            }
+        }
+        return out;
+    }
+
     private void requestSave() {
         if (saveQueued.compareAndSet(false, true)) {
             saver.execute(this::save);
@@ -413,7 +433,7 @@ public final class AlarmService implements ReadingObserver, AutoCloseable {
     private void save() {
         saveQueued.set(false);
         try {
-            file.save(alarms());
+            file.save(savedAlarms());
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot write the alarm states to {}; they are kept in memory and written at the next change",
                     file.path(), e);

@@ -11,6 +11,8 @@ import io.outpost.core.point.Value;
 import io.outpost.core.testing.CoreHarness;
 import io.outpost.core.testing.TestAdapter;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Aggregation windows in the running core on a manual clock that starts at 2026-01-01T00:00:00Z (a minute boundary):
@@ -45,7 +48,23 @@ class AggregatorTest {
                 topic: "{site}/agg/{every}/{device}/{point}"
             """;
 
+    @TempDir
+    Path dir;
     private CoreHarness core;
+
+    /** A gateway on this test's data directory (where the open windows are kept across restarts). */
+    private CoreHarness harness() throws Exception {
+        return new CoreHarness(YAML.replace("/tmp/outpost-test", dir.toString()));
+    }
+
+    /** Stops the gateway as a service stop does, and starts another on the same data directory at {@code seconds}. */
+    private TestAdapter restartAt(long seconds) throws Exception {
+        core.close();
+        core = harness();
+        at(seconds);
+        core.start();
+        return core.device("tank1");
+    }
 
     @AfterEach
     void close() {
@@ -89,7 +108,7 @@ class AggregatorTest {
 
     @Test
     void each_minute_gives_one_message_with_the_statistics_of_that_minute() throws Exception {
-        core = new CoreHarness(YAML).start();
+        core = harness().start();
         TestAdapter tank = core.device("tank1");
         tank.set("level", Value.of(10.0));
         tank.set("flow", Value.of(1.0));
@@ -118,7 +137,7 @@ class AggregatorTest {
 
     @Test
     void a_quiet_minute_holds_the_last_value_and_a_failing_device_leaves_a_gap() throws Exception {
-        core = new CoreHarness(YAML).start();
+        core = harness().start();
         TestAdapter tank = core.device("tank1");
         tank.set("level", Value.of(40.0));
         at(0);
@@ -144,7 +163,7 @@ class AggregatorTest {
 
     @Test
     void windows_align_to_the_clock_and_a_group_rule_covers_every_point_of_its_devices() throws Exception {
-        core = new CoreHarness(YAML).start();
+        core = harness().start();
         TestAdapter tank = core.device("tank1");
         tank.set("level", Value.of(3.0));
         tank.set("flow", Value.of(2.0));
@@ -163,5 +182,135 @@ class AggregatorTest {
             assertThat(w).doesNotContainKeys("min", "max", "twa", "first", "last", "stddev");
         });
         assertThat(windows("s/agg/5m/tank1/level")).hasSize(1);
+    }
+
+    @Test
+    void a_restart_inside_a_window_publishes_one_window_with_the_readings_before_and_after_and_the_gap()
+            throws Exception {
+        core = harness().start();
+        TestAdapter tank = core.device("tank1");
+        tank.set("level", Value.of(10.0));
+        tank.set("flow", Value.of(1.0));
+        at(0);
+        at(14);
+        tank.set("level", Value.of(20.0)); // read at 15 s
+        at(29); // the gateway stops at 29 s and starts again at 40 s
+        assertThat(windows("s/tank1/level/1m")).isEmpty();
+
+        tank = restartAt(40);
+        tank.set("level", Value.of(30.0));
+        tank.set("flow", Value.of(1.0));
+        at(40); // the first poll after the start
+        at(60);
+
+        List<Map<String, Object>> minutes = windows("s/tank1/level/1m");
+        assertThat(minutes).singleElement().satisfies(w -> {
+            assertThat(w).containsEntry("start", (double) T0).containsEntry("end", (double) T0 + 60_000);
+            assertThat(w).containsEntry("count", 3.0).containsEntry("min", 10.0).containsEntry("max", 30.0)
+                    .containsEntry("first", 10.0).containsEntry("last", 30.0).containsEntry("readings.good", 3.0)
+                    .containsEntry("quality", "uncertain");
+            // 10 for 15 s, 20 for 14 s, nothing known from 29 s to 40 s, 30 for 20 s
+            assertThat((Double) w.get("twa")).isCloseTo((10.0 * 15 + 20.0 * 14 + 30.0 * 20) / 49, within(1e-12));
+            assertThat((Double) w.get("avg")).isCloseTo(20.0, within(1e-12));
+            assertThat((Double) w.get("coverage")).isCloseTo(49.0 / 60, within(1e-12));
+        });
+        at(120);
+        assertThat(windows("s/tank1/level/1m")).hasSize(2).last()
+                .satisfies(w -> assertThat(w).containsEntry("twa", 30.0).containsEntry("coverage", 1.0));
+    }
+
+    @Test
+    void a_window_that_ended_while_the_gateway_was_down_is_published_at_the_start_with_what_it_saw() throws Exception {
+        core = harness().start();
+        TestAdapter tank = core.device("tank1");
+        tank.set("level", Value.of(10.0));
+        tank.set("flow", Value.of(1.0));
+        at(0);
+        at(14);
+        tank.set("level", Value.of(20.0)); // read at 15 s
+        at(29); // stops at 29 s, starts again at 75 s
+
+        tank = restartAt(75);
+
+        List<Map<String, Object>> minutes = windows("s/tank1/level/1m");
+        assertThat(minutes).singleElement().satisfies(w -> {
+            assertThat(w).containsEntry("start", (double) T0).containsEntry("end", (double) T0 + 60_000)
+                    .containsEntry("count", 2.0).containsEntry("last", 20.0).containsEntry("quality", "uncertain");
+            assertThat((Double) w.get("twa")).isCloseTo((10.0 * 15 + 20.0 * 14) / 29, within(1e-12));
+            assertThat((Double) w.get("coverage")).isCloseTo(29.0 / 60, within(1e-12));
+        });
+        tank.set("level", Value.of(30.0));
+        tank.set("flow", Value.of(1.0));
+        at(80); // read at 75 s; stops at 80 s, starts again at 90 s
+
+        tank = restartAt(90);
+        assertThat(windows("s/tank1/level/1m")).as("published once, not at every start").isEmpty();
+        tank.set("level", Value.of(30.0));
+        tank.set("flow", Value.of(1.0));
+        at(120);
+        assertThat(windows("s/tank1/level/1m")).singleElement().satisfies(w -> {
+            assertThat(w).containsEntry("start", (double) T0 + 60_000).containsEntry("twa", 30.0)
+                    .containsEntry("count", 2.0);
+            // 30 from 75 s to 80 s and from 90 s to 120 s
+            assertThat((Double) w.get("coverage")).isCloseTo(35.0 / 60, within(1e-12));
+        });
+    }
+
+    @Test
+    void an_unreadable_window_in_the_state_file_starts_afresh_and_the_others_are_taken_up() throws Exception {
+        core = harness().start();
+        TestAdapter tank = core.device("tank1");
+        tank.set("level", Value.of(10.0));
+        tank.set("flow", Value.of(2.0));
+        at(0);
+        at(30);
+        core.close();
+        Path file = AggregateStateFile.in(dir).path();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(4); // header, level in both rules, flow in the 5 min rule
+        Files.write(file, lines.stream().map(l -> l.startsWith("tank1\tlevel\t60000\t")
+                ? l.replaceFirst("\t[0-9]+\t", "\tsixty\t") : l).toList());
+
+        core = harness();
+        at(45);
+        core.start();
+        tank = core.device("tank1");
+        tank.set("level", Value.of(10.0));
+        tank.set("flow", Value.of(2.0));
+        at(300);
+
+        assertThat(windows("s/tank1/level/1m").get(0)).as("started afresh at 45 s")
+                .containsEntry("count", 1.0).containsEntry("coverage", 0.25);
+        assertThat(windows("s/agg/5m/tank1/flow")).singleElement().as("taken up: a reading before, one after")
+                .satisfies(w -> assertThat(w).containsEntry("count", 2.0).containsEntry("avg", 2.0)
+                        .containsEntry("coverage", (300.0 - 15) / 300));
+    }
+
+    @Test
+    void a_reload_that_adds_a_rule_keeps_the_open_windows_of_the_rules_that_stay() throws Exception {
+        core = harness().start();
+        TestAdapter tank = core.device("tank1");
+        tank.set("level", Value.of(10.0));
+        tank.set("flow", Value.of(1.0));
+        at(0);
+        at(19);
+        tank.set("level", Value.of(20.0)); // read at 20 s
+        at(30);
+
+        String more = YAML.replace("/tmp/outpost-test", dir.toString()) + """
+                  - points: [tank1/flow]
+                    every: 1m
+                """;
+        core.runtime.apply(new io.outpost.core.config.load.ConfigLoader(
+                new io.outpost.core.spi.AdapterCatalog(List.of(core.adapters)), List.of(),
+                io.outpost.core.message.PayloadFormats.standard().names(),
+                new io.outpost.core.config.Interpolator(n -> null)).parse(more, Path.of("test.yaml")));
+        at(60);
+
+        assertThat(windows("s/tank1/level/1m")).singleElement().satisfies(w -> assertThat(w)
+                .containsEntry("count", 2.0).containsEntry("coverage", 1.0).containsEntry("quality", "good")
+                .containsEntry("twa", (10.0 * 20 + 20.0 * 40) / 60));
+        assertThat(windows("s/tank1/flow/1m")).singleElement().as("the new rule's window starts at the reload")
+                .satisfies(w -> assertThat(w).containsEntry("coverage", 0.5).containsEntry("twa", 1.0));
     }
 }

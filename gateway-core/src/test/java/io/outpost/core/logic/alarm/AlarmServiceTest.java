@@ -419,6 +419,111 @@ class AlarmServiceTest {
         assertThat(status(LEVEL, "hi-hi")).isEqualTo(AlarmStatus.NORMAL);
     }
 
+    /** Stops the service as the gateway does, lets {@code down} pass, and starts a new one on the same data dir. */
+    void restartAfter(Duration down) throws Exception {
+        alarms.close();
+        clock.advance(down);
+        sink.clear();
+        start();
+    }
+
+    @Test
+    void an_on_delay_running_at_a_restart_raises_the_alarm_when_it_ends_as_if_there_had_been_no_restart()
+            throws Exception {
+        start();
+        long t0 = clock.clock().millis();
+        read(LEVEL, 9); // lo, on-delay 30 s
+        clock.advance(Duration.ofSeconds(10));
+
+        restartAfter(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(14));
+        assertThat(alarm(LEVEL, "lo").active()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(status(LEVEL, "lo")).isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+        assertThat(alarm(LEVEL, "lo").activeSince()).isEqualTo(t0 + 30_000);
+        assertThat(events(LEVEL_TOPIC)).singleElement().asString().contains("\"alarm\":\"lo\"", "\"value\":9.0",
+                "\"quality\":\"good\"");
+    }
+
+    @Test
+    void an_off_delay_running_at_a_restart_clears_the_alarm_when_it_ends() throws Exception {
+        start();
+        read(LEVEL, 9);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(alarm(LEVEL, "lo").active()).isTrue();
+        read(LEVEL, 50); // off-delay 10 s
+        clock.advance(Duration.ofSeconds(3));
+
+        restartAfter(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(alarm(LEVEL, "lo").active()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(alarm(LEVEL, "lo").active()).isFalse();
+        assertThat(status(LEVEL, "lo")).isEqualTo(AlarmStatus.RETURNED_UNACKNOWLEDGED);
+    }
+
+    @Test
+    void an_on_delay_that_ran_out_while_the_gateway_was_down_is_decided_by_the_next_reading() throws Exception {
+        start();
+        read(LEVEL, 9); // lo: its 30 s on-delay begins
+        // bad-quality: its 1 min on-delay begins (a bad reading leaves lo's delay running)
+        alarms.observe(List.of(Sample.bad(LEVEL, Quality.TIMEOUT, clock.clock().millis())));
+        clock.advance(Duration.ofSeconds(10));
+
+        restartAfter(Duration.ofMinutes(5));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(alarm(LEVEL, "lo").active()).as("nobody saw the level while the gateway was down").isFalse();
+        read(LEVEL, 8);
+
+        assertThat(status(LEVEL, "lo")).as("still low: raised at once").isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+        assertThat(alarm(LEVEL, "lo").activeSince()).isEqualTo(clock.clock().millis());
+        assertThat(alarm(LEVEL, "bad-quality").active()).as("a good reading: the lapsed delay is dropped").isFalse();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(alarm(LEVEL, "bad-quality").active()).isFalse();
+    }
+
+    @Test
+    void a_reload_that_leaves_the_rule_as_it_was_keeps_its_running_on_delay() throws Exception {
+        start();
+        read(LEVEL, 9);
+        clock.advance(Duration.ofSeconds(10));
+
+        alarms.configure(load(CONFIG));
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(alarm(LEVEL, "lo").active()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(status(LEVEL, "lo")).isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+    }
+
+    @Test
+    void a_state_file_of_version_1_is_read_and_an_unreadable_one_is_a_warning_and_a_fresh_start() throws Exception {
+        Path file = AlarmStateFile.in(dir).path();
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "outpost-alarms 1\n"
+                + "tank\tlevel\thi\tacknowledged\t1\t1000\t2000\talice\t2000\t0\t\n");
+        start();
+        assertThat(status(LEVEL, "hi")).isEqualTo(AlarmStatus.ACKNOWLEDGED);
+        assertThat(alarm(LEVEL, "hi").ackBy()).isEqualTo("alice");
+        alarms.close();
+
+        java.nio.file.Files.write(file, new byte[] {'o', 'u', 't', (byte) 0xff, (byte) 0xfe, 0, '\n', 0x7f});
+        start();
+        assertThat(status(LEVEL, "hi")).isEqualTo(AlarmStatus.NORMAL);
+        read(LEVEL, 91);
+        assertThat(status(LEVEL, "hi")).isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+        alarms.close();
+
+        java.nio.file.Files.writeString(file, AlarmStateFile.HEADER + "\n"
+                + "tank\tlevel\tlo\tnormal\t0\t0\t0\t\t0\t0\t\tmaybe\tsoon\tr:9\tgood\n"
+                + "tank\tlevel\thi\tunacknowledged\t1\t1000\t2000\t\t0\t0\t\t\t\t\t\n");
+        start();
+        assertThat(status(LEVEL, "hi")).as("the readable line is used").isEqualTo(AlarmStatus.UNACKNOWLEDGED);
+        assertThat(status(LEVEL, "lo")).isEqualTo(AlarmStatus.NORMAL);
+    }
+
     @Test
     void a_reload_keeps_the_state_of_alarms_that_stay_and_clears_the_retained_state_of_points_that_lost_theirs()
             throws Exception {
