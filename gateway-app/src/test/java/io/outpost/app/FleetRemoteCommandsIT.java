@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
+import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.app.fleet.Ed25519Keys;
 import io.outpost.app.fleet.FleetAgent;
 import io.outpost.app.fleet.FleetClient;
@@ -59,6 +60,7 @@ class FleetRemoteCommandsIT {
     private FleetClient client;
     private KeyPair ops;
     private int requests;
+    private final int opcUaPort = FreePorts.tcp();
 
     @BeforeEach
     void start() throws Exception {
@@ -86,9 +88,15 @@ class FleetRemoteCommandsIT {
                     points:
                       - {id: setpoint, address: 40001, type: uint16, range: [0, 100], writable: true}
                       - {id: level, address: 40002, type: uint16}
+                  - id: boiler
+                    protocol: opcua
+                    enabled: false
+                    connection: {endpoint: "opc.tcp://127.0.0.1:%d/outpost", security-policy: none, security-mode: none}
+                    points: [{id: t, node: "i=2258", mode: poll}]
                 fleet:
                   birth-min-interval: 0s
-                """.formatted(dir.resolve("data"), FreePorts.tcp(), FreePorts.tcp(), OPS_PASSWORD, cloudUri(), sim.port()));
+                """.formatted(dir.resolve("data"), FreePorts.tcp(), FreePorts.tcp(), OPS_PASSWORD, cloudUri(), sim.port(),
+                opcUaPort));
         ConfigFiles files = new ConfigFiles();
         gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
         agent = FleetAgents.start(gateway, files, file);
@@ -273,6 +281,20 @@ class FleetRemoteCommandsIT {
         assertThat(byDevice.get("registers")).isEqualTo(List.of(1234L, 5678L));
         assertThat(byHost.get("registers")).isEqualTo(List.of(1234L, 5678L));
         assertThat(elsewhere).containsEntry("ok", false).containsEntry("error", "not-allowed");
+    }
+
+    @Test
+    void browse_lists_a_configured_opc_ua_server_and_refuses_servers_the_configuration_does_not_name() throws Exception {
+        try (OpcUaSimulator opcUa = OpcUaSimulator.builder().port(opcUaPort).build().start()) {
+            Map<String, Object> answer = sendPlain("\"command\":\"browse\",\"device\":\"boiler\",\"depth\":4");
+            Map<String, Object> modbus = sendPlain("\"command\":\"browse\",\"device\":\"plc\"");
+
+            assertThat(answer).as("%s", answer).containsEntry("ok", true).containsEntry("truncated", false);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) answer.get("rows");
+            assertThat(rows).anyMatch(r -> "Variable".equals(r.get("class")) && String.valueOf(r.get("path")).contains("Boiler"));
+            assertThat(modbus).containsEntry("ok", false).containsEntry("error", "unknown-device");
+        }
     }
 
     @Test

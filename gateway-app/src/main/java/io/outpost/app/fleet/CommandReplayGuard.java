@@ -32,12 +32,18 @@ final class CommandReplayGuard {
 
     private final Path file;
     private final Clock clock;
+    private final int maxRemembered;
     /** "signedAt sha256" -> signedAt, in arrival order. */
     private Map<String, Long> seen;
 
     CommandReplayGuard(Path file, Clock clock) {
+        this(file, clock, MAX_REMEMBERED);
+    }
+
+    CommandReplayGuard(Path file, Clock clock, int maxRemembered) {
         this.file = file;
         this.clock = clock;
+        this.maxRemembered = maxRemembered;
     }
 
     /**
@@ -59,8 +65,8 @@ final class CommandReplayGuard {
         if (remembered.containsKey(key)) {
             throw new SignedEnvelope.EnvelopeException("replay", "this signed command was taken already");
         }
-        if (remembered.size() >= MAX_REMEMBERED) {
-            throw new SignedEnvelope.EnvelopeException("busy", MAX_REMEMBERED + " signed commands within "
+        if (remembered.size() >= maxRemembered) {
+            throw new SignedEnvelope.EnvelopeException("busy", maxRemembered + " signed commands within "
                     + maxAge.toSeconds() + " s; try again later");
         }
         remembered.put(key, signedAtMillis);

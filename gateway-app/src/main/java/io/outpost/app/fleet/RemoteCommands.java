@@ -41,14 +41,26 @@ final class RemoteCommands implements AutoCloseable {
     private final Map<String, RemoteCommand> commands = new LinkedHashMap<>();
     private final ThreadPoolExecutor worker;
 
+    /** Whether a command of this name changes something (and is taken signed only). */
+    boolean needsSignature(String name) {
+        RemoteCommand c = commands.get(name);
+        return c != null && c.signed();
+    }
+
     RemoteCommands(FleetHost host, ConfigHistory history, Supplier<FleetConfig> fleet, Supplier<TrustedKeys> keys,
                    Clock clock) {
+        this(host, () -> host.config().gateway().id(), history, fleet, keys, clock);
+    }
+
+    RemoteCommands(FleetHost host, Supplier<String> gatewayId, ConfigHistory history, Supplier<FleetConfig> fleet,
+                   Supplier<TrustedKeys> keys, Clock clock) {
         this.fleet = fleet;
         this.keys = keys;
-        this.gatewayId = () -> host.config().gateway().id();
+        this.gatewayId = gatewayId;
         this.replays = new CommandReplayGuard(history.dir().resolve("commands-seen"), clock);
         for (RemoteCommand c : new RemoteCommand[] {new RemoteMetrics(host, clock), new RemoteRead(host),
-                new RemoteWrite(host), new RemoteRestartAdapter(host), new RemoteLogs(host), new RemoteProbe(host, fleet)}) {
+                new RemoteWrite(host), new RemoteRestartAdapter(host), new RemoteLogs(host), new RemoteProbe(host, fleet),
+                new RemoteBrowse(host)}) {
             commands.put(c.name(), c);
         }
         this.worker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_WAITING),
@@ -73,13 +85,19 @@ final class RemoteCommands implements AutoCloseable {
         }
         RemoteCommand command = commands.get(parsed.command());
         try {
+            // One command at a time: they wait for devices, and a second write racing the first helps no one.
             worker.execute(() -> answer.accept(run(command, parsed)));
         } catch (RejectedExecutionException e) {
             answer.accept(error(parsed.id(), "busy", MAX_WAITING + " commands wait already; try again later"));
         }
     }
 
-    private CommandRequest check(byte[] request) throws Refused {
+    /**
+     * Reads and checks a request (untrusted bytes): a known command, signed and fresh when it changes something.
+     *
+     * @throws Refused with the response's error code
+     */
+    CommandRequest check(byte[] request) throws Refused {
         if (request.length > MAX_REQUEST_BYTES) {
             throw new Refused(null, "too-large", "requests are at most " + MAX_REQUEST_BYTES + " bytes");
         }
@@ -173,7 +191,8 @@ final class RemoteCommands implements AutoCloseable {
         worker.shutdownNow();
     }
 
-    private static final class Refused extends Exception {
+    /** A request refused before it ran. */
+    static final class Refused extends Exception {
         final String id;
         final String code;
 
