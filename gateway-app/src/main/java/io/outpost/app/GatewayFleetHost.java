@@ -13,6 +13,7 @@ import io.outpost.app.log.RecentLines;
 import io.outpost.core.command.CommandPayload;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.point.PointRef;
+import io.outpost.core.runtime.SharedResources;
 import java.util.concurrent.CompletionStage;
 import io.outpost.core.point.Sample;
 import io.outpost.core.report.PointState;
@@ -66,6 +67,11 @@ final class GatewayFleetHost implements FleetHost {
     @Override
     public boolean restartDevice(String device) {
         return gateway.restartDevice(device);
+    }
+
+    @Override
+    public SharedResources shared() {
+        return gateway.runtime().shared();
     }
 
     @Override

@@ -268,7 +268,7 @@ class FleetRemoteCommandsIT {
     }
 
     @Test
-    void probe_reads_the_simulator_registers_of_a_configured_device_and_refuses_other_networks() throws Exception {
+    void probe_reads_the_simulator_registers_of_a_configured_device_and_probe_or_discover_elsewhere_is_refused() throws Exception {
         sim.unit().setRegisters(Table.HOLDING_REGISTER, 10, 1234, 5678);
 
         Map<String, Object> byDevice = sendPlain("\"command\":\"probe\",\"device\":\"plc\",\"address\":\"40011\",\"count\":2");
@@ -281,6 +281,7 @@ class FleetRemoteCommandsIT {
         assertThat(byDevice.get("registers")).isEqualTo(List.of(1234L, 5678L));
         assertThat(byHost.get("registers")).isEqualTo(List.of(1234L, 5678L));
         assertThat(elsewhere).containsEntry("ok", false).containsEntry("error", "not-allowed");
+        assertThat(sendPlain("\"command\":\"discover\"")).containsEntry("ok", false).containsEntry("error", "not-allowed");
     }
 
     @Test

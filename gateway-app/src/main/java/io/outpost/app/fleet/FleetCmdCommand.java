@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "cmd", description = {
     "Send one remote command to a gateway and print its JSON answer (exit 1 when it is not ok or does not come).",
-    "Commands: metrics, read, write, restart-adapter, logs, probe (docs/fleet.md, \"Remote commands\");",
+    "Commands: metrics, read, write, restart-adapter, logs, probe, browse, discover (docs/fleet.md,",
+    "\"Remote commands\");",
     "write and restart-adapter must be signed (--sign-key)."})
 public final class FleetCmdCommand implements Callable<Integer> {
 
@@ -32,10 +33,10 @@ public final class FleetCmdCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "GATEWAY", description = "The gateway's id.")
     String gateway;
 
-    @Parameters(index = "1", paramLabel = "COMMAND", description = "metrics, read, write, restart-adapter, logs, probe.")
+    @Parameters(index = "1", paramLabel = "COMMAND", description = "metrics, read, write, restart-adapter, logs, probe, browse, discover.")
     String command;
 
-    @Option(names = "--device", description = "Device id (read, write, restart-adapter, probe).")
+    @Option(names = "--device", description = "Device id (read, write, restart-adapter, probe, browse).")
     String device;
 
     @Option(names = "--point", description = "Point id (read, write).")
@@ -69,9 +70,27 @@ public final class FleetCmdCommand implements Callable<Integer> {
     @Option(names = "--port", description = "probe: port with --host (default 502).")
     Integer port;
 
-    @Option(names = "--device-timeout", paramLabel = "SECONDS",
-            description = "probe: answer timeout (default 3); restart-adapter: how long to wait for the device (default 30).")
+    @Option(names = "--device-timeout", paramLabel = "SECONDS", description = "probe: answer timeout (default 3); "
+            + "browse: connection timeout (default 10); restart-adapter: how long to wait for the device (default 30).")
     Integer deviceTimeout;
+
+    @Option(names = "--start", description = "browse: node to start from (default i=85, the Objects folder).")
+    String start;
+
+    @Option(names = "--depth", description = "browse: levels to descend (default 3, at most 10).")
+    Integer depth;
+
+    @Option(names = "--low", description = "discover: lowest device instance.")
+    Integer low;
+
+    @Option(names = "--high", description = "discover: highest device instance.")
+    Integer high;
+
+    @Option(names = "--listen", paramLabel = "SECONDS", description = "discover: how long to collect I-Am answers (default 3).")
+    Integer listen;
+
+    @Option(names = "--objects", description = "discover: also list the objects of the devices found.")
+    boolean objects;
 
     @Option(names = "--sign-key", paramLabel = "FILE",
             description = "Private signing key (NAME.key from 'outpost fleet keygen'); needed by write and restart-adapter.")
@@ -143,6 +162,14 @@ public final class FleetCmdCommand implements Callable<Integer> {
             writeNumber(g, "unit", unit);
             writeNumber(g, "port", port);
             writeNumber(g, "timeout", deviceTimeout);
+            writeIf(g, "start", start);
+            writeNumber(g, "depth", depth);
+            writeNumber(g, "low", low);
+            writeNumber(g, "high", high);
+            writeNumber(g, "listen", listen);
+            if (objects) {
+                g.writeBooleanField("objects", true);
+            }
             if (expect != null) {
                 g.writeNumberField("expect", expect);
             }

@@ -21,8 +21,8 @@ import java.util.Objects;
  * @param subscribeQos      QoS of the fleet link's subscriptions (0 for RabbitMQ 3.x clusters, see docs/fleet.md)
  * @param commandMaxAge     a signed command is refused when its signing time is further than this from the
  *                          gateway's clock (either way): a captured command cannot be played later
- * @param discovery         whether probe, browse and discover may reach devices the configuration does not name
- *                          (off: only configured devices and the configured BACnet network's devices)
+ * @param discovery         whether the remote probe may reach Modbus hosts the configuration does not name and the
+ *                          remote discover (BACnet Who-Is) may run (off: only configured devices and loopback)
  */
 public record FleetConfig(boolean enabled, String upstream, String prefix, String clientId, Path trustedKeys,
                           Duration gracePeriod, int keepConfigs, Duration birthMinInterval, boolean commands,

@@ -12,6 +12,7 @@ import io.outpost.core.command.CommandPayload;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
+import io.outpost.core.runtime.SharedResources;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -68,6 +69,14 @@ public interface FleetHost {
      */
     default boolean restartDevice(String device) {
         return false;
+    }
+
+    /**
+     * The resources the running devices share (the BACnet stack bound to its port), so that a command borrows the
+     * one in use instead of binding the port a second time; a host without devices gives an empty set of its own.
+     */
+    default SharedResources shared() {
+        return new SharedResources();
     }
 
     /** The last {@code max} lines of the gateway's log, oldest first; empty when no lines are kept. */

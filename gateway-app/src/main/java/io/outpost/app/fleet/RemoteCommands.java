@@ -60,7 +60,7 @@ final class RemoteCommands implements AutoCloseable {
         this.replays = new CommandReplayGuard(history.dir().resolve("commands-seen"), clock);
         for (RemoteCommand c : new RemoteCommand[] {new RemoteMetrics(host, clock), new RemoteRead(host),
                 new RemoteWrite(host), new RemoteRestartAdapter(host), new RemoteLogs(host), new RemoteProbe(host, fleet),
-                new RemoteBrowse(host)}) {
+                new RemoteBrowse(host), new RemoteDiscover(host, fleet)}) {
             commands.put(c.name(), c);
         }
         this.worker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_WAITING),
