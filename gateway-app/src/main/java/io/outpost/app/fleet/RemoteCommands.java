@@ -86,7 +86,16 @@ final class RemoteCommands implements AutoCloseable {
         RemoteCommand command = commands.get(parsed.command());
         try {
             // One command at a time: they wait for devices, and a second write racing the first helps no one.
-            worker.execute(() -> answer.accept(run(command, parsed)));
+            worker.execute(() -> {
+                byte[] response = run(command, parsed);
+                try {
+                    answer.accept(response);
+                } catch (RuntimeException e) {
+                    // The agent is closing (its loop refuses work): the requester times out, as on a lost link.
+                    LOG.warn("fleet: the answer to command {} ({}) was not sent: {}", parsed.command(), parsed.id(),
+                            e.toString());
+                }
+            });
         } catch (RejectedExecutionException e) {
             answer.accept(error(parsed.id(), "busy", MAX_WAITING + " commands wait already; try again later"));
         }
@@ -127,7 +136,7 @@ final class RemoteCommands implements AutoCloseable {
             throw new Refused(id, "unknown-command", "known commands: " + String.join(", ", commands.keySet()));
         }
         if (envelope != null) {
-            verify(id, envelope);
+            verify(id, name, envelope);
         } else if (command.signed()) {
             throw new Refused(id, "unsigned", name + " changes the plant: it is only taken in an envelope signed by "
                     + "a trusted key (outpost fleet cmd --sign-key)");
@@ -135,13 +144,15 @@ final class RemoteCommands implements AutoCloseable {
         return new CommandRequest(id, name, json, envelope != null);
     }
 
-    private void verify(String id, SignedEnvelope envelope) throws Refused {
+    private void verify(String id, String name, SignedEnvelope envelope) throws Refused {
         try {
             if (!envelope.gateway().equals(gatewayId.get())) {
                 throw new SignedEnvelope.EnvelopeException("wrong-gateway", "signed for gateway " + envelope.gateway());
             }
             keys.get().verify(envelope.keyId(), envelope.signedBytes(), envelope.signature());
             replays.admit(envelope.version(), envelope.payloadHash(), fleet.get().commandMaxAge());
+            LOG.info("fleet: signed command {} ({}) taken: key {}, signed at {}", name, id, envelope.keyId(),
+                    java.time.Instant.ofEpochMilli(envelope.version()));
         } catch (SignedEnvelope.EnvelopeException e) {
             LOG.warn("fleet: signed command refused ({}): {}", e.code(), e.getMessage());
             throw new Refused(id, e.code(), e.getMessage());
