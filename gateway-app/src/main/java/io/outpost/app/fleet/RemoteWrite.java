@@ -65,7 +65,7 @@ final class RemoteWrite implements RemoteCommand {
         }
         if (!outcome.ok()) {
             throw new CommandFailure(outcome.error(), (outcome.refused() ? "refused by the gateway, the device was "
-                    + "not written: " : "the device answered: ") + outcome.message());
+                    + "not written: " : "the device write failed: ") + outcome.message());
         }
         return g -> {
             g.writeStringField("device", device);
