@@ -11,6 +11,7 @@ import io.outpost.app.ops.ConsoleLogic;
 import io.outpost.app.ops.OpsConfig;
 import io.outpost.app.ops.OpsEndpoint;
 import io.outpost.app.ops.UpstreamHealth;
+import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
@@ -174,6 +175,21 @@ final class Gateway implements AutoCloseable {
         ReloadReport report = runtime.apply(next);
         engine.refreshCommands();
         return report;
+    }
+
+    /**
+     * Restarts a running device's adapter with its configuration in force, as a reload restarts a changed device
+     * (fleet command {@code restart-adapter}). False when no such device runs.
+     */
+    synchronized boolean restartDevice(String id) {
+        if (!runtime.deviceIds().contains(id)) {
+            return false;
+        }
+        DeviceConfig device = runtime.config().device(id).orElseThrow();
+        LOG.info("restarting device {} (remote command)", id);
+        runtime.startDevice(device);
+        engine.refreshCommands();
+        return true;
     }
 
     private static BrokerConfig brokerConfig(GatewayConfig config) {

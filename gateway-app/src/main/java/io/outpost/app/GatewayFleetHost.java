@@ -9,7 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.outpost.app.log.RecentLines;
+import io.outpost.core.command.CommandPayload;
+import io.outpost.core.command.CommandRouter;
 import io.outpost.core.point.PointRef;
+import io.outpost.core.runtime.SharedResources;
+import java.util.concurrent.CompletionStage;
 import io.outpost.core.point.Sample;
 import io.outpost.core.report.PointState;
 
@@ -52,6 +57,26 @@ final class GatewayFleetHost implements FleetHost {
     @Override
     public Optional<Sample> latest(String device, String point) {
         return gateway.runtime().values().get(new PointRef(device, point)).map(PointState::latest);
+    }
+
+    @Override
+    public CompletionStage<CommandRouter.WriteOutcome> write(PointRef point, CommandPayload payload) {
+        return gateway.runtime().commands().write(point, payload);
+    }
+
+    @Override
+    public boolean restartDevice(String device) {
+        return gateway.restartDevice(device);
+    }
+
+    @Override
+    public SharedResources shared() {
+        return gateway.runtime().shared();
+    }
+
+    @Override
+    public List<String> recentLog(int max) {
+        return RecentLines.find().map(r -> r.last(max)).orElse(List.of());
     }
 
     @Override

@@ -111,7 +111,7 @@ public final class FleetAgent implements AutoCloseable {
                         return upstream(config).map(UpstreamConfig::name).orElse(null);
                     }
                 }, clock);
-        this.commands = new RemoteCommands(host, () -> fleet, () -> new TrustedKeys(fleet.trustedKeys()), clock);
+        this.commands = new RemoteCommands(host, history, () -> fleet, () -> new TrustedKeys(fleet.trustedKeys()), clock);
     }
 
     /** Opens the link (when the configuration has a fleet section) and starts the births. */
@@ -228,10 +228,12 @@ public final class FleetAgent implements AutoCloseable {
                 }
             }
         } else if (topic.equals(settings.topics().command())) {
-            byte[] answer = commands.handle(payload);
-            if (answer != null) {
-                publish(settings.topics().commandResult(), answer, false);
-            }
+            String resultTopic = settings.topics().commandResult();
+            commands.handle(payload, answer -> loop.execute(() -> {
+                if (channel != null && channel.isConnected()) {
+                    publish(resultTopic, answer, false);
+                }
+            }));
         }
     }
 
@@ -329,6 +331,7 @@ public final class FleetAgent implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("fleet: did not stop cleanly: {}", e.toString());
         }
+        commands.close();
         if (ownsLoop) {
             loop.shutdownNow();
         } else if (ticks != null) {

@@ -5,9 +5,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code outpost fleet}: run the fleet from a workstation through the cloud broker (MQTT only). */
-@Command(name = "fleet", description = "Run a fleet of gateways through the cloud broker: keygen, ls, push, status "
+@Command(name = "fleet", description = "Run a fleet of gateways through the cloud broker: keygen, ls, push, status, cmd "
         + "(see docs/fleet.md).",
-        subcommands = {FleetKeygenCommand.class, FleetLsCommand.class, FleetPushCommand.class, FleetStatusCommand.class})
+        subcommands = {FleetKeygenCommand.class, FleetLsCommand.class, FleetPushCommand.class, FleetStatusCommand.class,
+                FleetCmdCommand.class})
 public final class FleetCommand implements Runnable {
 
     @Spec

@@ -19,20 +19,35 @@ import java.util.Objects;
  * @param birthMinInterval  a birth is updated on change, at most this often
  * @param commands          whether remote commands are answered
  * @param subscribeQos      QoS of the fleet link's subscriptions (0 for RabbitMQ 3.x clusters, see docs/fleet.md)
+ * @param commandMaxAge     a signed command is refused when its signing time is further than this from the
+ *                          gateway's clock (either way): a captured command cannot be played later
+ * @param discovery         whether the remote probe may reach Modbus hosts the configuration does not name and the
+ *                          remote discover (BACnet Who-Is) may run (off: only configured devices and loopback)
  */
 public record FleetConfig(boolean enabled, String upstream, String prefix, String clientId, Path trustedKeys,
                           Duration gracePeriod, int keepConfigs, Duration birthMinInterval, boolean commands,
-                          int subscribeQos) {
+                          int subscribeQos, Duration commandMaxAge, boolean discovery) {
+
+    public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
 
     public static final String DEFAULT_PREFIX = "outpost/{gateway}/";
     public static final FleetConfig DISABLED = new FleetConfig(false, null, DEFAULT_PREFIX, null, Path.of("trusted-keys"),
             Duration.ofMinutes(2), 10, Duration.ofSeconds(10), true, 1);
+
+    /** Without the command settings: their defaults (5 min, no discovery of unconfigured devices). */
+    public FleetConfig(boolean enabled, String upstream, String prefix, String clientId, Path trustedKeys,
+                       Duration gracePeriod, int keepConfigs, Duration birthMinInterval, boolean commands,
+                       int subscribeQos) {
+        this(enabled, upstream, prefix, clientId, trustedKeys, gracePeriod, keepConfigs, birthMinInterval, commands,
+                subscribeQos, DEFAULT_COMMAND_MAX_AGE, false);
+    }
 
     public FleetConfig {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
         Objects.requireNonNull(birthMinInterval, "birthMinInterval");
+        Objects.requireNonNull(commandMaxAge, "commandMaxAge");
         if (keepConfigs < 1) {
             throw new IllegalArgumentException("keepConfigs must be at least 1, found " + keepConfigs);
         }

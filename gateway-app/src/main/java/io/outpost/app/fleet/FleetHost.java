@@ -8,7 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.outpost.core.command.CommandPayload;
+import io.outpost.core.command.CommandRouter;
+import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
+import io.outpost.core.runtime.SharedResources;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What the fleet agent needs of the gateway it runs in: the running configuration, loading and applying a new
@@ -46,5 +52,35 @@ public interface FleetHost {
     /** The latest reading of a point, if the point runs. */
     default Optional<Sample> latest(String device, String point) {
         return Optional.empty();
+    }
+
+    /**
+     * Writes a point through the core's command path ({@link CommandRouter#write}: writable, conversion, type and
+     * range checks, then the device). Completes when the device answered; never completes exceptionally.
+     */
+    default CompletionStage<CommandRouter.WriteOutcome> write(PointRef point, CommandPayload payload) {
+        return CompletableFuture.completedFuture(new CommandRouter.WriteOutcome(point, true, "not-writable",
+                "this gateway takes no writes"));
+    }
+
+    /**
+     * Stops and starts a running device's adapter as a reload does for a changed device; returns at once (the
+     * device's status says when it is back). False when no such device runs. May block while the old adapter stops.
+     */
+    default boolean restartDevice(String device) {
+        return false;
+    }
+
+    /**
+     * The resources the running devices share (the BACnet stack bound to its port), so that a command borrows the
+     * one in use instead of binding the port a second time; a host without devices gives an empty set of its own.
+     */
+    default SharedResources shared() {
+        return new SharedResources();
+    }
+
+    /** The last {@code max} lines of the gateway's log, oldest first; empty when no lines are kept. */
+    default List<String> recentLog(int max) {
+        return List.of();
     }
 }

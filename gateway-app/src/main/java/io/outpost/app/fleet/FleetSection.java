@@ -40,8 +40,11 @@ public final class FleetSection implements ConfigSection<FleetConfig> {
         int subscribeQos = node.integer("subscribe-qos", 1, 0, 1);
         ConfigNode commands = node.mapping("commands");
         boolean commandsEnabled = commands.bool("enabled", true);
+        Duration maxAge = commands.duration("max-age", FleetConfig.DEFAULT_COMMAND_MAX_AGE, Duration.ofSeconds(10),
+                Duration.ofHours(24));
+        boolean discovery = commands.bool("discovery", false);
         commands.rejectUnknownKeys();
         return new FleetConfig(enabled, upstream, prefix, clientId, keys, grace, keep, birth, commandsEnabled,
-                subscribeQos);
+                subscribeQos, maxAge, discovery);
     }
 }

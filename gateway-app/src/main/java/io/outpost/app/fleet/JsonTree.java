@@ -74,6 +74,37 @@ final class JsonTree {
         }
     }
 
+    /** Writes a value read by this class (or a command value: maps, lists, strings, numbers, booleans, null). */
+    static void write(com.fasterxml.jackson.core.JsonGenerator g, Object v) throws IOException {
+        if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            g.writeStartArray();
+            for (Object o : l) {
+                write(g, o);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeObject(v);
+        }
+    }
+
+    /** The document as compact JSON text. */
+    static String toJson(Map<String, Object> m) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = FleetJson.JSON.createGenerator(out)) {
+            write(g, m);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString();
+    }
+
     static String string(Map<String, Object> m, String key) {
         return m.get(key) instanceof String s ? s : "";
     }

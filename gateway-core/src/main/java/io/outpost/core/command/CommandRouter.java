@@ -9,6 +9,7 @@ import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageSink;
+import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Value;
 import io.outpost.core.poll.DevicePoller;
 import io.outpost.core.spi.DeviceException;
@@ -91,14 +92,40 @@ public final class CommandRouter {
             return CompletableFuture.completedFuture(null);
         }
         CommandPayload payload;
-        Value raw;
         try {
             payload = CommandPayload.parse(command.payload());
-            raw = payload.relinquish() ? null : WriteConversion.toRaw(point, payload.value());
         } catch (CommandRejectedException e) {
             LOG.info("command for {} refused: {}", point.ref(), SafeText.of(e.getMessage()));
             respond(command, point, null, e.reason(), e.getMessage());
             return CompletableFuture.completedFuture(null);
+        }
+        return execute(target, payload).thenAccept(o -> respond(command, point, o.refused() ? null : payload,
+                o.error(), o.message()));
+    }
+
+    /**
+     * Writes to (or relinquishes) a writable point exactly as a command message on its topic does (same conversion,
+     * range and type checks, same device write), for callers that are not MQTT clients (the fleet's remote commands).
+     * The stage completes when the device answered; it never fails.
+     */
+    public CompletionStage<WriteOutcome> write(PointRef ref, CommandPayload payload) {
+        Target target = byTopic.values().stream().filter(t -> t.point.ref().equals(ref)).findFirst().orElse(null);
+        if (target == null) {
+            return CompletableFuture.completedFuture(new WriteOutcome(ref, true, "not-writable",
+                    "no running writable point " + ref));
+        }
+        return execute(target, payload);
+    }
+
+    /** The one path from a parsed command to the device: conversion and checks ({@link WriteConversion}), then the write. */
+    private CompletionStage<WriteOutcome> execute(Target target, CommandPayload payload) {
+        PointConfig point = target.point;
+        Value raw;
+        try {
+            raw = payload.relinquish() ? null : WriteConversion.toRaw(point, payload.value());
+        } catch (CommandRejectedException e) {
+            LOG.info("command for {} refused: {}", point.ref(), SafeText.of(e.getMessage()));
+            return CompletableFuture.completedFuture(new WriteOutcome(point.ref(), true, e.reason(), e.getMessage()));
         }
         CompletionStage<Void> done;
         if (payload.relinquish()) {
@@ -110,15 +137,26 @@ public final class CommandRouter {
         }
         return done.handle((ok, error) -> {
             if (error == null) {
-                respond(command, point, payload, null, null);
-            } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                String reason = cause instanceof DeviceException de ? de.reason() : "write-failed";
-                LOG.warn("write to {} failed: {} ({})", point.ref(), reason, cause.getMessage());
-                respond(command, point, payload, reason, cause.getMessage());
+                return new WriteOutcome(point.ref(), false, null, null);
             }
-            return null;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            String reason = cause instanceof DeviceException de ? de.reason() : "write-failed";
+            LOG.warn("write to {} failed: {} ({})", point.ref(), reason, cause.getMessage());
+            return new WriteOutcome(point.ref(), false, reason, cause.getMessage());
         });
+    }
+
+    /**
+     * What became of a write.
+     *
+     * @param refused true when the core refused it before any device saw it (not writable, conversion, range)
+     * @param error   null when the device took the value; else the reason ({@code out-of-range},
+     *                {@code conversion-error}, {@code not-writable}, or the device's: {@code timeout}, ...)
+     */
+    public record WriteOutcome(PointRef point, boolean refused, String error, String message) {
+        public boolean ok() {
+            return error == null;
+        }
     }
 
     private void respond(CommandMessage command, PointConfig point, CommandPayload payload, String error,

@@ -211,6 +211,11 @@ public final class GatewayRuntime implements AutoCloseable {
         return commands;
     }
 
+    /** The resources devices share (a protocol stack bound to a port), for tools that must use the same one. */
+    public SharedResources shared() {
+        return shared;
+    }
+
     public LiveValues values() {
         return live;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.UserProperty;
+import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Value;
 import io.outpost.core.testing.CoreHarness;
 import io.outpost.core.testing.TestAdapter;
@@ -177,5 +178,30 @@ class CommandRouterTest {
         assertThatThrownBy(
                 () -> CommandPayload.parse("{\"relinquish\": true, \"value\": 1}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(CommandRejectedException.class).hasMessageContaining("not both");
+    }
+
+    @Test
+    void a_write_from_outside_mqtt_takes_the_same_checks_and_reports_the_device_answer() throws Exception {
+        var scaled = core.runtime.commands().write(new PointRef("dev", "setpoint"), new CommandPayload(42.5, null));
+        core.advance(Duration.ofMillis(10));
+        var outside = core.runtime.commands().write(new PointRef("dev", "setpoint"), new CommandPayload(150L, null));
+        var readOnly = core.runtime.commands().write(new PointRef("dev", "level"), new CommandPayload(1L, null));
+        dev.failWith("timeout");
+        var failing = core.runtime.commands().write(new PointRef("dev", "setpoint"), new CommandPayload(1L, null));
+        core.advance(Duration.ofMillis(10));
+
+        assertThat(scaled.toCompletableFuture().get()).isEqualTo(
+                new CommandRouter.WriteOutcome(new PointRef("dev", "setpoint"), false, null, null));
+        assertThat(dev.writes()).containsExactly(Map.entry("setpoint", Value.of(425)));
+        assertThat(outside.toCompletableFuture().get()).satisfies(o -> {
+            assertThat(o.refused()).isTrue();
+            assertThat(o.error()).isEqualTo("out-of-range");
+        });
+        assertThat(readOnly.toCompletableFuture().get().error()).isEqualTo("not-writable");
+        assertThat(failing.toCompletableFuture().get()).satisfies(o -> {
+            assertThat(o.refused()).isFalse();
+            assertThat(o.error()).isEqualTo("timeout");
+        });
+        assertThat(core.sink.payloads("site/dev/setpoint/set/result")).as("no MQTT result for a direct write").isEmpty();
     }
 }

@@ -50,7 +50,7 @@ final class BacnetDeviceAdapter implements DeviceAdapter, PeerListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BacnetDeviceAdapter.class);
     /** Key of the gateway's local BACnet device among the shared resources. */
-    static final String STACK_KEY = "bacnet:local-device";
+    static final String STACK_KEY = BacnetStack.SHARED_KEY;
 
     private final DeviceConfig device;
     private final BacnetDeviceSettings settings;

@@ -62,6 +62,12 @@ public final class BacnetStack implements AutoCloseable {
     private record Route(int deviceInstance, long processId) {
     }
 
+    /**
+     * The key under which the gateway's devices share one stack (one local device on one port) among the runtime's
+     * shared resources; tools that run beside the devices (the fleet's discover command) borrow it under this key.
+     */
+    public static final String SHARED_KEY = "bacnet:local-device";
+
     private final BacnetNetworkConfig config;
     private final Map<Route, PeerListener> routes = new ConcurrentHashMap<>();
     private final List<Consumer<RemoteDevice>> iAmListeners = new CopyOnWriteArrayList<>();
