@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.point.Sample;
-import io.outpost.core.runtime.SharedResources;
 import io.outpost.core.spi.AdapterContext;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.time.TaskScheduler;

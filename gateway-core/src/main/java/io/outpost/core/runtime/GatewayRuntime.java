@@ -14,6 +14,7 @@ import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.poll.DeviceContext;
 import io.outpost.core.poll.DeviceActivity;
 import io.outpost.core.poll.DevicePoller;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.report.LiveValues;
 import io.outpost.core.report.PointState;
 import io.outpost.core.spi.AdapterCatalog;

@@ -6,7 +6,7 @@ import io.outpost.adapter.modbus.config.ModbusConnection;
 import io.outpost.adapter.modbus.testing.AdapterRig;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.core.config.DeviceConfig;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.spi.DeviceException;
 import java.time.Duration;

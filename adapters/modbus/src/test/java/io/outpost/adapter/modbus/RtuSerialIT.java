@@ -11,7 +11,7 @@ import io.outpost.adapter.modbus.testing.Pymodbus;
 import io.outpost.adapter.modbus.testing.SerialPair;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.spi.DeviceException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -18,7 +18,7 @@ import io.outpost.testing.FreePorts;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.spi.DeviceException;
 import io.outpost.core.spi.DeviceStatus;
 import java.time.Duration;

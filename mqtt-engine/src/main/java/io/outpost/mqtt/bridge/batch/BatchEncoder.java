@@ -5,6 +5,7 @@ import io.outpost.core.message.JsonPayloadFormat;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
+import io.outpost.mqtt.bridge.config.BatchFormat;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

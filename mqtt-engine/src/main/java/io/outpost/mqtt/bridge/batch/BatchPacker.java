@@ -3,7 +3,8 @@ package io.outpost.mqtt.bridge.batch;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
-import io.outpost.mqtt.bridge.flow.Packer;
+import io.outpost.mqtt.bridge.config.BatchFormat;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.List;
 

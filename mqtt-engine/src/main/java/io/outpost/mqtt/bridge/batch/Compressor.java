@@ -2,6 +2,7 @@ package io.outpost.mqtt.bridge.batch;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictCompress;
+import io.outpost.mqtt.bridge.config.Compression;
 import io.outpost.mqtt.bridge.config.ZstdDictionary;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;

@@ -4,8 +4,8 @@ import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
 import io.outpost.core.point.Sample;
-import io.outpost.mqtt.bridge.flow.InflightTable;
-import io.outpost.mqtt.bridge.flow.Packer;
+import io.outpost.mqtt.bridge.config.BatchFormat;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,10 +101,10 @@ public final class TsBatchPacker implements Packer {
 
     /** Just before a batch is written: the tables it may name go first, once per connection. */
     @Override
-    public Message atWrite(InflightTable.Entry entry) {
-        StoredRecord first = entry.records.get(0);
+    public Message atWrite(Message packed, List<StoredRecord> records, boolean history) {
+        StoredRecord first = records.get(0);
         if (first.packing() == null || first.packing().format() != BatchFormat.TS_BATCH) {
-            return entry.message;
+            return packed;
         }
         while (!clears.isEmpty() && announcer.publish(clears.get(0).topic(), clears.get(0).payload(), clears.get(0).qos())) {
             clears.remove(0);
@@ -119,7 +119,7 @@ public final class TsBatchPacker implements Packer {
                 }
             }
         }
-        return entry.message;
+        return packed;
     }
 
     static String tableTopic(String batchTopic, TsTable t) {

@@ -8,7 +8,6 @@ import io.outpost.core.poll.JitteredBackoff;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
-import io.outpost.mqtt.bridge.health.LinkBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.outpost.mqtt.bridge.config;
 
-import io.outpost.mqtt.bridge.batch.Packing;
-import io.outpost.mqtt.bridge.route.TopicRewrite;
 import java.util.Objects;
 
 /**

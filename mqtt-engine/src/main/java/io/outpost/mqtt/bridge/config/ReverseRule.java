@@ -1,6 +1,5 @@
 package io.outpost.mqtt.bridge.config;
 
-import io.outpost.mqtt.bridge.route.TopicRewrite;
 import java.util.Objects;
 
 /** The bridge subscribes upstream to {@code to.filter()} with this QoS and publishes what arrives locally. */

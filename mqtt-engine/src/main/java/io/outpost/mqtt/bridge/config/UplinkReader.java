@@ -2,9 +2,6 @@ package io.outpost.mqtt.bridge.config;
 
 import io.outpost.core.config.ConfigNode;
 import io.outpost.core.config.GatewayIdentity;
-import io.outpost.mqtt.bridge.batch.BatchFormat;
-import io.outpost.mqtt.bridge.batch.Compression;
-import io.outpost.mqtt.bridge.batch.Packing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

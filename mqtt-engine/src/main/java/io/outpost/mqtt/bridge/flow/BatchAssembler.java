@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.flow;
 
 import io.outpost.mqtt.bridge.batch.BatchEncoder;
-import io.outpost.mqtt.bridge.batch.Packing;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.outpost.mqtt.bridge.flow;
 
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.outpost.mqtt.bridge.batch.Packer;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.flow.InflightTable.Entry;
@@ -113,7 +114,7 @@ final class Outbox {
                 packets.add(MqttPackets.pubRel(e.packetId, b.v5));
                 continue;
             }
-            e.message = packer.atWrite(e);
+            e.message = packer.atWrite(e.message, e.records, e.history);
             packets.add(MqttPackets.publish(e.message, e.messageId, e.qos, e.retain, e.packetId,
                     e.sentBefore && e.qos > 0, now, b.v5, b.connection.aliases()));
             e.sentBefore = true;

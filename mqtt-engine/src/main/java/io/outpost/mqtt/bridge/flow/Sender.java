@@ -4,6 +4,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.outpost.core.message.Message;
+import io.outpost.mqtt.bridge.batch.Packer;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.outpost.mqtt.bridge.budget.ByteBudget;
+import io.outpost.mqtt.bridge.client.LinkBytes;
 import io.outpost.mqtt.bridge.client.LinkState;
 import io.outpost.mqtt.bridge.store.SegmentStore;
 import io.outpost.mqtt.bridge.store.StoreStats;

@@ -1,5 +1,6 @@
 package io.outpost.mqtt.bridge.route;
 
+import io.outpost.core.log.LogThrottle;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageRejectedException;
@@ -7,8 +8,8 @@ import io.outpost.core.point.PointRef;
 import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.mqtt.bridge.config.ForwardRule;
 import io.outpost.mqtt.bridge.config.SparkplugConfig;
+import io.outpost.mqtt.bridge.config.TopicRewrite;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
-import io.outpost.mqtt.bridge.health.LogThrottle;
 import io.outpost.mqtt.bridge.health.UpstreamMetrics;
 import io.outpost.mqtt.bridge.store.AppendBatch;
 import io.outpost.mqtt.bridge.store.MessageStore;

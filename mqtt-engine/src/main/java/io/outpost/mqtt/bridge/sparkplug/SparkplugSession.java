@@ -14,6 +14,7 @@ import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
+import io.outpost.mqtt.bridge.batch.Packer;
 import io.outpost.mqtt.bridge.client.InboundPublish;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
@@ -21,7 +22,6 @@ import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.SparkplugConfig;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.flow.InflightTable;
-import io.outpost.mqtt.bridge.flow.Packer;
 import io.outpost.mqtt.bridge.flow.Sender;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.nio.charset.StandardCharsets;
@@ -374,8 +374,8 @@ public final class SparkplugSession implements Packer {
     }
 
     @Override
-    public Message atWrite(InflightTable.Entry e) {
-        return Message.of(e.message.header(), data(e.records, e.history, nextSeq()), e.message.receivedAtMillis());
+    public Message atWrite(Message packed, List<StoredRecord> records, boolean history) {
+        return Message.of(packed.header(), data(records, history, nextSeq()), packed.receivedAtMillis());
     }
 
     private byte[] data(List<StoredRecord> records, boolean history, long sequence) {

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.store;
 
 import io.outpost.core.point.PointRef;
-import io.outpost.mqtt.bridge.batch.Packing;
+import io.outpost.mqtt.bridge.config.Packing;
 import java.util.Objects;
 
 /**

@@ -7,7 +7,7 @@ import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.PayloadFormat;
 import io.outpost.core.message.PayloadFormats;
 import io.outpost.core.point.PointRef;
-import io.outpost.mqtt.bridge.batch.Packing;
+import io.outpost.mqtt.bridge.config.Packing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

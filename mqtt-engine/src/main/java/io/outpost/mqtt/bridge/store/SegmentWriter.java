@@ -1,9 +1,9 @@
 package io.outpost.mqtt.bridge.store;
 
+import io.outpost.core.log.LogThrottle;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageRejectedException;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
-import io.outpost.mqtt.bridge.health.LogThrottle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

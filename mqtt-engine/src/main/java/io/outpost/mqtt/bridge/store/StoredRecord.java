@@ -3,7 +3,7 @@ package io.outpost.mqtt.bridge.store;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.point.Sample;
-import io.outpost.mqtt.bridge.batch.Packing;
+import io.outpost.mqtt.bridge.config.Packing;
 
 /**
  * A queued message as the store hands it out: where it is, its stable id, the message (typed reading or bytes) and

@@ -6,7 +6,9 @@ import io.outpost.core.message.Message;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.mqtt.bridge.flow.InflightTable;
+import io.outpost.mqtt.bridge.config.BatchFormat;
+import io.outpost.mqtt.bridge.config.Compression;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +134,7 @@ class TsBatchPackerTest {
 
     private Message write(List<StoredRecord> records) {
         Message m = packer.pack(records, false);
-        packer.atWrite(new InflightTable.Entry(records, m, null, 1, 1, false));
+        packer.atWrite(m, records, false);
         return m;
     }
 }

@@ -4,7 +4,9 @@ import io.outpost.core.message.Message;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
 import io.outpost.mqtt.bridge.bench.UplinkShapes;
-import io.outpost.mqtt.bridge.flow.InflightTable;
+import io.outpost.mqtt.bridge.config.BatchFormat;
+import io.outpost.mqtt.bridge.config.Compression;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.testing.Queued;
 import java.util.ArrayList;
@@ -56,9 +58,9 @@ public final class TsSchemeMeasurement {
                 for (int d = 0; d < UplinkShapes.DEVICES; d++) {
                     List<Message> device = round.subList(d * UplinkShapes.POINTS, (d + 1) * UplinkShapes.POINTS);
                     List<StoredRecord> none = records(device, tsNone);
-                    InflightTable.Entry e = new InflightTable.Entry(none, packer.pack(none, false), null, 1, 1, false);
-                    ts += e.message.payload().length;
-                    packer.atWrite(e);
+                    Message packed = packer.pack(none, false);
+                    ts += packed.payload().length;
+                    packer.atWrite(packed, none, false);
                     tsz += zstdPacker.pack(records(device, tsZstd), false).payload().length;
                     cb += cborPacker.pack(records(device, cbor), false).payload().length;
                     List<Sample> samples = none.stream().map(StoredRecord::sample).toList();

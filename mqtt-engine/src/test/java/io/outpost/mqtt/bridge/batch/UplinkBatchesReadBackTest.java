@@ -7,6 +7,8 @@ import io.outpost.core.point.DataType;
 import io.outpost.core.point.Quality;
 import io.outpost.core.point.Value;
 import io.outpost.core.message.Message;
+import io.outpost.mqtt.bridge.config.BatchFormat;
+import io.outpost.mqtt.bridge.config.Compression;
 import io.outpost.mqtt.bridge.store.StoredRecord;
 import io.outpost.mqtt.bridge.testing.Queued;
 import io.outpost.mqtt.bridge.testing.Readings;

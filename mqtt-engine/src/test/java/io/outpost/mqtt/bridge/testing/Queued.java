@@ -3,7 +3,7 @@ package io.outpost.mqtt.bridge.testing;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.message.MessageProperties;
-import io.outpost.mqtt.bridge.batch.Packing;
+import io.outpost.mqtt.bridge.config.Packing;
 import io.outpost.mqtt.bridge.store.AppendBatch;
 import io.outpost.mqtt.bridge.store.MessageStore;
 import io.outpost.mqtt.bridge.store.RecordRef;

@@ -6,7 +6,7 @@ import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.point.Sample;
 import io.outpost.core.point.Value;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

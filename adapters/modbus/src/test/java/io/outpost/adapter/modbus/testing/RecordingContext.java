@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayIdentity;
 import io.outpost.core.point.Sample;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.spi.AdapterContext;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.core.testing.ManualScheduler;

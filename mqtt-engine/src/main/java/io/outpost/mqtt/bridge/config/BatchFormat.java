@@ -1,4 +1,4 @@
-package io.outpost.mqtt.bridge.batch;
+package io.outpost.mqtt.bridge.config;
 
 import java.util.Optional;
 

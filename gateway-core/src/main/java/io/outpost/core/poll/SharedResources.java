@@ -1,4 +1,4 @@
-package io.outpost.core.runtime;
+package io.outpost.core.poll;
 
 import java.util.HashMap;
 import java.util.Map;

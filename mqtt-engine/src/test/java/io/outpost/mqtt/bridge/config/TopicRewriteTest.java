@@ -1,9 +1,10 @@
-package io.outpost.mqtt.bridge.route;
+package io.outpost.mqtt.bridge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.mqtt.api.TopicFilter;
+import io.outpost.mqtt.bridge.config.TopicRewrite;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

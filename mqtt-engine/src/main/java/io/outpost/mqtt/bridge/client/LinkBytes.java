@@ -1,4 +1,4 @@
-package io.outpost.mqtt.bridge.health;
+package io.outpost.mqtt.bridge.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;

@@ -1,4 +1,4 @@
-package io.outpost.mqtt.bridge.health;
+package io.outpost.core.log;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

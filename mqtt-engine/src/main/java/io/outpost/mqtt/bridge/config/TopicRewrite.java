@@ -1,4 +1,4 @@
-package io.outpost.mqtt.bridge.route;
+package io.outpost.mqtt.bridge.config;
 
 import io.outpost.core.config.TopicTemplate;
 import io.outpost.mqtt.api.TopicFilter;
