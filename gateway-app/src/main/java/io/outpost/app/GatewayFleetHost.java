@@ -13,7 +13,7 @@ import io.outpost.app.log.RecentLines;
 import io.outpost.core.command.CommandPayload;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.point.PointRef;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import java.util.concurrent.CompletionStage;
 import io.outpost.core.point.Sample;
 import io.outpost.core.report.PointState;

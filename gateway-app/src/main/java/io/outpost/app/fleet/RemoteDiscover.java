@@ -6,7 +6,7 @@ import io.outpost.adapter.bacnet.discovery.BacnetDiscovery;
 import io.outpost.adapter.bacnet.discovery.DiscoveredDevice;
 import io.outpost.adapter.bacnet.discovery.DiscoveredObject;
 import io.outpost.adapter.bacnet.stack.BacnetStack;
-import io.outpost.core.runtime.SharedResources;
+import io.outpost.core.poll.SharedResources;
 import io.outpost.core.spi.DeviceException;
 import java.time.Duration;
 import java.util.ArrayList;
