@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +24,14 @@ public final class FleetRollout {
                           String stoppedBecause) {
     }
 
+    /**
+     * Pushes sent and not yet acknowledged by the broker, at most. The control link refuses a publish beyond its own
+     * limit of 1,000 outstanding; a stage of 2,000 well pads must wait for acknowledgements, not lose half its pushes.
+     */
+    static final int MAX_UNACKNOWLEDGED = 500;
+
     private final FleetClient client;
+    private final Semaphore unacknowledged = new Semaphore(MAX_UNACKNOWLEDGED);
     private final PrivateKey key;
     private final String keyId;
     private final Duration timeout;
@@ -97,10 +105,22 @@ public final class FleetRollout {
                 SignedEnvelope signed = new SignedEnvelope(e.type(), gateway, version, keyId, config,
                         Ed25519Keys.sign(key, e.signedBytes()));
                 expected.put(gateway, version);
-                client.pushConfig(signed).toCompletableFuture().exceptionally(err -> {
-                    out.printf("%-24s not sent: %s%n", gateway, err.getMessage());
-                    return null;
-                });
+                if (!unacknowledged.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    out.printf("%-24s not sent: the broker acknowledged none of %d pushes within %d s%n", gateway,
+                            MAX_UNACKNOWLEDGED, timeout.toSeconds());
+                    continue;
+                }
+                try {
+                    client.pushConfig(signed).whenComplete((ok, err) -> {
+                        unacknowledged.release();
+                        if (err != null) {
+                            out.printf("%-24s not sent: %s%n", gateway, err.getMessage());
+                        }
+                    });
+                } catch (RuntimeException noBirth) {
+                    unacknowledged.release();
+                    throw noBirth;
+                }
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             String failed = null;
