@@ -3,7 +3,7 @@ package io.outpost.app;
 import io.outpost.adapter.opcua.browse.BrowseOptions;
 import io.outpost.adapter.opcua.browse.BrowseRow;
 import io.outpost.adapter.opcua.browse.OpcUaBrowser;
-import io.outpost.adapter.opcua.browse.PointListYaml;
+import io.outpost.adapter.opcua.browse.OpcUaPointListYaml;
 import io.outpost.adapter.opcua.config.OpcUaDeviceSettings;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.GatewayConfig;
@@ -55,7 +55,7 @@ final class BrowseCommand implements Callable<Integer> {
                     loaded.gateway().dataDir(), loaded.gateway().id(), timeout)) {
                 rows = browser.browse(BrowseOptions.DEFAULT.withStart(start).withMaxDepth(depth));
             }
-            spec.commandLine().getOut().print(yaml ? PointListYaml.render(rows)
+            spec.commandLine().getOut().print(yaml ? OpcUaPointListYaml.render(rows)
                     : ToolSupport.table(List.of("NODE ID", "PATH", "CLASS", "DATA TYPE", "ACCESS"), rows,
                             r -> List.of(r.nodeId(), r.path(), r.nodeClass(), r.dataType(), r.access())));
             return ExitCodes.OK;

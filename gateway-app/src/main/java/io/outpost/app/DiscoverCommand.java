@@ -5,7 +5,7 @@ import io.outpost.adapter.bacnet.discovery.BacnetDiscovery;
 import io.outpost.adapter.bacnet.discovery.DiscoveredDevice;
 import io.outpost.adapter.bacnet.discovery.DiscoveredObject;
 import io.outpost.adapter.bacnet.discovery.DiscoveryTable;
-import io.outpost.adapter.bacnet.discovery.PointListYaml;
+import io.outpost.adapter.bacnet.discovery.BacnetPointListYaml;
 import io.outpost.adapter.bacnet.stack.BacnetStack;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.spi.DeviceException;
@@ -70,7 +70,7 @@ final class DiscoverCommand implements Callable<Integer> {
                 for (DiscoveredDevice d : found) {
                     if (yaml || objects) {
                         List<DiscoveredObject> list = discovery.objects(d);
-                        out.print(yaml ? PointListYaml.render("device-" + d.instance(), d, list)
+                        out.print(yaml ? BacnetPointListYaml.render("device-" + d.instance(), d, list)
                                 : "\ndevice " + d.instance() + ":\n" + DiscoveryTable.objects(list));
                     }
                 }

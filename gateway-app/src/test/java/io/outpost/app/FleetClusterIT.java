@@ -12,7 +12,7 @@ import io.outpost.app.fleet.FleetClient;
 import io.outpost.app.fleet.FleetRollout;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.RabbitMqCluster;
@@ -77,7 +77,7 @@ class FleetClusterIT {
             try (Gateway gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
                  FleetAgent agent = FleetAgents.start(gateway, files, file);
                  FleetClient cli = new FleetClient(ControlSettings.of("cli", List.of(ServerUri.parse(second.uri())),
-                         MqttProtocol.V3_1_1, "fleet-cli", null, null, TlsConfig.DEFAULT), "outpost/{gateway}/")) {
+                         MqttProtocol.V3_1_1, "fleet-cli", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> gateway.upstreamStatus().get(0).state().equals("connected"));
                 assertThat(gateway.upstreamStatus().get(0).server()).endsWith(":" + first.mqttPort());
                 // RabbitMQ 3.10 keeps retained messages per node and hands them to exact subscriptions only: the

@@ -11,7 +11,7 @@ import io.outpost.app.fleet.FleetClient;
 import io.outpost.core.spi.DeviceStatus;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
@@ -78,7 +78,7 @@ class FleetDiscoverIT {
         gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
         agent = FleetAgents.start(gateway, files, file);
         client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse("mqtt://127.0.0.1:"
-                + cloud.port())), MqttProtocol.V5, "test-cloud", null, null, TlsConfig.DEFAULT), "outpost/{gateway}/");
+                + cloud.port())), MqttProtocol.V5, "test-cloud", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             FleetClient.Birth b = client.births().get("gw1");
             return b != null && b.online() && b.devicesOnline() == 1;

@@ -10,7 +10,7 @@ import io.outpost.app.fleet.FleetRollout;
 import io.outpost.app.fleet.SignedEnvelope;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
@@ -82,7 +82,7 @@ class FleetProcessesIT {
 
     private static FleetClient client(Mosquitto cloud) throws Exception {
         return new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse("mqtt://127.0.0.1:" + cloud.port())),
-                MqttProtocol.V5, "test-cloud-" + System.nanoTime(), null, null, TlsConfig.DEFAULT), "outpost/{gateway}/");
+                MqttProtocol.V5, "test-cloud-" + System.nanoTime(), null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
     }
 
     private static void awaitOnline(FleetClient client, String... ids) {

@@ -17,7 +17,7 @@ import io.outpost.app.fleet.FleetRollout;
 import io.outpost.app.fleet.SignedEnvelope;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
@@ -91,7 +91,7 @@ class FleetRemoteConfigIT {
         gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
         agent = FleetAgents.start(gateway, files, file);
         client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse(cloudUri())), MqttProtocol.V5,
-                "test-cloud", null, null, TlsConfig.DEFAULT), "outpost/{gateway}/");
+                "test-cloud", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             FleetClient.Birth b = client.births().get("gw1");
             return b != null && b.online() && b.devicesOnline() == 1;

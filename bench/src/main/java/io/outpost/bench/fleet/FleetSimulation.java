@@ -18,7 +18,7 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlLink;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
@@ -224,7 +224,7 @@ public final class FleetSimulation {
             // The command line talks to the last node: pushes to gateways on the other node cross the cluster.
             try (FleetClient cli = new FleetClient(ControlSettings.of("fleet-cli",
                     List.of(ServerUri.parse(servers.get(servers.size() - 1))), protocol, "fleet-cli-bench", null, null,
-                    TlsConfig.DEFAULT), "outpost/{gateway}/")) {
+                    UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/")) {
                 Map<String, Long> appliedAt = new ConcurrentHashMap<>();
                 CountingChannel.Counts cliCounts = new CountingChannel.Counts();
                 cli.onResult(r -> {

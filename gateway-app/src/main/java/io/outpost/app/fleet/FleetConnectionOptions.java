@@ -3,7 +3,7 @@ package io.outpost.app.fleet;
 import io.outpost.core.config.Secret;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import java.io.IOException;
@@ -42,8 +42,8 @@ public final class FleetConnectionOptions {
         List<ServerUri> servers = brokers.stream().map(ServerUri::parse).toList();
         Secret password = passwordFile == null ? null
                 : new Secret(Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
-        TlsConfig tls = ca == null ? TlsConfig.DEFAULT
-                : new TlsConfig(ca, null, null, null, null, List.of(), true);
+        UpstreamTlsConfig tls = ca == null ? UpstreamTlsConfig.DEFAULT
+                : new UpstreamTlsConfig(ca, null, null, null, null, List.of(), true);
         MqttProtocol protocol = mqttVersion.startsWith("3") ? MqttProtocol.V3_1_1 : MqttProtocol.V5;
         return ControlSettings.of("fleet-cli", servers, protocol, "outpost-fleet-" + UUID.randomUUID().toString()
                 .substring(0, 8), username, password, tls);

@@ -18,10 +18,10 @@ import io.outpost.mqtt.bridge.budget.ByteBudget;
 import io.outpost.mqtt.bridge.client.LinkBytes;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.sparkplug.SparkplugSession;
-import io.outpost.mqtt.bridge.client.InboundPublish;
+import io.outpost.mqtt.bridge.client.UpstreamPublish;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
 import io.outpost.mqtt.bridge.client.ResponseTimes;
-import io.outpost.mqtt.bridge.client.TlsContexts;
+import io.outpost.mqtt.bridge.client.UpstreamTlsContexts;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.ServerUri;
@@ -129,7 +129,7 @@ final class Upstream {
 
     /** Opens (recovers) the store, registers the forwarder and starts connecting. Blocks for the recovery. */
     void start() throws IOException {
-        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? TlsContexts.client(config.tls()) : null;
+        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? UpstreamTlsContexts.client(config.tls()) : null;
         store = SegmentStore.open(dir, config.name(), config.store(), new StoreListener() {
             @Override
             public void readable() {
@@ -371,7 +371,7 @@ final class Upstream {
             if (c != link.current()) {
                 return;
             }
-            if (packet instanceof InboundPublish p) {
+            if (packet instanceof UpstreamPublish p) {
                 if (sparkplug == null || !sparkplug.inbound(c, p)) {
                     reverse.publish(c, p);
                 }

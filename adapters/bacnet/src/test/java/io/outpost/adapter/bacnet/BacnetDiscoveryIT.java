@@ -7,7 +7,7 @@ import io.outpost.adapter.bacnet.config.BacnetObjectRef;
 import io.outpost.adapter.bacnet.discovery.BacnetDiscovery;
 import io.outpost.adapter.bacnet.discovery.DiscoveredDevice;
 import io.outpost.adapter.bacnet.discovery.DiscoveredObject;
-import io.outpost.adapter.bacnet.discovery.PointListYaml;
+import io.outpost.adapter.bacnet.discovery.BacnetPointListYaml;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
 import io.outpost.adapter.bacnet.stack.BacnetStack;
 import io.outpost.testing.FreePorts;
@@ -103,7 +103,7 @@ class BacnetDiscoveryIT {
     void the_generated_point_list_is_a_configuration_the_gateway_runs() throws Exception {
         BacnetDiscovery discovery = discovery();
         DiscoveredDevice device = discovery.whoIs(1001, 1001, LISTEN).get(0);
-        String yaml = PointListYaml.render("ahu-1", device, discovery.objects(device));
+        String yaml = BacnetPointListYaml.render("ahu-1", device, discovery.objects(device));
         stack.close();
         stack = null;
 

@@ -119,7 +119,7 @@ public final class ConfigLoader {
         gatewayNode.rejectUnknownKeys();
 
         ConfigNode publishNode = root.mapping("publish");
-        PublishDefaults publish = new PublishReader(formatNames).read(publishNode);
+        PublishDefaults publish = new PublishSectionReader(formatNames).read(publishNode);
         publishNode.rejectUnknownKeys();
 
         Map<String, Object> sectionRecords = new LinkedHashMap<>();

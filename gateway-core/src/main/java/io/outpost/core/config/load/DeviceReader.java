@@ -68,13 +68,13 @@ final class DeviceReader {
         BackoffConfig backoff = readBackoff(node.mapping("backoff"));
 
         PointDefaults defaults = new PointDefaults(
-                PublishReader.optionalTemplate(node, "topic", PublishReader.POINT_PLACEHOLDERS).orElse(publish.topic()),
+                PublishSectionReader.optionalTemplate(node, "topic", PublishSectionReader.POINT_PLACEHOLDERS).orElse(publish.topic()),
                 node.integer("qos", publish.qos(), 0, 2),
                 node.bool("retain", publish.retain()),
-                PublishReader.format(node, formatNames).orElse(publish.format()),
-                node.has("heartbeat") ? PublishReader.heartbeat(node).orElse(null) : publish.heartbeat(),
+                PublishSectionReader.format(node, formatNames).orElse(publish.format()),
+                node.has("heartbeat") ? PublishSectionReader.heartbeat(node).orElse(null) : publish.heartbeat(),
                 interval);
-        TopicTemplate statusTemplate = PublishReader.optionalTemplate(node, "status-topic", PublishReader.STATUS_PLACEHOLDERS)
+        TopicTemplate statusTemplate = PublishSectionReader.optionalTemplate(node, "status-topic", PublishSectionReader.STATUS_PLACEHOLDERS)
                 .orElse(publish.statusTopic());
         String protocolName = protocol.orElse("");
         Map<String, String> names = Map.of("site", gateway.site(), "gateway", gateway.id(), "device", id,

@@ -94,7 +94,7 @@ final class PointReader {
 
         Map<String, String> names = new HashMap<>(deviceNames);
         names.put("point", id.orElse(""));
-        TopicTemplate topicTemplate = PublishReader.optionalTemplate(node, "topic", PublishReader.POINT_PLACEHOLDERS)
+        TopicTemplate topicTemplate = PublishSectionReader.optionalTemplate(node, "topic", PublishSectionReader.POINT_PLACEHOLDERS)
                 .orElse(defaults.topic());
         String topic = topicTemplate.expand(names);
         String topicProblem = TopicTemplate.problemWithTopicName(topic);
@@ -103,7 +103,7 @@ final class PointReader {
         }
         Publication publication = new Publication(topic, node.integer("qos", defaults.qos(), 0, 2),
                 node.bool("retain", defaults.retain()),
-                PublishReader.format(node, formatNames).orElse(defaults.format()));
+                PublishSectionReader.format(node, formatNames).orElse(defaults.format()));
 
         CommandRoute command = null;
         if (node.bool("writable", false)) {
@@ -119,7 +119,7 @@ final class PointReader {
 
     private ReportPolicy readReport(ConfigNode node) {
         Deadband deadband = readDeadband(node);
-        Duration heartbeat = node.has("heartbeat") ? PublishReader.heartbeat(node).orElse(null) : defaults.heartbeat();
+        Duration heartbeat = node.has("heartbeat") ? PublishSectionReader.heartbeat(node).orElse(null) : defaults.heartbeat();
         Map<String, Boolean> reportChoices = new LinkedHashMap<>();
         reportChoices.put("change", false);
         reportChoices.put("every-read", true);

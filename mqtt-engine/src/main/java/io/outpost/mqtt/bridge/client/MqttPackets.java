@@ -220,7 +220,7 @@ public final class MqttPackets {
     }
 
     /** Copies a received PUBLISH off its buffer (the caller releases the buffer). */
-    static InboundPublish inbound(MqttPublishMessage p) {
+    static UpstreamPublish inbound(MqttPublishMessage p) {
         MqttProperties props = p.variableHeader().properties();
         List<UserProperty> user = new ArrayList<>();
         if (props != null) {
@@ -234,7 +234,7 @@ public final class MqttPackets {
         int expiry = ConnAckInfo.intProperty(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, -1);
         MqttProperties.MqttProperty<?> correlation = props == null ? null : props.getProperty(MqttPropertyType.CORRELATION_DATA.value());
         byte[] payload = ByteBufUtil.getBytes(p.payload());
-        return new InboundPublish(p.variableHeader().topicName(), payload, p.fixedHeader().qosLevel().value(),
+        return new UpstreamPublish(p.variableHeader().topicName(), payload, p.fixedHeader().qosLevel().value(),
                 p.fixedHeader().isRetain(), p.fixedHeader().isDup(), p.variableHeader().packetId(), user,
                 expiry < 0 ? null : expiry & 0xFFFF_FFFFL,
                 ConnAckInfo.stringProperty(props, MqttPropertyType.CONTENT_TYPE),

@@ -49,7 +49,7 @@ public final class UpstreamConnection {
 
     /** Events of one connection, called on the caller's executor. */
     public interface Listener {
-        /** A packet after CONNACK: an {@link InboundPublish} or another {@link MqttMessage} (no buffers). */
+        /** A packet after CONNACK: an {@link UpstreamPublish} or another {@link MqttMessage} (no buffers). */
         void packet(UpstreamConnection connection, Object packet);
 
         void writability(UpstreamConnection connection, boolean writable);
@@ -94,7 +94,7 @@ public final class UpstreamConnection {
      * will with a sequence number, such as Sparkplug's NDEATH, counts only attempts that sent a CONNECT), a shorter
      * {@code tcpTimeout} for the TCP handshake alone, {@code byteCounter} (or null) first in the pipeline so it sees
      * the bytes of the socket, and {@code topicAliases} to use MQTT 5 topic aliases up to the server's maximum.
-     * A failure before the TCP connection was up is a {@link TransportException}; a CONNACK that did not come in
+     * A failure before the TCP connection was up is a {@link TcpConnectException}; a CONNACK that did not come in
      * time is a {@link ConnAckTimeoutException}.
      */
     public static CompletableFuture<UpstreamConnection> connect(EventLoopGroup group, ServerUri server, SslContext ssl,
@@ -138,7 +138,7 @@ public final class UpstreamConnection {
         result.whenComplete((c, e) -> deadline.cancel(false));
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(new TransportException(server, f.cause(), System.nanoTime() - started));
+                result.completeExceptionally(new TcpConnectException(server, f.cause(), System.nanoTime() - started));
                 return;
             }
             Handler handler = (Handler) f.channel().pipeline().get("bridge");

@@ -245,7 +245,7 @@ public final class UpstreamLink {
      */
     private boolean countHandshake(Throwable err) {
         Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (t instanceof TransportException te) {
+        if (t instanceof TcpConnectException te) {
             transportFailures++;
             bytes.handshake(HANDSHAKE_SYN * synsWithin(te.waitedNanos()), te.answered() ? HANDSHAKE_RST : 0);
             return false;

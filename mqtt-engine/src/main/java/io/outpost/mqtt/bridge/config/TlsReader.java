@@ -12,8 +12,8 @@ import java.util.Locale;
 /** Reads an upstream's {@code tls:} mapping and checks that the files it names are readable PEM files. */
 final class TlsReader {
 
-    /** Reads the mapping; a missing one gives {@link TlsConfig#DEFAULT} (every key is still asked for). */
-    TlsConfig read(ConfigNode node) {
+    /** Reads the mapping; a missing one gives {@link UpstreamTlsConfig#DEFAULT} (every key is still asked for). */
+    UpstreamTlsConfig read(ConfigNode node) {
         Path ca = pemFile(node, "ca", "CERTIFICATE");
         Path cert = pemFile(node, "cert", "CERTIFICATE");
         Path key = pemFile(node, "key", "PRIVATE KEY");
@@ -29,9 +29,9 @@ final class TlsReader {
             node.missing("cert", "the client certificate (PEM) that goes with the key");
         }
         if ((cert == null) != (key == null)) {
-            return new TlsConfig(ca, null, null, null, sni, alpn, verifyHostname);
+            return new UpstreamTlsConfig(ca, null, null, null, sni, alpn, verifyHostname);
         }
-        return new TlsConfig(ca, cert, key, keyPassword, sni, alpn, verifyHostname);
+        return new UpstreamTlsConfig(ca, cert, key, keyPassword, sni, alpn, verifyHostname);
     }
 
     /** A readable file holding a PEM block of the given kind; reported and null otherwise. */

@@ -31,7 +31,7 @@ public record UpstreamConfig(
         String clientId,
         String username,
         Secret password,
-        TlsConfig tls,
+        UpstreamTlsConfig tls,
         Duration keepAlive,
         boolean cleanStart,
         Duration sessionExpiry,

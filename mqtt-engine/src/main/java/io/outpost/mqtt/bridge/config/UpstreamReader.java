@@ -63,7 +63,7 @@ final class UpstreamReader {
             node.error("password", "MQTT 3.1.1 sends a password only with a username; add username:");
         }
         ConfigNode tlsNode = node.mapping("tls");
-        TlsConfig tls = tlsReader.read(tlsNode);
+        UpstreamTlsConfig tls = tlsReader.read(tlsNode);
         if (!tlsNode.isMissing() && servers.stream().noneMatch(ServerUri::tls)) {
             node.error("tls", "TLS settings are given but no server is mqtts://");
         }

@@ -8,11 +8,11 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.ssl.SslContext;
 import io.outpost.core.log.SafeText;
 import io.outpost.core.message.Message;
-import io.outpost.mqtt.bridge.client.InboundPublish;
+import io.outpost.mqtt.bridge.client.UpstreamPublish;
 import io.outpost.mqtt.bridge.client.LinkBytes;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
-import io.outpost.mqtt.bridge.client.TlsContexts;
+import io.outpost.mqtt.bridge.client.UpstreamTlsContexts;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
@@ -106,7 +106,7 @@ public final class ControlLink implements ControlChannel {
         this.v5 = config.protocol() == MqttProtocol.V5;
         this.loop = loop;
         this.ownsLoop = ownsLoop;
-        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? TlsContexts.client(config.tls()) : null;
+        SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? UpstreamTlsContexts.client(config.tls()) : null;
         this.link = new UpstreamLink(config, group, loop, new Events(), ssl, random, new LinkBytes(),
                 will == null ? null : () -> will);
     }
@@ -245,7 +245,7 @@ public final class ControlLink implements ControlChannel {
             if (c != link.current()) {
                 return;
             }
-            if (packet instanceof InboundPublish p) {
+            if (packet instanceof UpstreamPublish p) {
                 try {
                     listener.message(p.topic(), p.payload(), p.retain());
                 } catch (RuntimeException e) {

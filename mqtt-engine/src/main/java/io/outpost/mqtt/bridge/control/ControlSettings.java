@@ -6,7 +6,7 @@ import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.PriorityClass;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.StoreConfig;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.config.UplinkConfig;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import java.time.Duration;
@@ -41,7 +41,7 @@ public final class ControlSettings {
 
     /** Settings given one by one, with a clean session that ends with the connection (a command-line tool). */
     public static UpstreamConfig of(String name, List<ServerUri> servers, MqttProtocol protocol, String clientId,
-                                    String username, Secret password, TlsConfig tls) {
+                                    String username, Secret password, UpstreamTlsConfig tls) {
         return new UpstreamConfig(name, servers, protocol, clientId, username, password, tls, Duration.ofSeconds(30),
                 true, Duration.ZERO, Duration.ofSeconds(10), List.of(), List.of(), UNUSED_STORE, 100, 0, null, BACKOFF,
                 Duration.ofSeconds(1), Duration.ofSeconds(10), PLAIN);

@@ -84,7 +84,7 @@ public final class Sender {
     private final Events events;
     private final InflightTable inflight = new InflightTable();
     private final ArrayDeque<Entry> resends = new ArrayDeque<>();
-    private final Outbox outbox;
+    private final UpstreamOutbox outbox;
     private final StoreCursor[] cursors;
     private final ClassScheduler scheduler;
     private final TokenBucket bucket;
@@ -131,7 +131,7 @@ public final class Sender {
         this.scheduler = new ClassScheduler(weights);
         this.lanes = new ReplayLanes(store, cursors, config.uplink().replayShare(), budget);
         this.bucket = new TokenBucket(config.rateLimit(), System.nanoTime());
-        this.outbox = new Outbox(name, store, inflight, loop, clock, packer);
+        this.outbox = new UpstreamOutbox(name, store, inflight, loop, clock, packer);
         recoverHandshakes(store.recoveredHandshakes());
     }
 

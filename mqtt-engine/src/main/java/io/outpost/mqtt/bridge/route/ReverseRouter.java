@@ -8,7 +8,7 @@ import io.outpost.core.message.MessageProperties;
 import io.outpost.core.message.MessageHeader;
 import io.outpost.core.log.SafeText;
 import io.outpost.mqtt.api.LocalBroker;
-import io.outpost.mqtt.bridge.client.InboundPublish;
+import io.outpost.mqtt.bridge.client.UpstreamPublish;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.ReasonCodes;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
@@ -108,7 +108,7 @@ public final class ReverseRouter {
     }
 
     /** A PUBLISH from the upstream. */
-    public void publish(UpstreamConnection c, InboundPublish p) {
+    public void publish(UpstreamConnection c, UpstreamPublish p) {
         if (p.qos() == 2 && qos2Received.contains(p.packetId())) {
             c.send(List.of(MqttPackets.pubRec(p.packetId(), 0, v5)), null);
             return;
@@ -145,7 +145,7 @@ public final class ReverseRouter {
     }
 
     /** The local topic the upstream's response topic maps to through the reverse rules, or null. */
-    private String localResponseTopic(InboundPublish p) {
+    private String localResponseTopic(UpstreamPublish p) {
         String remote = p.responseTopic();
         if (remote == null) {
             return null;
@@ -161,7 +161,7 @@ public final class ReverseRouter {
         return null;
     }
 
-    private void acknowledge(UpstreamConnection c, InboundPublish p, int reason) {
+    private void acknowledge(UpstreamConnection c, UpstreamPublish p, int reason) {
         if (p.qos() == 1) {
             c.send(List.of(MqttPackets.pubAck(p.packetId(), reason, v5)), null);
         } else if (p.qos() == 2) {

@@ -15,7 +15,7 @@ import io.outpost.core.spi.DeviceStatus;
 import io.outpost.mqtt.api.LocalBroker;
 import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.batch.Packer;
-import io.outpost.mqtt.bridge.client.InboundPublish;
+import io.outpost.mqtt.bridge.client.UpstreamPublish;
 import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.client.UpstreamConnection;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
@@ -182,7 +182,7 @@ public final class SparkplugSession implements Packer {
     // ------------------------------------------------------------------ inbound
 
     /** Handles a PUBLISH on the session's topics; false when it is not one of them. */
-    public boolean inbound(UpstreamConnection c, InboundPublish p) {
+    public boolean inbound(UpstreamConnection c, UpstreamPublish p) {
         boolean ours = p.topic().equals(sp.stateTopic()) || p.topic().equals(sp.nodeTopic("NCMD"))
                 || p.topic().startsWith(sp.nodeTopic("DCMD") + "/");
         if (!ours) {

@@ -101,7 +101,7 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         }
         boolean loopback = ListenerConfig.isLoopback(bind);
         boolean anonymous = item.bool("allow-anonymous", loopback);
-        TlsConfig tls = null;
+        ListenerTlsConfig tls = null;
         ConfigNode tlsNode = item.mapping("tls");
         if (type.secure()) {
             tls = tls(tlsNode);
@@ -134,7 +134,7 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         return out;
     }
 
-    private static TlsConfig tls(ConfigNode node) {
+    private static ListenerTlsConfig tls(ConfigNode node) {
         if (node.isMissing()) {
             node.error("a tls or wss listener needs tls: {cert: server.pem, key: server.key}");
             return null;
@@ -157,7 +157,7 @@ public final class BrokerSection implements ConfigSection<BrokerConfig> {
         if (cert == null || key == null) {
             return null;
         }
-        return new TlsConfig(cert, key, keyPassword, clientCa, require, identity);
+        return new ListenerTlsConfig(cert, key, keyPassword, clientCa, require, identity);
     }
 
     private static BrokerLimits limits(ConfigNode node) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  *                       {@link #SAME_HOST} for this machine's own addresses and loopback, {@code *} for any); a
  *                       handshake without an Origin header (not from a browser) is always allowed. Empty for tcp/tls.
  */
-public record ListenerConfig(String name, ListenerType type, String bind, int port, String path, TlsConfig tls,
+public record ListenerConfig(String name, ListenerType type, String bind, int port, String path, ListenerTlsConfig tls,
                              boolean allowAnonymous, List<String> allowedOrigins) {
 
     public static final String DEFAULT_WS_PATH = "/mqtt";
@@ -25,7 +25,7 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
     public static final List<String> DEFAULT_ORIGINS = List.of(SAME_HOST);
 
     /** A listener whose WebSocket Origins are the default ({@link #SAME_HOST}). */
-    public ListenerConfig(String name, ListenerType type, String bind, int port, String path, TlsConfig tls,
+    public ListenerConfig(String name, ListenerType type, String bind, int port, String path, ListenerTlsConfig tls,
                           boolean allowAnonymous) {
         this(name, type, bind, port, path, tls, allowAnonymous, type.webSocket() ? DEFAULT_ORIGINS : List.of());
     }

@@ -57,7 +57,7 @@ public final class ListenerServer implements AutoCloseable {
      */
     public static ListenerServer bind(ListenerConfig config, EventLoopGroup group, ProtocolContext context,
                                       ChannelGroup connections) throws IOException {
-        SslContext ssl = config.type().secure() ? TlsContexts.server(config.name(), config.tls()) : null;
+        SslContext ssl = config.type().secure() ? ListenerTlsContexts.server(config.name(), config.tls()) : null;
         ByteCounter counter = new ByteCounter(context.stats());
         OriginCheck origins = config.type().webSocket()
                 ? new OriginCheck(config, OwnHost.read(), context.stats(), context.violations()) : null;

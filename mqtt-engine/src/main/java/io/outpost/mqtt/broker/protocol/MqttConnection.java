@@ -35,7 +35,7 @@ import io.outpost.mqtt.broker.config.ListenerConfig;
 import io.outpost.mqtt.broker.session.ClientLink;
 import io.outpost.mqtt.broker.session.ClientSettings;
 import io.outpost.mqtt.broker.session.ConnectRequest;
-import io.outpost.mqtt.broker.session.InboundPublish;
+import io.outpost.mqtt.broker.session.ClientPublish;
 import io.outpost.mqtt.broker.session.Session;
 import io.outpost.mqtt.broker.stats.BrokerStats.Drop;
 import io.outpost.mqtt.broker.stats.BrokerStats.Quota;
@@ -92,7 +92,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final ProtocolContext context;
     private final ListenerConfig listener;
     private final ConnectReader connectReader;
-    private final PublishReader publishReader;
+    private final PublishPacketReader publishReader;
     private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
 
     private Channel channel;
@@ -117,7 +117,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.context = context;
         this.listener = listener;
         this.connectReader = new ConnectReader(context.limits());
-        this.publishReader = new PublishReader(context.limits().maxTopicAliases());
+        this.publishReader = new PublishPacketReader(context.limits().maxTopicAliases());
     }
 
     // ------------------------------------------------------------------ channel events
@@ -414,7 +414,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     // MQTT-3.3.5-2: a server may acknowledge a PUBLISH it does not authorize and drop it.
                     context.violations().warn("{}: not allowed to publish to {} ({}); acknowledged and dropped",
                             describe(), SafeText.of(topic), denial);
-                    InboundPublish dropped = new InboundPublish(packetId, message, (byte) 0, null, true);
+                    ClientPublish dropped = new ClientPublish(packetId, message, (byte) 0, null, true);
                     toSession(s -> s.onPublish(this, dropped));
                     return;
                 }
@@ -452,11 +452,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         byte refusal = 0;
         String why = null;
-        if (!PublishReader.payloadFormatValid(message)) {
+        if (!PublishPacketReader.payloadFormatValid(message)) {
             refusal = ReasonCode.PAYLOAD_FORMAT_INVALID;
             why = "the payload is not valid UTF-8";
         }
-        InboundPublish p = new InboundPublish(packetId, message, refusal, why);
+        ClientPublish p = new ClientPublish(packetId, message, refusal, why);
         toSession(s -> s.onPublish(this, p));
     }
 
@@ -477,7 +477,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void refusePublish(int packetId, Message message, byte reason, String reasonString) {
-        InboundPublish p = new InboundPublish(packetId, message, reason, reasonString);
+        ClientPublish p = new ClientPublish(packetId, message, reason, reasonString);
         toSession(s -> s.onPublish(this, p));
     }
 

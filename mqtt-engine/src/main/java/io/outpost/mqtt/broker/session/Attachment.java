@@ -21,7 +21,7 @@ final class Attachment {
     final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
     int pendingQos1;
     /** PUBLISH packets of an MQTT 3.1.1 client beyond its inflight limit, in order, while reading is paused. */
-    final ArrayDeque<InboundPublish> held = new ArrayDeque<>();
+    final ArrayDeque<ClientPublish> held = new ArrayDeque<>();
     /** Guards against taking held messages again from within taking them. */
     boolean takingHeld;
     private Map<String, Integer> aliases;

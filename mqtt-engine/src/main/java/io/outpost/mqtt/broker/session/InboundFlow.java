@@ -58,7 +58,7 @@ final class InboundFlow {
         this.owner = owner;
     }
 
-    void onPublish(Attachment a, InboundPublish p) {
+    void onPublish(Attachment a, ClientPublish p) {
         services.stats().received(1);
         if (!a.held.isEmpty()) {
             a.held.addLast(p);
@@ -71,7 +71,7 @@ final class InboundFlow {
     }
 
     /** Accepts a PUBLISH, or says no (false) when a 3.1.1 client is at its inflight limit. */
-    private boolean take(Attachment a, InboundPublish p) {
+    private boolean take(Attachment a, ClientPublish p) {
         if (p.qos() == 0) {
             if (p.refusal() == 0 && !p.discard()) {
                 services.acceptor().accept(p.message(), clientId);

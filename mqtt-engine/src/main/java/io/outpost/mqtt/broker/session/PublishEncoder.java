@@ -26,7 +26,7 @@ final class PublishEncoder {
      * The PUBLISH for {@code e}, or null when it would exceed the client's Maximum Packet Size (MQTT-3.1.2-24: the
      * broker then discards it as if it had been sent).
      */
-    static MqttPublishMessage encode(Attachment a, Outbox.Entry e, int packetId, boolean dup, long nowMillis) {
+    static MqttPublishMessage encode(Attachment a, SessionOutbox.Entry e, int packetId, boolean dup, long nowMillis) {
         Message m = e.message;
         String topic = m.topic();
         MqttProperties props = MqttProperties.NO_PROPERTIES;

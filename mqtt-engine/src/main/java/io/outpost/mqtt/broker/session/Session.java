@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * all go once it is down to half of each. Latency then stays bounded and memory flat, where queues would otherwise
  * grow until the slow-subscriber policy dropped messages. A client that is not back to half within
  * {@value #PATIENCE_SECONDS} s is slow, not busy: it holds nobody back for the next {@value #COOL_DOWN_SECONDS} s
- * (and longer while it stays behind), and the slow-subscriber policy of {@link Outbox} applies to it.
+ * (and longer while it stays behind), and the slow-subscriber policy of {@link SessionOutbox} applies to it.
  *
  * <p><b>Threading.</b> Every method except {@link #online()}, {@link #clientId()} and {@link #executor()} runs on
  * the session's {@link #executor()} (an event loop chosen from the client id), so the state has one writer and no
@@ -68,7 +68,7 @@ public final class Session implements Subscriber {
     private final EventLoop executor;
     private final SessionServices services;
     private final Consumer<Session> onEnd;
-    private final Outbox outbox;
+    private final SessionOutbox outbox;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final InboundFlow inbound;
     private final SessionAccess access;
@@ -95,7 +95,7 @@ public final class Session implements Subscriber {
     private boolean slowNotBusy;
     private long slowNotBusySinceNanos;
     private long slowingSinceNanos;
-    private int lastDeliverySize = Outbox.OVERHEAD;
+    private int lastDeliverySize = SessionOutbox.OVERHEAD;
     private ScheduledFuture<?> pressureTimer;
 
     /** @param owner the user the session belongs to; null for a restored session whose owner was not recorded */
@@ -105,7 +105,7 @@ public final class Session implements Subscriber {
         this.executor = executor;
         this.services = services;
         this.onEnd = onEnd;
-        this.outbox = new Outbox(services.limits().maxQueuedBytes(), services.quotas());
+        this.outbox = new SessionOutbox(services.limits().maxQueuedBytes(), services.quotas());
         this.inbound = new InboundFlow(clientId, services, new Owner());
         this.access = new SessionAccess(services.access(), owner);
     }
@@ -208,7 +208,7 @@ public final class Session implements Subscriber {
         request.link().send(Packets.connAck(settings.version(), ReasonCode.SUCCESS, sessionPresent,
                 request.connAckProperties()));
         long now = services.clock().millis();
-        for (Outbox.Entry e : outbox.inflightInOrder()) {
+        for (SessionOutbox.Entry e : outbox.inflightInOrder()) {
             if (e.released) {
                 current.link.send(Packets.pubRel(e.packetId));
             } else {
@@ -340,7 +340,7 @@ public final class Session implements Subscriber {
 
     // ------------------------------------------------------------------ from the client
 
-    public void onPublish(ClientLink link, InboundPublish p) {
+    public void onPublish(ClientLink link, ClientPublish p) {
         if (hasLink(link)) {
             inbound.onPublish(current, p);
         }
@@ -363,7 +363,7 @@ public final class Session implements Subscriber {
         if (!hasLink(link)) {
             return;
         }
-        Outbox.Entry e = outbox.inflight(packetId);
+        SessionOutbox.Entry e = outbox.inflight(packetId);
         if (e == null || e.qos != 2) {
             current.link.send(Packets.pubReply(MqttMessageType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, null));
         } else if (ReasonCode.isFailure(reason)) {
@@ -381,7 +381,7 @@ public final class Session implements Subscriber {
         if (!hasLink(link)) {
             return;
         }
-        Outbox.Entry e = outbox.inflight(packetId);
+        SessionOutbox.Entry e = outbox.inflight(packetId);
         if (e != null && e.released) {
             outbox.endFlight(packetId);
             changed();
@@ -469,7 +469,7 @@ public final class Session implements Subscriber {
             services.stats().dropped(Drop.OFFLINE_QOS0);
             return;
         }
-        Outbox.Entry e = new Outbox.Entry(message, qos, retain, subscriptionIds);
+        SessionOutbox.Entry e = new SessionOutbox.Entry(message, qos, retain, subscriptionIds);
         lastDeliverySize = e.size;
         if (current != null && outbox.isEmpty() && (qos == 0 || outbox.inflightCount() < window(current))
                 && current.link.writable()) {
@@ -478,12 +478,12 @@ public final class Session implements Subscriber {
             slowPublisherIfBehind(message.origin());
             return;
         }
-        Outbox.Offer offer = outbox.offer(e);
-        if (offer != Outbox.Offer.QUEUED && !slowing.isEmpty()) {
+        SessionOutbox.Offer offer = outbox.offer(e);
+        if (offer != SessionOutbox.Offer.QUEUED && !slowing.isEmpty()) {
             // Its publishers are held back already: what was on its way here when they were still fits (bounded by
             // a read per publisher and the loops' backlog limit); the overflow policy is for clients that stay behind.
             outbox.force(e);
-            offer = Outbox.Offer.QUEUED;
+            offer = SessionOutbox.Offer.QUEUED;
         }
         switch (offer) {
             case QUEUED -> {
@@ -529,7 +529,7 @@ public final class Session implements Subscriber {
         int window = window(a);
         boolean sent = false;
         while (a.link.writable()) {
-            Outbox.Entry e = outbox.peek();
+            SessionOutbox.Entry e = outbox.peek();
             if (e == null || e.qos > 0 && outbox.inflightCount() >= window) {
                 break;
             }
@@ -650,7 +650,7 @@ public final class Session implements Subscriber {
         }
     }
 
-    private boolean send(Attachment a, Outbox.Entry e) {
+    private boolean send(Attachment a, SessionOutbox.Entry e) {
         if (!readable(e.message.topic())) {
             services.stats().dropped(Drop.NOT_AUTHORIZED);
             return false;

@@ -8,7 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class ControlLinkSharedLoopIT {
     private static ControlLink link(String id, List<ServerUri> servers, EventLoopGroup io, ScheduledExecutorService shared,
                                     Map<String, String> received) throws Exception {
         return new ControlLink(ControlSettings.of(id, servers, MqttProtocol.V5, "shared-" + id, null, null,
-                TlsConfig.DEFAULT), io, shared, List.of("t/" + id), 1, null, new ControlChannel.Listener() {
+                UpstreamTlsConfig.DEFAULT), io, shared, List.of("t/" + id), 1, null, new ControlChannel.Listener() {
             @Override
             public void connected(String server) {
             }

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 
 /**
  * What the {@code discover} command does: a Who-Is (optionally for a range of instances) that lists the devices
- * answering, and the objects of one device with their names and units, from which {@link PointListYaml} writes a
+ * answering, and the objects of one device with their names and units, from which {@link BacnetPointListYaml} writes a
  * ready configuration. Blocking; the caller owns the {@link BacnetStack} (its own, or the running gateway's).
  */
 public final class BacnetDiscovery {

@@ -10,7 +10,7 @@ class DiscoveryOutputTest {
 
     @Test
     void object_names_become_safe_unique_point_ids_and_objects_without_value_are_left_out() {
-        String yaml = PointListYaml.render("ahu-1", new DiscoveredDevice(1001, "192.0.2.20", 47808, 0, 1476, "segmented-both", 5),
+        String yaml = BacnetPointListYaml.render("ahu-1", new DiscoveredDevice(1001, "192.0.2.20", 47808, 0, 1476, "segmented-both", 5),
                 List.of(new DiscoveredObject(new BacnetObjectRef(0, 1), "AHU1 Supply Temp.", "°C", "after the coil\nsecond line"),
                         new DiscoveredObject(new BacnetObjectRef(0, 2), "AHU1 Supply Temp.", "°C", ""),
                         new DiscoveredObject(new BacnetObjectRef(4, 3), "", "", ""),
@@ -29,7 +29,7 @@ class DiscoveryOutputTest {
 
     @Test
     void a_device_behind_a_router_is_configured_by_instance_only() {
-        String yaml = PointListYaml.render("vav-7", new DiscoveredDevice(7007, "", 0, 5, 480, "no-segmentation", 5), List.of());
+        String yaml = BacnetPointListYaml.render("vav-7", new DiscoveredDevice(7007, "", 0, 5, 480, "no-segmentation", 5), List.of());
 
         assertThat(yaml).contains("connection: {device-instance: 7007}\n");
     }

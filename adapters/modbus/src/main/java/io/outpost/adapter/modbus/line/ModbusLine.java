@@ -2,7 +2,7 @@ package io.outpost.adapter.modbus.line;
 
 import io.outpost.adapter.modbus.config.ModbusConnection;
 import io.outpost.adapter.modbus.transport.ModbusTransport;
-import io.outpost.adapter.modbus.transport.TransportException;
+import io.outpost.adapter.modbus.transport.ModbusTransportException;
 import io.outpost.core.spi.DeviceException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -95,7 +95,7 @@ public final class ModbusLine implements AutoCloseable {
      * Sends one request and waits for its answer; for tasks, on the line's thread. Honours the device's request
      * delay: the request goes out no sooner than {@code delay} after the previous one finished.
      */
-    public byte[] exchange(int unitId, byte[] pdu, Duration delay) throws TransportException {
+    public byte[] exchange(int unitId, byte[] pdu, Duration delay) throws ModbusTransportException {
         if (!delay.isZero()) {
             long wait = lastRequestEndNanos + delay.toNanos() - System.nanoTime();
             if (wait > 0) {

@@ -9,7 +9,7 @@ import io.outpost.adapter.modbus.line.ModbusLine;
 import io.outpost.adapter.modbus.plan.LearnedCuts;
 import io.outpost.adapter.modbus.plan.ReadBlock;
 import io.outpost.adapter.modbus.plan.ReadSlot;
-import io.outpost.adapter.modbus.transport.TransportException;
+import io.outpost.adapter.modbus.transport.ModbusTransportException;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.point.Sample;
 import io.outpost.core.spi.DeviceException;
@@ -105,7 +105,7 @@ public final class ReadJob implements LineTask {
         }
         try {
             send(line, next);
-        } catch (TransportException e) {
+        } catch (ModbusTransportException e) {
             session.failed();
             if (!onTransportFailure(line, next, e)) {
                 return true;
@@ -114,7 +114,7 @@ public final class ReadJob implements LineTask {
         return pending.isEmpty() && finish();
     }
 
-    private void send(ModbusLine line, Pending p) throws TransportException {
+    private void send(ModbusLine line, Pending p) throws ModbusTransportException {
         ReadBlock b = p.block;
         byte[] response = line.exchange(b.unitId(), b.pdu(), session.device().requestDelay());
         long at = session.clock().millis();
@@ -162,10 +162,10 @@ public final class ReadJob implements LineTask {
     }
 
     /** @return false when the read is over (failed as a whole) */
-    private boolean onTransportFailure(ModbusLine line, Pending p, TransportException e) {
+    private boolean onTransportFailure(ModbusLine line, Pending p, ModbusTransportException e) {
         ReadBlock b = p.block;
         if (e.linkDown()) {
-            if (!reconnected && TransportException.COMM_LOST.equals(e.reason())) {
+            if (!reconnected && ModbusTransportException.COMM_LOST.equals(e.reason())) {
                 // A connection the device dropped while idle is common; one fresh connection per read is cheap.
                 reconnected = true;
                 pending.addFirst(p);

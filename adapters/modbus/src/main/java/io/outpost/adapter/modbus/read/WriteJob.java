@@ -8,7 +8,7 @@ import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.config.WriteMode;
 import io.outpost.adapter.modbus.line.LineTask;
 import io.outpost.adapter.modbus.line.ModbusLine;
-import io.outpost.adapter.modbus.transport.TransportException;
+import io.outpost.adapter.modbus.transport.ModbusTransportException;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.point.Value;
 import io.outpost.core.spi.DeviceException;
@@ -51,7 +51,7 @@ public final class WriteJob implements LineTask {
             write(line, point.settings(ModbusPoint.class));
             session.answered();
             result.complete(null);
-        } catch (TransportException e) {
+        } catch (ModbusTransportException e) {
             session.failed();
             if (e.linkDown()) {
                 session.linkLost(e.reason());

@@ -6,23 +6,23 @@ package io.outpost.adapter.modbus.transport;
  */
 interface ByteLink extends AutoCloseable {
 
-    /** Connects or opens the port; fails with a link-down {@link TransportException}. */
-    void open() throws TransportException;
+    /** Connects or opens the port; fails with a link-down {@link ModbusTransportException}. */
+    void open() throws ModbusTransportException;
 
     boolean isOpen();
 
-    void write(byte[] data) throws TransportException;
+    void write(byte[] data) throws ModbusTransportException;
 
     /**
      * Reads at least one and at most {@code length} bytes, waiting until {@code deadlineNanos} (on the
      * {@link System#nanoTime()} line) at most.
      *
-     * @throws TransportException {@code timeout} when nothing came in time; link-down when the peer closed
+     * @throws ModbusTransportException {@code timeout} when nothing came in time; link-down when the peer closed
      */
-    int read(byte[] buffer, int offset, int length, long deadlineNanos) throws TransportException;
+    int read(byte[] buffer, int offset, int length, long deadlineNanos) throws ModbusTransportException;
 
     /** Drops whatever has been received and not read (late answers, line noise). */
-    void discardInput() throws TransportException;
+    void discardInput() throws ModbusTransportException;
 
     /** After a long idle spell: false when the peer has closed the link. May block about a millisecond. */
     boolean stillOpen();

@@ -31,7 +31,7 @@ final class MbapTransport extends LinkTransport {
     }
 
     @Override
-    public byte[] exchange(int unitId, byte[] pdu) throws TransportException {
+    public byte[] exchange(int unitId, byte[] pdu) throws ModbusTransportException {
         connectIfNeeded();
         dropStaleLeftovers();
         int id = nextId;
@@ -62,12 +62,12 @@ final class MbapTransport extends LinkTransport {
                 }
                 lastActivityNanos = System.nanoTime();
                 if (unit != unitId) {
-                    throw TransportException.requestFailed(TransportException.MALFORMED, link.describe() + ": unit "
+                    throw ModbusTransportException.requestFailed(ModbusTransportException.MALFORMED, link.describe() + ": unit "
                             + unit + " answered a request to unit " + unitId);
                 }
                 return response;
             }
-        } catch (TransportException e) {
+        } catch (ModbusTransportException e) {
             if (e.isTimeout()) {
                 if (end > start) {
                     throw malformed("incomplete frame: " + (end - start) + " byte(s), then nothing within the timeout");
@@ -82,7 +82,7 @@ final class MbapTransport extends LinkTransport {
      * Bytes left over from before this request are whole late answers (dropped) or anything else: garbage, or a
      * frame whose length field lied. Then the stream is out of step, and only a new connection puts it right.
      */
-    private void dropStaleLeftovers() throws TransportException {
+    private void dropStaleLeftovers() throws ModbusTransportException {
         while (end > start) {
             if (end - start < HEADER || !plausibleHeader() || end - start < 6 + u16(buf, start + 4)
                     || !isStale(u16(buf, start))) {
@@ -99,7 +99,7 @@ final class MbapTransport extends LinkTransport {
         return u16(buf, start + 2) == 0 && length >= 2 && length <= MAX_LENGTH;
     }
 
-    private int checkHeader() throws TransportException {
+    private int checkHeader() throws ModbusTransportException {
         int protocol = u16(buf, start + 2);
         int length = u16(buf, start + 4);
         if (protocol != 0) {
@@ -111,7 +111,7 @@ final class MbapTransport extends LinkTransport {
         return length;
     }
 
-    private void fill(int needed, long deadline) throws TransportException {
+    private void fill(int needed, long deadline) throws ModbusTransportException {
         if (start + needed > buf.length) {
             System.arraycopy(buf, start, buf, 0, end - start);
             end -= start;
@@ -122,9 +122,9 @@ final class MbapTransport extends LinkTransport {
         }
     }
 
-    private TransportException malformed(String message) {
+    private ModbusTransportException malformed(String message) {
         disconnect();
-        return TransportException.requestFailed(TransportException.MALFORMED, link.describe() + ": " + message);
+        return ModbusTransportException.requestFailed(ModbusTransportException.MALFORMED, link.describe() + ": " + message);
     }
 
     private boolean isStale(int id) {
@@ -144,7 +144,7 @@ final class MbapTransport extends LinkTransport {
         staleIds[staleCount++] = id;
     }
 
-    private void connectIfNeeded() throws TransportException {
+    private void connectIfNeeded() throws ModbusTransportException {
         if (!link.isOpen()) {
             start = 0;
             end = 0;

@@ -13,9 +13,9 @@ public interface ModbusTransport extends AutoCloseable {
      * Sends {@code requestPdu} (function code first) to {@code unitId} and waits for the answer.
      *
      * @return the response PDU (function code first); an exception response is returned, not thrown
-     * @throws TransportException when no well-framed answer arrived in time, or the link is down
+     * @throws ModbusTransportException when no well-framed answer arrived in time, or the link is down
      */
-    byte[] exchange(int unitId, byte[] requestPdu) throws TransportException;
+    byte[] exchange(int unitId, byte[] requestPdu) throws ModbusTransportException;
 
     /**
      * Before a request that must not be lost to a connection the peer dropped while idle (a write): checks the

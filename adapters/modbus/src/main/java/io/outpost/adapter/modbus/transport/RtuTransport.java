@@ -39,7 +39,7 @@ final class RtuTransport extends LinkTransport {
     }
 
     @Override
-    public byte[] exchange(int unitId, byte[] pdu) throws TransportException {
+    public byte[] exchange(int unitId, byte[] pdu) throws ModbusTransportException {
         if (!link.isOpen()) {
             link.open();
             lastActivityNanos = System.nanoTime();
@@ -82,14 +82,14 @@ final class RtuTransport extends LinkTransport {
             got = readExactly(got, length - got, restDeadline(deadline, length - got));
             lastActivityNanos = System.nanoTime();
             if (!Crc16.matches(frame, length)) {
-                throw garbage(TransportException.CRC_ERROR, "CRC mismatch in a " + length + "-byte answer from unit "
+                throw garbage(ModbusTransportException.CRC_ERROR, "CRC mismatch in a " + length + "-byte answer from unit "
                         + (frame[0] & 0xFF));
             }
             if ((frame[0] & 0xFF) != unitId) {
                 throw garbage("unit " + (frame[0] & 0xFF) + " answered a request to unit " + unitId);
             }
             return Arrays.copyOfRange(frame, 1, length - 2);
-        } catch (TransportException e) {
+        } catch (ModbusTransportException e) {
             if (e.isTimeout()) {
                 timedOut = true;
                 if (got > 0) {
@@ -105,7 +105,7 @@ final class RtuTransport extends LinkTransport {
         return Math.max(requestDeadline, System.nanoTime() + 2 * bytes * characterNanos + 50_000_000L);
     }
 
-    private int readExactly(int offset, int count, long deadline) throws TransportException {
+    private int readExactly(int offset, int count, long deadline) throws ModbusTransportException {
         int at = offset;
         while (at < offset + count) {
             at += link.read(frame, at, offset + count - at, deadline);
@@ -113,19 +113,19 @@ final class RtuTransport extends LinkTransport {
         return at;
     }
 
-    private TransportException garbage(String message) throws TransportException {
-        return garbage(TransportException.MALFORMED, message);
+    private ModbusTransportException garbage(String message) throws ModbusTransportException {
+        return garbage(ModbusTransportException.MALFORMED, message);
     }
 
     /** The rest of a bad frame is dropped after the line goes quiet, so the next request starts in step. */
-    private TransportException garbage(String reason, String message) throws TransportException {
+    private ModbusTransportException garbage(String reason, String message) throws ModbusTransportException {
         timedOut = true;
         awaitSilence(Math.max(frameGapNanos, afterTimeoutQuietNanos / 4));
-        return TransportException.requestFailed(reason, link.describe() + ": " + message);
+        return ModbusTransportException.requestFailed(reason, link.describe() + ": " + message);
     }
 
     /** Waits until nothing has arrived for {@code quietNanos}, dropping what does arrive (bounded by the timeout). */
-    private void awaitSilence(long quietNanos) throws TransportException {
+    private void awaitSilence(long quietNanos) throws ModbusTransportException {
         long giveUp = System.nanoTime() + timeoutNanos;
         byte[] sink = new byte[MAX_FRAME];
         while (true) {
@@ -138,7 +138,7 @@ final class RtuTransport extends LinkTransport {
             try {
                 link.read(sink, 0, sink.length, quietUntil);
                 lastActivityNanos = System.nanoTime();
-            } catch (TransportException e) {
+            } catch (ModbusTransportException e) {
                 if (!e.isTimeout()) {
                     throw e;
                 }

@@ -26,7 +26,7 @@ final class SerialLink implements ByteLink {
     }
 
     @Override
-    public void open() throws TransportException {
+    public void open() throws ModbusTransportException {
         close();
         SerialPort p = new SerialPort(settings.port());
         try {
@@ -49,11 +49,11 @@ final class SerialLink implements ByteLink {
             port = p;
         } catch (SerialPortException e) {
             closeQuietly(p);
-            throw TransportException.linkDown(TransportException.PORT_UNAVAILABLE,
+            throw ModbusTransportException.linkDown(ModbusTransportException.PORT_UNAVAILABLE,
                     settings.port() + ": cannot open the serial port: " + e.getExceptionType(), e);
         } catch (UnsatisfiedLinkError e) {
             closeQuietly(p);
-            throw TransportException.linkDown(TransportException.PORT_UNAVAILABLE,
+            throw ModbusTransportException.linkDown(ModbusTransportException.PORT_UNAVAILABLE,
                     "the serial library has no native code for this platform: " + e.getMessage(), null);
         }
     }
@@ -64,28 +64,28 @@ final class SerialLink implements ByteLink {
     }
 
     @Override
-    public void write(byte[] data) throws TransportException {
+    public void write(byte[] data) throws ModbusTransportException {
         try {
             if (!port.writeBytes(data)) {
                 close();
-                throw TransportException.linkDown(TransportException.COMM_LOST, settings.port()
+                throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port()
                         + ": the driver accepted only part of the frame", null);
             }
         } catch (SerialPortException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": send failed: "
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port() + ": send failed: "
                     + e.getExceptionType(), e);
         }
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws TransportException {
+    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws ModbusTransportException {
         try {
             while (true) {
                 int available = port.getInputBufferBytesCount();
                 if (available < 0) {
                     close();
-                    throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": the port is gone", null);
+                    throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port() + ": the port is gone", null);
                 }
                 if (available > 0) {
                     byte[] got = port.readBytes(Math.min(available, length));
@@ -94,24 +94,24 @@ final class SerialLink implements ByteLink {
                 }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
-                    throw TransportException.requestFailed(TransportException.TIMEOUT, settings.port() + ": no answer in time");
+                    throw ModbusTransportException.requestFailed(ModbusTransportException.TIMEOUT, settings.port() + ": no answer in time");
                 }
                 LockSupport.parkNanos(Math.min(left, pollNanos));
                 if (Thread.currentThread().isInterrupted()) {
                     // The line is being shut down: give up the request rather than spin until its deadline.
                     close();
-                    throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": interrupted", null);
+                    throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port() + ": interrupted", null);
                 }
             }
         } catch (SerialPortException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": read failed: "
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port() + ": read failed: "
                     + e.getExceptionType(), e);
         }
     }
 
     @Override
-    public void discardInput() throws TransportException {
+    public void discardInput() throws ModbusTransportException {
         try {
             port.purgePort(SerialPort.PURGE_RXCLEAR);
             int left = port.getInputBufferBytesCount();
@@ -120,7 +120,7 @@ final class SerialLink implements ByteLink {
             }
         } catch (SerialPortException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, settings.port() + ": " + e.getExceptionType(), e);
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, settings.port() + ": " + e.getExceptionType(), e);
         }
     }
 

@@ -31,11 +31,11 @@ final class SocketLink implements ByteLink {
     }
 
     @Override
-    public void open() throws TransportException {
+    public void open() throws ModbusTransportException {
         close();
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw TransportException.linkDown(TransportException.HOST_UNKNOWN, "cannot resolve host " + host, null);
+            throw ModbusTransportException.linkDown(ModbusTransportException.HOST_UNKNOWN, "cannot resolve host " + host, null);
         }
         Socket s = new Socket();
         try {
@@ -52,22 +52,22 @@ final class SocketLink implements ByteLink {
         }
     }
 
-    private TransportException connectFailure(IOException e) {
+    private ModbusTransportException connectFailure(IOException e) {
         String where = describe() + ": ";
         if (e instanceof SocketTimeoutException) {
-            return TransportException.linkDown(TransportException.CONNECT_TIMEOUT,
+            return ModbusTransportException.linkDown(ModbusTransportException.CONNECT_TIMEOUT,
                     where + "no connection within " + connectTimeoutMillis + " ms", e);
         }
         if (e instanceof UnknownHostException) {
-            return TransportException.linkDown(TransportException.HOST_UNKNOWN, where + e.getMessage(), e);
+            return ModbusTransportException.linkDown(ModbusTransportException.HOST_UNKNOWN, where + e.getMessage(), e);
         }
         if (e instanceof NoRouteToHostException) {
-            return TransportException.linkDown(TransportException.HOST_UNREACHABLE, where + e.getMessage(), e);
+            return ModbusTransportException.linkDown(ModbusTransportException.HOST_UNREACHABLE, where + e.getMessage(), e);
         }
         if (e instanceof ConnectException) {
-            return TransportException.linkDown(TransportException.CONNECT_REFUSED, where + e.getMessage(), e);
+            return ModbusTransportException.linkDown(ModbusTransportException.CONNECT_REFUSED, where + e.getMessage(), e);
         }
-        return TransportException.linkDown(TransportException.COMM_LOST, where + e, e);
+        return ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, where + e, e);
     }
 
     @Override
@@ -76,39 +76,39 @@ final class SocketLink implements ByteLink {
     }
 
     @Override
-    public void write(byte[] data) throws TransportException {
+    public void write(byte[] data) throws ModbusTransportException {
         try {
             out.write(data);
         } catch (IOException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, describe() + ": send failed: " + e.getMessage(), e);
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, describe() + ": send failed: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws TransportException {
+    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws ModbusTransportException {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
-            throw TransportException.requestFailed(TransportException.TIMEOUT, describe() + ": no answer in time");
+            throw ModbusTransportException.requestFailed(ModbusTransportException.TIMEOUT, describe() + ": no answer in time");
         }
         try {
             setTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
             int n = in.read(buffer, offset, length);
             if (n < 0) {
                 close();
-                throw TransportException.linkDown(TransportException.COMM_LOST, describe() + ": the device closed the connection", null);
+                throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, describe() + ": the device closed the connection", null);
             }
             return n;
         } catch (SocketTimeoutException e) {
-            throw TransportException.requestFailed(TransportException.TIMEOUT, describe() + ": no answer in time");
+            throw ModbusTransportException.requestFailed(ModbusTransportException.TIMEOUT, describe() + ": no answer in time");
         } catch (IOException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, describe() + ": " + e.getMessage(), e);
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, describe() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public void discardInput() throws TransportException {
+    public void discardInput() throws ModbusTransportException {
         try {
             int available = in.available();
             if (available > 0) {
@@ -116,7 +116,7 @@ final class SocketLink implements ByteLink {
             }
         } catch (IOException e) {
             close();
-            throw TransportException.linkDown(TransportException.COMM_LOST, describe() + ": " + e.getMessage(), e);
+            throw ModbusTransportException.linkDown(ModbusTransportException.COMM_LOST, describe() + ": " + e.getMessage(), e);
         }
     }
 

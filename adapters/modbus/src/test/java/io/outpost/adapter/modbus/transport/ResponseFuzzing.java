@@ -35,7 +35,7 @@ final class ResponseFuzzing {
         try {
             response = transport.exchange(1, request);
             ModbusPdu.check(request, response);
-        } catch (TransportException | ExceptionResponse | MalformedResponse deviceProblem) {
+        } catch (ModbusTransportException | ExceptionResponse | MalformedResponse deviceProblem) {
             return;
         }
         for (int i = 0; i < quantity; i++) {

@@ -33,9 +33,9 @@ final class ScriptedLink implements ByteLink {
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws TransportException {
+    public int read(byte[] buffer, int offset, int length, long deadlineNanos) throws ModbusTransportException {
         if (!asked || position >= answer.length) {
-            throw TransportException.requestFailed(TransportException.TIMEOUT, "scripted silence");
+            throw ModbusTransportException.requestFailed(ModbusTransportException.TIMEOUT, "scripted silence");
         }
         int n = Math.min(length, answer.length - position);
         System.arraycopy(answer, position, buffer, offset, n);

@@ -43,7 +43,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
  * <pre>
  *   try (OpcUaBrowser browser = OpcUaBrowser.connect(settings, dataDir, "browse", Duration.ofSeconds(10))) {
  *       List&lt;BrowseRow&gt; rows = browser.browse(BrowseOptions.DEFAULT);
- *       String yaml = PointListYaml.render(rows);
+ *       String yaml = OpcUaPointListYaml.render(rows);
  *   }
  * </pre>
  */

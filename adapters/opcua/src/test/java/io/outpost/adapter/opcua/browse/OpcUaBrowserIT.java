@@ -75,7 +75,7 @@ class OpcUaBrowserIT {
                 TrustMode.PKI), dir, "gw", Duration.ofSeconds(20))) {
             rows = browser.browse(BrowseOptions.DEFAULT.withStart("ns=" + sim.namespaceIndex() + ";s=Boiler"));
         }
-        String points = PointListYaml.render(rows);
+        String points = OpcUaPointListYaml.render(rows);
         assertThat(points).contains("- id: temperature").contains("node: \"" + sim.nodeId("Boiler/Temperature") + "\"")
                 .contains("# Double, read");
         assertThat(points).contains("- id: setpoint\n        node: \"" + sim.nodeId("Boiler/Setpoint")

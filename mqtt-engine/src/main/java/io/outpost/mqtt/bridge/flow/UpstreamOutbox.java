@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * waits for the store, later ones are marked too and wait their turn. QoS 0 messages leave the store once written.
  * Confined to the upstream's thread.
  */
-final class Outbox {
+final class UpstreamOutbox {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamOutbox.class);
 
     /** Packets for one connection, written once their QoS 2 state is in the store. */
     private static final class Batch {
@@ -53,7 +53,7 @@ final class Outbox {
     private final ArrayDeque<Batch> batches = new ArrayDeque<>();
     private long generation;
 
-    Outbox(String name, MessageStore store, InflightTable inflight, Executor loop, Clock clock, Packer packer) {
+    UpstreamOutbox(String name, MessageStore store, InflightTable inflight, Executor loop, Clock clock, Packer packer) {
         this.packer = packer;
         this.name = name;
         this.store = store;

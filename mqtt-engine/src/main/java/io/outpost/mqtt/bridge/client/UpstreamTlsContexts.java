@@ -3,7 +3,7 @@ package io.outpost.mqtt.bridge.client;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +23,16 @@ import java.util.List;
  * certificate and key for mutual TLS, ALPN and hostname verification. Keys may be PKCS#8 (plain or encrypted) or
  * PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}, as AWS IoT Core issues them).
  */
-public final class TlsContexts {
+public final class UpstreamTlsContexts {
 
     private static final String PKCS1_BEGIN = "-----BEGIN RSA PRIVATE KEY-----";
     private static final String PKCS1_END = "-----END RSA PRIVATE KEY-----";
 
-    private TlsContexts() {
+    private UpstreamTlsContexts() {
     }
 
     /** @throws IOException naming the file that is unreadable or not what it should be */
-    public static SslContext client(TlsConfig tls) throws IOException {
+    public static SslContext client(UpstreamTlsConfig tls) throws IOException {
         SslContextBuilder b = SslContextBuilder.forClient();
         if (tls.ca() != null) {
             b.trustManager(tls.ca().toFile());

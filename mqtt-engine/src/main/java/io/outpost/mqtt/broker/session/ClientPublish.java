@@ -9,9 +9,9 @@ import io.outpost.core.message.Message;
  * @param reasonString why it was refused (sent when the client accepts problem information), or null
  * @param discard acknowledged as usual but not accepted (an MQTT 3.1.1 PUBLISH the broker drops, MQTT-3.3.5-2)
  */
-public record InboundPublish(int packetId, Message message, byte refusal, String reasonString, boolean discard) {
+public record ClientPublish(int packetId, Message message, byte refusal, String reasonString, boolean discard) {
 
-    public InboundPublish(int packetId, Message message, byte refusal, String reasonString) {
+    public ClientPublish(int packetId, Message message, byte refusal, String reasonString) {
         this(packetId, message, refusal, reasonString, false);
     }
 

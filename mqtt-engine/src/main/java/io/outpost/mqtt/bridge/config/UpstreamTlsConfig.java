@@ -15,12 +15,12 @@ import java.util.List;
  * @param alpn           ALPN protocols offered (AWS IoT on port 443 needs {@code x-amzn-mqtt-ca}); empty for none
  * @param verifyHostname whether the server certificate must name the host (or {@code sni}); keep it on
  */
-public record TlsConfig(Path ca, Path cert, Path key, Secret keyPassword, String sni, List<String> alpn,
+public record UpstreamTlsConfig(Path ca, Path cert, Path key, Secret keyPassword, String sni, List<String> alpn,
                         boolean verifyHostname) {
 
-    public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, null, null, List.of(), true);
+    public static final UpstreamTlsConfig DEFAULT = new UpstreamTlsConfig(null, null, null, null, null, List.of(), true);
 
-    public TlsConfig {
+    public UpstreamTlsConfig {
         alpn = List.copyOf(alpn);
         if ((cert == null) != (key == null)) {
             throw new IllegalArgumentException("cert and key go together");

@@ -9,12 +9,12 @@ import java.net.ConnectException;
  * within the attempt's TCP timeout. Says how long the attempt waited and whether the far side answered at all
  * (a refusal is an RST), which is what the handshake's bytes are estimated from.
  */
-public final class TransportException extends IOException {
+public final class TcpConnectException extends IOException {
 
     private final long waitedNanos;
     private final boolean answered;
 
-    TransportException(ServerUri server, Throwable cause, long waitedNanos) {
+    TcpConnectException(ServerUri server, Throwable cause, long waitedNanos) {
         super(cause.getMessage() == null ? cause.getClass().getSimpleName() + " (" + server + ")" : cause.getMessage(), cause);
         this.waitedNanos = waitedNanos;
         this.answered = cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused");

@@ -10,9 +10,9 @@ import java.util.Set;
  * browse path ({@code /Boiler/Temperature} becomes {@code boiler-temperature}, made unique), {@code writable: true}
  * where the user may write, and the data type and access as a comment. Stateless.
  */
-public final class PointListYaml {
+public final class OpcUaPointListYaml {
 
-    private PointListYaml() {
+    private OpcUaPointListYaml() {
     }
 
     /** The YAML text, indented to sit under a device: {@code points:} at column 4. */

@@ -3,19 +3,19 @@ package io.outpost.mqtt.broker.listener;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.outpost.mqtt.broker.config.TlsConfig;
+import io.outpost.mqtt.broker.config.ListenerTlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 
 /** Builds a listener's server TLS context from PEM files (TLS 1.2 and 1.3 only). */
-final class TlsContexts {
+final class ListenerTlsContexts {
 
-    private TlsContexts() {
+    private ListenerTlsContexts() {
     }
 
-    static SslContext server(String listener, TlsConfig tls) throws IOException {
+    static SslContext server(String listener, ListenerTlsConfig tls) throws IOException {
         check(listener, "cert", tls.cert());
         check(listener, "key", tls.key());
         if (tls.clientCa() != null) {

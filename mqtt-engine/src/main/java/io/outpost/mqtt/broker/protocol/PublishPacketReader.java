@@ -20,12 +20,12 @@ import java.nio.charset.StandardCharsets;
  * the maximum the broker offered), checks the properties a client may send, and copies the payload out of the
  * network buffer once. One per connection, used on its IO thread.
  */
-final class PublishReader {
+final class PublishPacketReader {
 
     private final int maxAliases;
     private String[] aliases;
 
-    PublishReader(int maxAliases) {
+    PublishPacketReader(int maxAliases) {
         this.maxAliases = maxAliases;
     }
 

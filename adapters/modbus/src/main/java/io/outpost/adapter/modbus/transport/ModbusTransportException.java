@@ -8,7 +8,7 @@ import io.outpost.core.spi.DeviceException;
  * failed, peer closed, port unplugged: every request fails until it is back) or only this request failed
  * (timeout, malformed frame, CRC error).
  */
-public final class TransportException extends DeviceException {
+public final class ModbusTransportException extends DeviceException {
 
     public static final String TIMEOUT = Quality.TIMEOUT;
     public static final String COMM_LOST = Quality.COMM_LOST;
@@ -22,19 +22,19 @@ public final class TransportException extends DeviceException {
 
     private final boolean linkDown;
 
-    private TransportException(String reason, String message, boolean linkDown, Throwable cause) {
+    private ModbusTransportException(String reason, String message, boolean linkDown, Throwable cause) {
         super(reason, message, cause);
         this.linkDown = linkDown;
     }
 
     /** The connection or port is gone. */
-    public static TransportException linkDown(String reason, String message, Throwable cause) {
-        return new TransportException(reason, message, true, cause);
+    public static ModbusTransportException linkDown(String reason, String message, Throwable cause) {
+        return new ModbusTransportException(reason, message, true, cause);
     }
 
     /** This request failed; the link may still be usable. */
-    public static TransportException requestFailed(String reason, String message) {
-        return new TransportException(reason, message, false, null);
+    public static ModbusTransportException requestFailed(String reason, String message) {
+        return new ModbusTransportException(reason, message, false, null);
     }
 
     public boolean linkDown() {

@@ -12,10 +12,10 @@ import java.util.Objects;
  * @param identityAsUsername    a verified client certificate authenticates the client as its subject CN (no password)
  * @param keyPassword           password of an encrypted PKCS#8 key, or null
  */
-public record TlsConfig(Path cert, Path key, Secret keyPassword, Path clientCa, boolean requireClientCert,
+public record ListenerTlsConfig(Path cert, Path key, Secret keyPassword, Path clientCa, boolean requireClientCert,
                         boolean identityAsUsername) {
 
-    public TlsConfig {
+    public ListenerTlsConfig {
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(key, "key");
         if (requireClientCert && clientCa == null) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Reads the {@code publish:} section: defaults for every point. */
-final class PublishReader {
+final class PublishSectionReader {
 
     static final Set<String> POINT_PLACEHOLDERS = Set.of("site", "gateway", "device", "protocol", "point");
     static final Set<String> COMMAND_PLACEHOLDERS = Set.of("site", "gateway", "device", "protocol", "point", "topic");
@@ -24,7 +24,7 @@ final class PublishReader {
 
     private final Set<String> formatNames;
 
-    PublishReader(Set<String> formatNames) {
+    PublishSectionReader(Set<String> formatNames) {
         this.formatNames = formatNames;
     }
 

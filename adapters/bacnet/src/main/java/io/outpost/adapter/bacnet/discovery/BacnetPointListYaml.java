@@ -13,9 +13,9 @@ import java.util.Set;
  * id taken from the object name (made safe for topics), its unit, and its description as a comment. Commandable
  * objects are marked with a comment rather than made writable: commanding equipment is a decision for a person.
  */
-public final class PointListYaml {
+public final class BacnetPointListYaml {
 
-    private PointListYaml() {
+    private BacnetPointListYaml() {
     }
 
     public static String render(String deviceId, DiscoveredDevice device, List<DiscoveredObject> objects) {

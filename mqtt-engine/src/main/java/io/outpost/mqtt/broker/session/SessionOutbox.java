@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * taken from the broker-wide budget ({@code limits.max-total-queued-bytes}); a message that does not fit there is
  * dropped ({@link Offer#TOTAL_FULL}) whatever its QoS, after the session's own QoS 0 messages were evicted for it.
  */
-final class Outbox {
+final class SessionOutbox {
 
     /** Bytes a queued message is counted for beyond its topic and payload (object overhead, properties). */
     static final int OVERHEAD = 64;
@@ -65,7 +65,7 @@ final class Outbox {
     private int nextPacketId = 1;
     private int droppedQos0;
 
-    Outbox(long maxQueuedBytes, SessionQuotas quotas) {
+    SessionOutbox(long maxQueuedBytes, SessionQuotas quotas) {
         this.maxQueuedBytes = maxQueuedBytes;
         this.quotas = quotas;
     }
