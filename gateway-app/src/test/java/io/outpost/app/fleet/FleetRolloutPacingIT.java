@@ -8,7 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.TlsConfig;
+import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
 import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
@@ -80,7 +80,7 @@ class FleetRolloutPacingIT {
         // a stage's pushes went out, as they do from a broker across the world or one that fsyncs retained messages.
         wan = LinkEmulator.start("127.0.0.1", cloud.port()).latency(Duration.ofMillis(500));
         client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse("mqtt://127.0.0.1:" + wan.port())),
-                MqttProtocol.V5, "fleet-cli", null, null, TlsConfig.DEFAULT), "outpost/{gateway}/");
+                MqttProtocol.V5, "fleet-cli", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
         await().atMost(Duration.ofSeconds(60)).until(() -> client.births().size() == GATEWAYS);
 
         KeyPair ops = Ed25519Keys.generate(dir.resolve("keys"), "ops");
