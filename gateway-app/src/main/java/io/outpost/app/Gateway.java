@@ -17,7 +17,6 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.runtime.ReloadReport;
 import io.outpost.mqtt.MqttEngine;
-import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
@@ -93,7 +92,7 @@ final class Gateway implements AutoCloseable {
             engine.listen();
             GatewayRuntime runtime = new GatewayRuntime(config.gateway(), files.adapters(), engine, files.formats(),
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
-            bridge.attach(PointCatalog.of(runtime));
+            bridge.attach(new RuntimePointCatalog(runtime));
             GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
             gateway = new Gateway(services, engine, bridge, runtime, meters, status,
                     EdgeLogic.start(config, runtime, services));
@@ -222,14 +221,14 @@ final class Gateway implements AutoCloseable {
         Bridge restarted = newBridge(next, engine, meters);
         try {
             restarted.start();
-            restarted.attach(PointCatalog.of(runtime));
+            restarted.attach(new RuntimePointCatalog(runtime));
             bridge = restarted;
         } catch (Exception e) {
             LOG.error("the new upstreams could not start; going back to the previous ones", e);
             Bridge previous = newBridge(runtime.config(), engine, meters);
             try {
                 previous.start();
-                previous.attach(PointCatalog.of(runtime));
+                previous.attach(new RuntimePointCatalog(runtime));
             } catch (Exception again) {
                 LOG.error("the previous upstreams could not start again either; messages stay queued on disk", again);
             }

@@ -1,5 +1,6 @@
 package io.outpost.core.poll;
 
+import io.outpost.core.time.JitteredBackoff;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.config.PointConfig;
 import io.outpost.core.logic.ReadingObserver;

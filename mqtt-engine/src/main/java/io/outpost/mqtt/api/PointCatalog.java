@@ -3,14 +3,14 @@ package io.outpost.mqtt.api;
 import io.outpost.core.config.DeviceConfig;
 import io.outpost.core.point.PointRef;
 import io.outpost.core.point.Sample;
-import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.spi.DeviceStatus;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the core knows about its devices and points, for upstream modes that describe them (Sparkplug births list
- * every metric with its type and current value). Implementations are thread-safe and read live state.
+ * every metric with its type and current value). Implementations are thread-safe and read live state; the
+ * application gives the engine the running core's catalogue, so the engine knows no core internals.
  */
 public interface PointCatalog {
 
@@ -22,25 +22,4 @@ public interface PointCatalog {
 
     /** A device's connection state, or empty when it is not running. */
     Optional<DeviceStatus> status(String device);
-
-    /** The catalogue of a running core. */
-    static PointCatalog of(GatewayRuntime runtime) {
-        return new PointCatalog() {
-            @Override
-            public List<DeviceConfig> devices() {
-                List<String> running = runtime.deviceIds();
-                return runtime.config().devices().stream().filter(d -> running.contains(d.id())).toList();
-            }
-
-            @Override
-            public Optional<Sample> latest(PointRef point) {
-                return runtime.values().get(point).map(live -> live.latest());
-            }
-
-            @Override
-            public Optional<DeviceStatus> status(String device) {
-                return Optional.ofNullable(runtime.statuses().get(device));
-            }
-        };
-    }
 }

@@ -8,7 +8,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.outpost.core.runtime.CoreServices;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.outpost.mqtt.api.DurableForwarder;
 import io.outpost.core.message.Message;
 import io.outpost.mqtt.api.LocalBroker;
@@ -104,7 +104,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     public Broker(BrokerConfig config, MeterRegistry meters, Clock clock, int ioThreads) {
         this.config = config;
         this.clock = clock;
-        this.group = new NioEventLoopGroup(ioThreads, CoreServices.named("outpost-broker-io-", true));
+        this.group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("outpost-broker-io", true));
         this.stats = new BrokerStats(meters);
         var q = config.limits().quotas();
         this.retained = new RetainedStore(new RetainedLimit(q.maxRetainedMessages(), q.maxRetainedBytes(),
@@ -121,7 +121,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
                 retained, stats, clock, new RateLimitedLog(LoggerFactory.getLogger("outpost.broker.violations"),
                 TimeUnit.SECONDS.toNanos(10), System::nanoTime));
         this.store = config.persistence().enabled() ? new SnapshotStore(config.persistence().directory()) : null;
-        this.persistence = Executors.newSingleThreadExecutor(CoreServices.named("outpost-broker-persist-", true));
+        this.persistence = Executors.newSingleThreadExecutor(new DefaultThreadFactory("outpost-broker-persist", true));
         stats.gauge("outpost.broker.sessions", "sessions, connected or not", sessions::size);
         stats.gauge("outpost.broker.subscriptions", "subscriptions", tree::size);
         stats.gauge("outpost.broker.retained", "retained messages", retained::size);

@@ -1,5 +1,7 @@
 package io.outpost.core.config.load;
 
+import io.outpost.core.config.BackoffReader;
+import io.outpost.core.config.Identifiers;
 import io.outpost.core.config.BackoffConfig;
 import io.outpost.core.config.ConfigNode;
 import io.outpost.core.config.DeviceConfig;

@@ -1,5 +1,6 @@
 package io.outpost.core.config.load;
 
+import io.outpost.core.config.Identifiers;
 import io.outpost.core.config.ConfigNode;
 import io.outpost.core.config.GatewayIdentity;
 import java.nio.file.Path;

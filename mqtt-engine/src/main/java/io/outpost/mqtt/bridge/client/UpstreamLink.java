@@ -4,7 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
 import io.outpost.core.log.SafeText;
-import io.outpost.core.poll.JitteredBackoff;
+import io.outpost.core.time.JitteredBackoff;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;

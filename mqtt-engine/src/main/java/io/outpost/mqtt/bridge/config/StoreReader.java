@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge.config;
 
 import io.outpost.core.config.ConfigNode;
-import io.outpost.core.config.load.Identifiers;
+import io.outpost.core.config.Identifiers;
 import io.outpost.mqtt.api.TopicFilter;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;

@@ -1,4 +1,4 @@
-package io.outpost.core.poll;
+package io.outpost.core.time;
 
 import io.outpost.core.config.BackoffConfig;
 import java.util.random.RandomGenerator;

@@ -1,6 +1,5 @@
-package io.outpost.core.config.load;
+package io.outpost.core.config;
 
-import io.outpost.core.config.ConfigNode;
 import java.util.regex.Pattern;
 
 /** Ids end up in topic levels and file names, so they are restricted to characters that are safe in both. */

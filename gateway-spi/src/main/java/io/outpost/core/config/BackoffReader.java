@@ -1,8 +1,5 @@
-package io.outpost.core.config.load;
+package io.outpost.core.config;
 
-import io.outpost.core.config.BackoffConfig;
-import io.outpost.core.config.ConfigNode;
-import io.outpost.core.config.Durations;
 import java.time.Duration;
 
 /**
