@@ -3,16 +3,9 @@ package io.outpost.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
-import io.outpost.app.fleet.FleetAgent;
 import io.outpost.app.fleet.FleetClient;
 import io.outpost.core.spi.DeviceStatus;
-import io.outpost.mqtt.bridge.config.MqttProtocol;
-import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
-import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +33,8 @@ class FleetDiscoverIT {
 
     private BacnetSimulator bbmd;
     private Mosquitto cloud;
+    private FleetSite site;
     private Gateway gateway;
-    private FleetAgent agent;
     private FleetClient client;
 
     @BeforeEach
@@ -74,27 +67,15 @@ class FleetDiscoverIT {
                   birth-min-interval: 0s
                   commands: {discovery: true}
                 """.formatted(dir.resolve("data"), FreePorts.tcp(), cloud.port(), FreePorts.udp(), bbmd.port()));
-        ConfigFiles files = new ConfigFiles();
-        gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
-        agent = FleetAgents.start(gateway, files, file);
-        client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse("mqtt://127.0.0.1:"
-                + cloud.port())), MqttProtocol.V5, "test-cloud", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            FleetClient.Birth b = client.births().get("gw1");
-            return b != null && b.online() && b.devicesOnline() == 1;
-        });
+        site = FleetSite.start(file, cloud.port(), Duration.ofSeconds(60));
+        gateway = site.gateway;
+        client = site.client;
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
-        if (gateway != null) {
-            gateway.close();
+        if (site != null) {
+            site.close();
         }
         if (cloud != null) {
             cloud.close();

@@ -3,20 +3,13 @@ package io.outpost.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.adapter.modbus.config.Table;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.app.fleet.Ed25519Keys;
-import io.outpost.app.fleet.FleetAgent;
 import io.outpost.app.fleet.FleetClient;
 import io.outpost.app.fleet.SignedEnvelope;
 import io.outpost.core.spi.DeviceStatus;
-import io.outpost.mqtt.bridge.config.MqttProtocol;
-import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
-import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +48,8 @@ class FleetRemoteCommandsIT {
 
     private ModbusSimulator sim;
     private Mosquitto cloud;
+    private FleetSite site;
     private Gateway gateway;
-    private FleetAgent agent;
     private FleetClient client;
     private KeyPair ops;
     private int requests;
@@ -97,27 +90,15 @@ class FleetRemoteCommandsIT {
                   birth-min-interval: 0s
                 """.formatted(dir.resolve("data"), FreePorts.tcp(), FreePorts.tcp(), OPS_PASSWORD, cloudUri(), sim.port(),
                 opcUaPort));
-        ConfigFiles files = new ConfigFiles();
-        gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
-        agent = FleetAgents.start(gateway, files, file);
-        client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse(cloudUri())), MqttProtocol.V5,
-                "test-cloud", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            FleetClient.Birth b = client.births().get("gw1");
-            return b != null && b.online() && b.devicesOnline() == 1;
-        });
+        site = FleetSite.start(file, cloud.port(), Duration.ofSeconds(30));
+        gateway = site.gateway;
+        client = site.client;
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
-        if (gateway != null) {
-            gateway.close();
+        if (site != null) {
+            site.close();
         }
         if (cloud != null) {
             cloud.close();

@@ -6,19 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.app.fleet.ConfigHistory;
 import io.outpost.app.fleet.Ed25519Keys;
-import io.outpost.app.fleet.FleetAgent;
 import io.outpost.app.fleet.FleetClient;
 import io.outpost.app.fleet.FleetRollout;
 import io.outpost.app.fleet.SignedEnvelope;
-import io.outpost.mqtt.bridge.config.MqttProtocol;
-import io.outpost.mqtt.bridge.config.ServerUri;
-import io.outpost.mqtt.bridge.config.UpstreamTlsConfig;
-import io.outpost.mqtt.bridge.control.ControlSettings;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
 import java.io.PrintWriter;
@@ -48,8 +41,8 @@ class FleetRemoteConfigIT {
 
     private ModbusSimulator sim;
     private Mosquitto cloud;
+    private FleetSite site;
     private Gateway gateway;
-    private FleetAgent agent;
     private FleetClient client;
     private KeyPair ops;
     private Path file;
@@ -87,27 +80,15 @@ class FleetRemoteConfigIT {
         file = dir.resolve("outpost.yaml");
         original = config(cloudUri(), Integer.toString(sim.port()), "flow");
         Files.writeString(file, original);
-        ConfigFiles files = new ConfigFiles();
-        gateway = Gateway.start(files.load(file), files, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of());
-        agent = FleetAgents.start(gateway, files, file);
-        client = new FleetClient(ControlSettings.of("test-cloud", List.of(ServerUri.parse(cloudUri())), MqttProtocol.V5,
-                "test-cloud", null, null, UpstreamTlsConfig.DEFAULT), "outpost/{gateway}/");
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            FleetClient.Birth b = client.births().get("gw1");
-            return b != null && b.online() && b.devicesOnline() == 1;
-        });
+        site = FleetSite.start(file, cloud.port(), Duration.ofSeconds(30));
+        gateway = site.gateway;
+        client = site.client;
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
-        if (gateway != null) {
-            gateway.close();
+        if (site != null) {
+            site.close();
         }
         if (cloud != null) {
             cloud.close();
