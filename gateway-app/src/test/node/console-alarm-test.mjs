@@ -3,27 +3,10 @@
 // either clicks Acknowledge on the active, unacknowledged alarm and waits to see it acknowledged by that user, or
 // clicks Shelve 1 h on it and waits to see it shelved by that user.
 // Usage: node console-alarm-test.mjs URL USER PASSWORD ALARM-ID acknowledge|shelve [SCREENSHOT.png]
-import { chromium } from "playwright-core";
+import { launchChromium, step, waitFor } from "./chromium.mjs";
 
 const [url, user, password, alarmId, action, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-
-function step(text) { console.log("STEP " + text); }
-
-async function waitFor(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error("timed out waiting for " + what + " (last: " + last + ")");
-}
+const browser = await launchChromium();
 
 try {
   const context = await browser.newContext({ httpCredentials: { username: user, password: password } });

@@ -1,27 +1,10 @@
 // Drives the web console of a running demo in Debian's chromium (headless) and checks what a user sees:
 // the page loads, the demo's points update, and the upstream goes down and comes back up during the demo's
 // scheduled outage. Usage: node console-test.mjs URL SCREENSHOT.png
-import { chromium } from "playwright-core";
+import { launchChromium, step, waitFor } from "./chromium.mjs";
 
 const [url, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-
-function step(text) { console.log("STEP " + text); }
-
-async function waitFor(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error("timed out waiting for " + what + " (last: " + last + ")");
-}
+const browser = await launchChromium();
 
 try {
   const page = await browser.newPage();
