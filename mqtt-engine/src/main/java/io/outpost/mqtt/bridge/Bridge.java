@@ -67,7 +67,7 @@ public final class Bridge implements AutoCloseable {
     public Bridge(UpstreamsConfig config, GatewayIdentity gateway, String gatewayStatusTopic, LocalBroker broker,
                   MeterRegistry meters, Clock clock, RandomGenerator random) {
         this.group = new NioEventLoopGroup(Math.min(2, Math.max(1, config.upstreams().size())),
-                new DefaultThreadFactory("outpost-bridge-io", true));
+                new DefaultThreadFactory("outpost-uplink-io", true));
         // The formats queued readings are rendered with when sent as published: those the core can name.
         PayloadFormats formats = PayloadFormats.standard();
         for (UpstreamConfig u : config.upstreams()) {

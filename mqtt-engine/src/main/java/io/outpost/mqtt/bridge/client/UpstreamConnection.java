@@ -27,11 +27,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +68,8 @@ public final class UpstreamConnection {
     private final Listener listener;
     private volatile ConnAckInfo connAck;
     private volatile TopicAliases aliases = TopicAliases.NONE;
+    private final Queue<PendingSend> unwritten = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writeQueued = new AtomicBoolean();
     private volatile long lastReadNanos = System.nanoTime();
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long startedNanos;
@@ -202,20 +208,31 @@ public final class UpstreamConnection {
     }
 
     /**
-     * Writes packets in order and flushes once. {@code onWritten} (or null) runs on the caller's executor once all of
-     * them reached the socket.
+     * Writes packets in order. {@code onWritten} (or null) runs on the caller's executor once all of them reached the
+     * socket. Sends that come while the event loop is busy are written together and flushed once: one socket write
+     * and one loop wake-up for many small batches.
      */
     public void send(List<? extends MqttMessage> packets, Runnable onWritten) {
         if (packets.isEmpty()) {
             return;
         }
-        channel.eventLoop().execute(() -> {
+        unwritten.add(new PendingSend(packets, onWritten));
+        if (writeQueued.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::writeUnwritten);
+        }
+    }
+
+    private void writeUnwritten() {
+        writeQueued.set(false);
+        PendingSend send;
+        boolean wrote = false;
+        while ((send = unwritten.poll()) != null) {
             ChannelFuture last = null;
-            for (MqttMessage m : packets) {
+            for (MqttMessage m : send.packets()) {
                 last = channel.write(m);
             }
-            channel.flush();
-            lastWriteNanos = System.nanoTime();
+            wrote = true;
+            Runnable onWritten = send.onWritten();
             if (onWritten != null) {
                 last.addListener(f -> {
                     if (f.isSuccess()) {
@@ -223,7 +240,14 @@ public final class UpstreamConnection {
                     }
                 });
             }
-        });
+        }
+        if (wrote) {
+            channel.flush();
+            lastWriteNanos = System.nanoTime();
+        }
+    }
+
+    private record PendingSend(List<? extends MqttMessage> packets, Runnable onWritten) {
     }
 
     /** Sends DISCONNECT (the session stays on the server) and closes. */
@@ -270,6 +294,8 @@ public final class UpstreamConnection {
         private volatile MqttPackets.ConnectSettings settings;
         private volatile long tcpConnectedNanos;
         private Throwable failure;
+        /** Packets of the read under way (event loop only). */
+        private List<Object> read = new ArrayList<>();
 
         Handler(CompletableFuture<UpstreamConnection> connected, boolean topicAliases) {
             this.connected = connected;
@@ -306,11 +332,34 @@ public final class UpstreamConnection {
                     onConnAck(ctx, m);
                     return;
                 }
-                Object event = m instanceof MqttPublishMessage p ? MqttPackets.inbound(p) : m;
-                executor.execute(() -> listener.packet(UpstreamConnection.this, event));
+                read.add(m instanceof MqttPublishMessage p ? MqttPackets.inbound(p) : m);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        /**
+         * Hands the packets of one read to the caller's executor as one task: at 10,000 acknowledgements a second a
+         * task (and a thread wake-up) per packet cost more than the packets.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            handOverReads();
+            ctx.fireChannelReadComplete();
+        }
+
+        /** Packets read so far go before any later event, so the listener sees everything in socket order. */
+        private void handOverReads() {
+            if (read.isEmpty()) {
+                return;
+            }
+            List<Object> packets = read;
+            read = new ArrayList<>();
+            executor.execute(() -> {
+                for (Object packet : packets) {
+                    listener.packet(UpstreamConnection.this, packet);
+                }
+            });
         }
 
         private void onConnAck(ChannelHandlerContext ctx, MqttMessage m) {
@@ -340,6 +389,7 @@ public final class UpstreamConnection {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             boolean writable = ctx.channel().isWritable();
+            handOverReads();
             executor.execute(() -> listener.writability(UpstreamConnection.this, writable));
             ctx.fireChannelWritabilityChanged();
         }
@@ -350,6 +400,7 @@ public final class UpstreamConnection {
                     : new IOException(server + " closed the connection before CONNACK"))) {
                 return;
             }
+            handOverReads();
             Throwable cause = failure;
             executor.execute(() -> listener.closed(UpstreamConnection.this, cause));
         }
