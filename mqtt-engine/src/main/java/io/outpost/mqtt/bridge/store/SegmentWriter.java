@@ -79,6 +79,8 @@ final class SegmentWriter implements Runnable {
     private final RecordTail[] tails;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** See {@link #idle()}. */
+    private volatile boolean idle;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final LogThrottle throttle = new LogThrottle(TimeUnit.MINUTES.toNanos(1));
     private long nextSegmentId;
@@ -180,6 +182,7 @@ final class SegmentWriter implements Runnable {
         try {
             while (!stop) {
                 Object first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
+                idle = false;
                 wakeQueued.set(false);
                 if (first != null) {
                     ops.add(first);
@@ -258,14 +261,26 @@ final class SegmentWriter implements Runnable {
     private long pollNanos() {
         long now = nanoTime.getAsLong();
         long next = lastSweepNanos + SWEEP_NANOS;
+        // Set before the index is asked: a removal made after that look sees the flag and wakes the writer.
+        idle = true;
         if (!waitingAppends.isEmpty() || !waitingMarks.isEmpty()) {
             next = Math.min(next, lastSyncNanos + groupCommitNanos);
+            idle = false;
         } else if (journal.unflushed() || index.hasRemovals()) {
             next = Math.min(next, lastSyncNanos + removalInterval());
+            idle = false;
         } else if (!dirty.isEmpty() || !dirtyDirs.isEmpty()) {
             next = Math.min(next, lastSyncNanos + IDLE_SYNC_NANOS);
         }
         return Math.max(0, next - now);
+    }
+
+    /**
+     * True while the writer sleeps with no journal work due within the group commit: only then does a removal need
+     * to {@link #wake} it. Any thread.
+     */
+    boolean idle() {
+        return idle;
     }
 
     // ------------------------------------------------------------------ appends

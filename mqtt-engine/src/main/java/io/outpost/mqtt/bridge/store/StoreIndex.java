@@ -33,16 +33,8 @@ final class StoreIndex {
         }
     }
 
-    /**
-     * A drop to report: {@code messages} left for {@code removal}; {@code firstPending} when it is the first removal
-     * the journal has not taken yet (the writer then needs a wake-up; after that it comes back for removals by itself
-     * within the group commit).
-     */
-    record Drop(Removal removal, long messages, boolean firstPending) {
-
-        Drop(Removal removal, long messages) {
-            this(removal, messages, false);
-        }
+    /** A drop to report: {@code messages} left for {@code removal}. */
+    record Drop(Removal removal, long messages) {
     }
 
     private final List<ClassState> classes;
@@ -147,7 +139,6 @@ final class StoreIndex {
             qos2.remove(s.id);
         }
         s.inFlight.remove(ref.address());
-        boolean firstPending = journalRemovals.isEmpty();
         if (!s.markRemoved(ref, journalRemovals)) {
             return null;
         }
@@ -155,7 +146,7 @@ final class StoreIndex {
         bytes -= ref.itemBytes();
         classes.get(s.classIndex).messages--;
         retireIfEmpty(s);
-        return new Drop(removal, removal.reason() == null ? 0 : 1, firstPending);
+        return new Drop(removal, removal.reason() == null ? 0 : 1);
     }
 
     synchronized void putMarks(List<Qos2Mark> marks) {
