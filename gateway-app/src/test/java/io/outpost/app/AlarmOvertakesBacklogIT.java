@@ -10,7 +10,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
@@ -56,7 +56,7 @@ class AlarmOvertakesBacklogIT {
         try (ModbusSimulator sim = ModbusSimulator.builder().port(0).start();
              Mosquitto cloud = Mosquitto.start(dir.resolve("cloud"));
              LinkEmulator link = LinkEmulator.start("127.0.0.1", cloud.port()).bandwidth(LINK_BYTES_PER_SECOND)) {
-            sim.unit().setRegister(Table.HOLDING_REGISTER, 0, 100); // tank level 1.00 m, under the 5 m limit
+            sim.unit().setRegister(DataTable.HOLDING_REGISTER, 0, 100); // tank level 1.00 m, under the 5 m limit
             List<Arrival> arrivals = new CopyOnWriteArrayList<>();
             Mqtt5AsyncClient watcher = MqttClient.builder().useMqttVersion5().identifier("watcher")
                     .serverHost("127.0.0.1").serverPort(cloud.port()).buildAsync();
@@ -117,7 +117,7 @@ class AlarmOvertakesBacklogIT {
                 while (System.nanoTime() - loadStart < Duration.ofSeconds(5).toNanos()) {
                     step++;
                     for (int i = 0; i < TELEMETRY_POINTS; i++) {
-                        sim.unit().setRegister(Table.HOLDING_REGISTER, 100 + i, step);
+                        sim.unit().setRegister(DataTable.HOLDING_REGISTER, 100 + i, step);
                     }
                     Thread.sleep(50); // paces the load generator; nothing is asserted on it
                 }
@@ -125,7 +125,7 @@ class AlarmOvertakesBacklogIT {
                 // The telemetry stops (report by exception: nothing more is published once the last values are
                 // read); the level crosses its limit.
                 long raised = System.nanoTime();
-                sim.unit().setRegister(Table.HOLDING_REGISTER, 0, 600);
+                sim.unit().setRegister(DataTable.HOLDING_REGISTER, 0, 600);
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.stream()
                         .anyMatch(a -> a.topic.equals(EVENT_TOPIC)));

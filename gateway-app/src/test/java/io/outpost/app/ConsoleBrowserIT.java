@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
@@ -59,7 +59,7 @@ class ConsoleBrowserIT {
         assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core")),
                 "playwright-core is not installed: run scripts/test.sh (npm ci in " + NODE_DIR + ")");
         try (ModbusSimulator sim = ModbusSimulator.builder().port(0).start()) {
-            sim.unit().setRegister(Table.HOLDING_REGISTER, 0, 950); // 9.50 m, over the 9 m hi limit
+            sim.unit().setRegister(DataTable.HOLDING_REGISTER, 0, 950); // 9.50 m, over the 9 m hi limit
             int broker = FreePorts.tcp();
             int http = FreePorts.tcp();
             Path file = dir.resolve("outpost.yaml");

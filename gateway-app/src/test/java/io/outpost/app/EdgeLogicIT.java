@@ -10,7 +10,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.testing.FreePorts;
 import io.outpost.testing.Mosquitto;
@@ -46,7 +46,7 @@ class EdgeLogicIT {
         Assumptions.assumeTrue(Mosquitto.installed(), "mosquitto is not installed (apt-get install mosquitto)");
         try (ModbusSimulator sim = ModbusSimulator.builder().port(0).start();
              Mosquitto cloud = Mosquitto.start(dir.resolve("cloud"))) {
-            sim.unit().setRegister(Table.HOLDING_REGISTER, 0, 200); // level 2.00 m (scale 0.01)
+            sim.unit().setRegister(DataTable.HOLDING_REGISTER, 0, 200); // level 2.00 m (scale 0.01)
             List<Arrival> arrivals = new CopyOnWriteArrayList<>();
             Mqtt5AsyncClient watcher = MqttClient.builder().useMqttVersion5().identifier("watcher")
                     .serverHost("127.0.0.1").serverPort(cloud.port()).buildAsync();
@@ -105,7 +105,7 @@ class EdgeLogicIT {
                     assertThat(a.payload.path("quality").asText()).isEqualTo("good");
                 }));
 
-                sim.unit().setRegister(Table.HOLDING_REGISTER, 0, 400); // 4.00 m: twice the volume
+                sim.unit().setRegister(DataTable.HOLDING_REGISTER, 0, 400); // 4.00 m: twice the volume
 
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     assertThat(arrivals).anySatisfy(a -> {

@@ -3,7 +3,7 @@ package io.outpost.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.app.fleet.Ed25519Keys;
@@ -59,7 +59,7 @@ class FleetRemoteCommandsIT {
     void start() throws Exception {
         Assumptions.assumeTrue(Mosquitto.installed(), "mosquitto is not installed (apt-get install mosquitto)");
         sim = ModbusSimulator.builder().port(0).start();
-        sim.unit().setRegisters(Table.HOLDING_REGISTER, 0, 7);
+        sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 0, 7);
         cloud = Mosquitto.start(dir.resolve("cloud"));
         ops = Ed25519Keys.generate(dir.resolve("keys"), "ops");
         Files.createDirectories(dir.resolve("trusted-keys"));
@@ -113,7 +113,7 @@ class FleetRemoteCommandsIT {
     }
 
     private int setpoint() {
-        return sim.unit().register(Table.HOLDING_REGISTER, 0);
+        return sim.unit().register(DataTable.HOLDING_REGISTER, 0);
     }
 
     private static String request(String id, String body) {
@@ -176,7 +176,7 @@ class FleetRemoteCommandsIT {
         byte[] good = signed(ops.getPrivate(), "ops", "gw1", now, request("r-f", write));
         assertThat(send("r-f", good)).containsEntry("ok", true);
         assertThat(setpoint()).isEqualTo(55);
-        sim.unit().setRegisters(Table.HOLDING_REGISTER, 0, 7);
+        sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 0, 7);
         assertThat(send("r-f", good)).containsEntry("ok", false).containsEntry("error", "replay");
         assertThat(setpoint()).isEqualTo(7);
     }
@@ -190,7 +190,7 @@ class FleetRemoteCommandsIT {
         assertThat((String) answer.get("message")).contains("not written").contains("[0.0, 100.0]");
         assertThat(notWritable).containsEntry("ok", false).containsEntry("error", "not-writable");
         assertThat(setpoint()).isEqualTo(7);
-        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 1)).isZero();
+        assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, 1)).isZero();
     }
 
     @Test
@@ -250,7 +250,7 @@ class FleetRemoteCommandsIT {
 
     @Test
     void probe_reads_the_simulator_registers_of_a_configured_device_and_probe_or_discover_elsewhere_is_refused() throws Exception {
-        sim.unit().setRegisters(Table.HOLDING_REGISTER, 10, 1234, 5678);
+        sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 10, 1234, 5678);
 
         Map<String, Object> byDevice = sendPlain("\"command\":\"probe\",\"device\":\"plc\",\"address\":\"40011\",\"count\":2");
         Map<String, Object> byHost = sendPlain("\"command\":\"probe\",\"host\":\"127.0.0.1\",\"port\":" + sim.port()

@@ -3,7 +3,6 @@ package io.outpost.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.outpost.adapter.opcua.config.SecurityPolicyName;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class OpcUaLogFloodIT {
     void an_untrusted_server_certificate_is_one_log_line_without_stack_traces_whatever_the_retries() throws Exception {
         int http = FreePorts.tcp();
         try (OpcUaSimulator sim = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ZERO)
-                .securityPolicies(Set.of(SecurityPolicyName.BASIC256SHA256)).build().start()) {
+                .securityPolicies(Set.of(SecurityPolicy.Basic256Sha256)).build().start()) {
             Path config = dir.resolve("site.yaml");
             Files.writeString(config, """
                     gateway: {id: gw, data-dir: %s}

@@ -3,7 +3,7 @@ package io.outpost.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outpost.adapter.bacnet.sim.BacnetSimulator;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.opcua.sim.OpcUaSimulator;
 import io.outpost.testing.FreePorts;
@@ -36,7 +36,7 @@ class ProtocolToolsIT {
     void probe_shows_the_byte_order_that_gives_the_known_value() throws Exception {
         try (ModbusSimulator sim = ModbusSimulator.builder().port(0).start()) {
             int bits = Float.floatToIntBits(123.456f);
-            sim.unit().setRegisters(Table.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16); // CDAB: low word first
+            sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16); // CDAB: low word first
             Path file = config("""
                     devices:
                       - id: meter

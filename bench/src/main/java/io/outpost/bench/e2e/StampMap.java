@@ -1,6 +1,6 @@
 package io.outpost.bench.e2e;
 
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.SimulatedUnit;
 
 /**
@@ -64,11 +64,11 @@ public final class StampMap {
         int v = (int) stampMillis;
         int bits = Float.floatToIntBits((float) stampMillis);
         for (int i = 0; i < uintPoints(); i++) {
-            unit.setRegister(Table.HOLDING_REGISTER, 2 * i + 1, v & 0xFFFF);
-            unit.setRegister(Table.HOLDING_REGISTER, 2 * i, v >>> 16);
+            unit.setRegister(DataTable.HOLDING_REGISTER, 2 * i + 1, v & 0xFFFF);
+            unit.setRegister(DataTable.HOLDING_REGISTER, 2 * i, v >>> 16);
         }
         for (int i = 0; i < points - uintPoints(); i++) {
-            unit.setRegisters(Table.INPUT_REGISTER, 2 * i, bits & 0xFFFF, bits >>> 16);
+            unit.setRegisters(DataTable.INPUT_REGISTER, 2 * i, bits & 0xFFFF, bits >>> 16);
         }
     }
 }

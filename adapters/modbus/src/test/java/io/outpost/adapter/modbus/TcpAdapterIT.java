@@ -5,7 +5,7 @@ import static io.outpost.adapter.modbus.testing.ModbusConfigs.tcpDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outpost.adapter.modbus.codec.ModbusPdu;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.modbus.sim.SimulatedUnit;
 import io.outpost.adapter.modbus.testing.AdapterRig;
@@ -55,7 +55,7 @@ class TcpAdapterIT {
     void read_everyTypeInEveryOrder_givesTheKnownValues() throws Exception {
         List<KnownValues.Case> cases = KnownValues.all();
         for (int i = 0; i < cases.size(); i++) {
-            unit.setRegisters(Table.HOLDING_REGISTER, 4 * i, cases.get(i).words());
+            unit.setRegisters(DataTable.HOLDING_REGISTER, 4 * i, cases.get(i).words());
         }
         try (AdapterRig rig = rig("", KnownValues.yamlPoints(cases, 0))) {
             Map<String, Sample> read = rig.read();
@@ -68,11 +68,11 @@ class TcpAdapterIT {
 
     @Test
     void read_bitsStringsAndEveryTable_giveTheirValues() throws Exception {
-        unit.setBit(Table.COIL, 4, true);
-        unit.setBit(Table.DISCRETE_INPUT, 9, true);
-        unit.setRegister(Table.INPUT_REGISTER, 2, 0x8001);
-        unit.setRegister(Table.HOLDING_REGISTER, 9, 0b1000);
-        unit.setRegisters(Table.HOLDING_REGISTER, 100, 0x5055, 0x4D50, 0x2D37, 0x2000);
+        unit.setBit(DataTable.COIL, 4, true);
+        unit.setBit(DataTable.DISCRETE_INPUT, 9, true);
+        unit.setRegister(DataTable.INPUT_REGISTER, 2, 0x8001);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 9, 0b1000);
+        unit.setRegisters(DataTable.HOLDING_REGISTER, 100, 0x5055, 0x4D50, 0x2D37, 0x2000);
         try (AdapterRig rig = rig("", """
                 - {id: coil, address: 00005}
                 - {id: coil-off, address: 00006}
@@ -105,8 +105,8 @@ class TcpAdapterIT {
 
     @Test
     void read_unitIdPerPoint_readsThatUnitsMemory() throws Exception {
-        unit.setRegister(Table.HOLDING_REGISTER, 0, 111);
-        sim.unit(2).setRegister(Table.HOLDING_REGISTER, 0, 222);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 0, 111);
+        sim.unit(2).setRegister(DataTable.HOLDING_REGISTER, 0, 222);
         try (AdapterRig rig = rig("unit-id: 1", """
                 - {id: one, address: 40001, type: uint16}
                 - {id: two, address: 40001, type: uint16, unit-id: 2}
@@ -121,10 +121,10 @@ class TcpAdapterIT {
     void read_deviceRefusingOnePointsAddress_splitsLearnsAndReadsTheRest() throws Exception {
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            unit.setRegister(Table.HOLDING_REGISTER, 5 * i, 1000 + i);
+            unit.setRegister(DataTable.HOLDING_REGISTER, 5 * i, 1000 + i);
             points.append("- {id: p").append(i).append(", table: holding, index: ").append(5 * i).append(", type: uint16}\n");
         }
-        unit.refuse(Table.HOLDING_REGISTER, 35, 35);
+        unit.refuse(DataTable.HOLDING_REGISTER, 35, 35);
         try (AdapterRig rig = rig("", points.toString())) {
             Map<String, Sample> first = rig.read();
             assertThat(first.get("p7").quality()).isEqualTo(Quality.bad("device-exception:02"));
@@ -145,10 +145,10 @@ class TcpAdapterIT {
 
     @Test
     void read_deviceRefusingAnAddressInAGap_learnsNotToBridgeIt() throws Exception {
-        unit.setRegister(Table.HOLDING_REGISTER, 0, 1);
-        unit.setRegister(Table.HOLDING_REGISTER, 8, 2);
-        unit.setRegister(Table.HOLDING_REGISTER, 16, 3);
-        unit.refuse(Table.HOLDING_REGISTER, 12, 12);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 0, 1);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 8, 2);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 16, 3);
+        unit.refuse(DataTable.HOLDING_REGISTER, 12, 12);
         try (AdapterRig rig = rig("", """
                 - {id: a, address: 40001, type: uint16}
                 - {id: b, address: 40009, type: uint16}
@@ -165,7 +165,7 @@ class TcpAdapterIT {
 
     @Test
     void read_addressTheDeviceDoesNotHave_marksOnlyThatPointWithTheExceptionCode() throws Exception {
-        unit.setRegister(Table.HOLDING_REGISTER, 0, 7);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 0, 7);
         try (AdapterRig rig = rig("", """
                 - {id: there, address: 40001, type: uint16}
                 - {id: missing, address: 45001, type: uint16}
@@ -191,13 +191,13 @@ class TcpAdapterIT {
             rig.write("name", Value.of("AB"));
             assertThat(spy.functions()).containsExactly(ModbusPdu.WRITE_SINGLE_COIL, ModbusPdu.WRITE_SINGLE_REGISTER,
                     ModbusPdu.WRITE_MULTIPLE_REGISTERS, ModbusPdu.WRITE_MULTIPLE_REGISTERS);
-            assertThat(unit.bit(Table.COIL, 2)).isTrue();
-            assertThat((short) unit.register(Table.HOLDING_REGISTER, 19)).isEqualTo((short) -75);
+            assertThat(unit.bit(DataTable.COIL, 2)).isTrue();
+            assertThat((short) unit.register(DataTable.HOLDING_REGISTER, 19)).isEqualTo((short) -75);
             int bits = Float.floatToIntBits(123.456f);
-            assertThat(unit.register(Table.HOLDING_REGISTER, 29)).isEqualTo(bits & 0xFFFF);
-            assertThat(unit.register(Table.HOLDING_REGISTER, 30)).isEqualTo(bits >>> 16);
-            assertThat(unit.register(Table.HOLDING_REGISTER, 39)).isEqualTo(0x4142);
-            assertThat(unit.register(Table.HOLDING_REGISTER, 40)).isZero();
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 29)).isEqualTo(bits & 0xFFFF);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 30)).isEqualTo(bits >>> 16);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 39)).isEqualTo(0x4142);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 40)).isZero();
         }
     }
 
@@ -211,25 +211,25 @@ class TcpAdapterIT {
             rig.write("pump", Value.of(true));
             rig.write("setpoint", Value.of(65_000L));
             assertThat(spy.functions()).containsExactly(ModbusPdu.WRITE_MULTIPLE_COILS, ModbusPdu.WRITE_MULTIPLE_REGISTERS);
-            assertThat(unit.bit(Table.COIL, 2)).isTrue();
-            assertThat(unit.register(Table.HOLDING_REGISTER, 19)).isEqualTo(65_000);
+            assertThat(unit.bit(DataTable.COIL, 2)).isTrue();
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 19)).isEqualTo(65_000);
         }
     }
 
     @Test
     void write_bitOfRegister_changesOnlyThatBit() throws Exception {
-        unit.setRegister(Table.HOLDING_REGISTER, 9, 0b1010_0000_0000_0001);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 9, 0b1010_0000_0000_0001);
         try (AdapterRig rig = rig("", "- {id: flag, address: 40010.3, writable: true}")) {
             rig.write("flag", Value.of(true));
-            assertThat(unit.register(Table.HOLDING_REGISTER, 9)).isEqualTo(0b1010_0000_0000_1001);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 9)).isEqualTo(0b1010_0000_0000_1001);
             rig.write("flag", Value.of(false));
-            assertThat(unit.register(Table.HOLDING_REGISTER, 9)).isEqualTo(0b1010_0000_0000_0001);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 9)).isEqualTo(0b1010_0000_0000_0001);
         }
     }
 
     @Test
     void write_refusedByTheDevice_failsWithTheExceptionCode() throws Exception {
-        unit.refuse(Table.HOLDING_REGISTER, 19, 19);
+        unit.refuse(DataTable.HOLDING_REGISTER, 19, 19);
         try (AdapterRig rig = rig("", "- {id: setpoint, address: 40020, type: int16, writable: true}")) {
             Throwable failure = rig.writeFailure("setpoint", Value.of(5L));
             assertThat(failure).isInstanceOf(DeviceException.class);
@@ -239,8 +239,8 @@ class TcpAdapterIT {
 
     @Test
     void read_slaveAnswersLate_timesOutAndTheLateAnswerIsNotTakenForTheNextOne() throws Exception {
-        unit.setRegister(Table.HOLDING_REGISTER, 0, 111);
-        unit.setRegister(Table.HOLDING_REGISTER, 50, 222);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 0, 111);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 50, 222);
         try (AdapterRig rig = rig("", """
                 - {id: a, address: 40001, type: uint16}
                 - {id: b, address: 40051, type: uint16}
@@ -302,7 +302,7 @@ class TcpAdapterIT {
                      .replace("request-timeout: 500ms", "request-timeout: 8s").replace("timeout: 2s", "timeout: 10s")));
              AdapterRig healthy = rig("", "- {id: a, address: 40001, type: uint16}")) {
             dead.unit().delayAnswers(9, TimeUnit.SECONDS);
-            unit.setRegister(Table.HOLDING_REGISTER, 0, 9);
+            unit.setRegister(DataTable.HOLDING_REGISTER, 0, 9);
             CompletableFuture<List<Sample>> stuck = slow.readAsync().toCompletableFuture();
             for (int i = 0; i < 20; i++) {
                 assertThat(healthy.read().get("a").value()).isEqualTo(Value.of(9L));
@@ -324,7 +324,7 @@ class TcpAdapterIT {
             CompletableFuture<Void> write = rig.adapter.write(rig.point("sp"), Value.of(42L)).toCompletableFuture();
             AdapterRig.await(write);
             assertThat(read).as("the write finished while the 8-request read was still going").isNotDone();
-            assertThat(unit.register(Table.HOLDING_REGISTER, 899)).isEqualTo(42);
+            assertThat(unit.register(DataTable.HOLDING_REGISTER, 899)).isEqualTo(42);
             assertThat(AdapterRig.await(read)).hasSize(8).allSatisfy(s -> assertThat(s.quality().isGood()).isTrue());
         }
     }
@@ -365,7 +365,7 @@ class TcpAdapterIT {
                         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                         .satisfies(e -> assertThat(((DeviceException) e.getCause()).reason()).isEqualTo("stopped"));
                 assertThat(converter.unit(1).requests()).as("requests of the stopped read").isLessThanOrEqualTo(2);
-                converter.unit(2).setRegister(Table.HOLDING_REGISTER, 700, 77);
+                converter.unit(2).setRegister(DataTable.HOLDING_REGISTER, 700, 77);
                 assertThat(staying.read("p7").get("p7").value()).isEqualTo(Value.of(77L));
             }
         }
@@ -380,12 +380,12 @@ class TcpAdapterIT {
                      - {id: r, address: 40010, type: uint16, writable: true}
                      """).replace("transport: tcp", "transport: rtu-over-tcp")))) {
             int bits = Float.floatToIntBits(123.456f);
-            rtu.unit(3).setRegisters(Table.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16);
+            rtu.unit(3).setRegisters(DataTable.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16);
             assertThat(rig.read().get("f").value()).isEqualTo(Value.ofFloat32(123.456f));
             rig.write("c", Value.of(true));
             rig.write("r", Value.of(321L));
-            assertThat(rtu.unit(3).bit(Table.COIL, 0)).isTrue();
-            assertThat(rtu.unit(3).register(Table.HOLDING_REGISTER, 9)).isEqualTo(321);
+            assertThat(rtu.unit(3).bit(DataTable.COIL, 0)).isTrue();
+            assertThat(rtu.unit(3).register(DataTable.HOLDING_REGISTER, 9)).isEqualTo(321);
         }
     }
 }

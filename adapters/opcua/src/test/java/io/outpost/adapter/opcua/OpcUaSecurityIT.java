@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterAll;
@@ -168,7 +169,7 @@ class OpcUaSecurityIT {
     @Test
     void serverWithoutTheConfiguredEndpoint_isReportedAsNoMatchingEndpoint(@TempDir Path dir) throws Exception {
         try (OpcUaSimulator basicOnly = OpcUaSimulator.builder().port(FreePorts.tcp()).motion(Duration.ZERO)
-                .securityPolicies(Set.of(SecurityPolicyName.BASIC256SHA256)).build().start();
+                .securityPolicies(Set.of(SecurityPolicy.Basic256Sha256)).build().start();
              GatewayUnderTest gw = new GatewayUnderTest(dir, device("security-policy: aes256-sha256-rsapss")
                      .replace(sim.endpointUrl(), basicOnly.endpointUrl())).start()) {
             gw.awaitState("plc", "offline", "no-matching-endpoint"::equals);

@@ -1,6 +1,7 @@
 package io.outpost.adapter.modbus.bench;
 
 import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.SimulatedUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +67,13 @@ final class BenchMap {
     /** Fills a simulated unit with non-zero values at every point. */
     static void fill(SimulatedUnit unit, int seed) {
         for (Point p : POINTS) {
+            // The simulator names the four tables in its own terms, as the adapter does.
+            DataTable table = DataTable.valueOf(p.table().name());
             if (p.table().isBits()) {
-                unit.setBit(p.table(), p.index(), (p.index() + seed) % 3 != 0);
+                unit.setBit(table, p.index(), (p.index() + seed) % 3 != 0);
             } else {
                 for (int r = 0; r < p.span(); r++) {
-                    unit.setRegister(p.table(), p.index() + r, 1000 + seed + p.index() + r);
+                    unit.setRegister(table, p.index() + r, 1000 + seed + p.index() + r);
                 }
             }
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.core.config.GatewayConfig;
@@ -85,8 +85,8 @@ class GatewayEndToEndIT {
     @Test
     void aFloat32IsPublishedAsTheShortestDecimalOfTheFloat_andAScaledIntegerAsTheDecimalScaled() {
         int bits = Float.floatToIntBits(98765.44f);
-        sim.unit().setRegisters(Table.HOLDING_REGISTER, 49, bits >>> 16, bits & 0xFFFF);
-        sim.unit().setRegister(Table.HOLDING_REGISTER, 51, 213);
+        sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 49, bits >>> 16, bits & 0xFFFF);
+        sim.unit().setRegister(DataTable.HOLDING_REGISTER, 51, 213);
 
         await().atMost(WAIT).until(() -> sink.payloads("test-gw/tank-farm/density").stream()
                 .anyMatch(p -> p.startsWith("{\"value\":98765.44,\"quality\":\"good\"")));
@@ -102,7 +102,7 @@ class GatewayEndToEndIT {
         await().atMost(WAIT).until(() -> !sink.payloads("test-gw/tank-farm/setpoint/set/result").isEmpty());
         assertThat(sink.payloads("test-gw/tank-farm/setpoint/set/result").get(0))
                 .contains("\"ok\":true").contains("\"id\":\"req-1\"");
-        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 19)).isEqualTo(85);
+        assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, 19)).isEqualTo(85);
         await().atMost(WAIT).until(() -> sink.payloads("test-gw/tank-farm/setpoint").stream()
                 .anyMatch(p -> p.startsWith("{\"value\":8.5,")));
     }
@@ -116,7 +116,7 @@ class GatewayEndToEndIT {
         await().atMost(WAIT).until(() -> !sink.on("hmi/replies/7").isEmpty());
         assertThat(sink.on("hmi/replies/7").get(0).correlationData()).containsExactly(1, 2, 3);
         assertThat(sink.payloads("hmi/replies/7").get(0)).contains("\"ok\":true");
-        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 19)).isEqualTo(60);
+        assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, 19)).isEqualTo(60);
     }
 
     @Test
@@ -125,7 +125,7 @@ class GatewayEndToEndIT {
         runtime.commands().handle(CommandMessage.of("test-gw/tank-farm/setpoint/set", "13".getBytes(StandardCharsets.UTF_8)));
         await().atMost(WAIT).until(() -> !sink.payloads("test-gw/tank-farm/setpoint/set/result").isEmpty());
         assertThat(sink.payloads("test-gw/tank-farm/setpoint/set/result").get(0)).contains("\"error\":\"out-of-range\"");
-        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 19)).isEqualTo(75);
+        assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, 19)).isEqualTo(75);
     }
 
     @Test

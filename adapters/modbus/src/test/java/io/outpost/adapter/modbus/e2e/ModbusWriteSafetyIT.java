@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.adapter.modbus.testing.ModbusConfigs;
 import io.outpost.core.config.GatewayConfig;
@@ -38,7 +38,7 @@ class ModbusWriteSafetyIT {
     void start() throws Exception {
         sim = ModbusSimulator.builder().start();
         for (int offset = 0; offset < 8; offset++) {
-            sim.unit().setRegister(Table.HOLDING_REGISTER, offset, SENTINEL);
+            sim.unit().setRegister(DataTable.HOLDING_REGISTER, offset, SENTINEL);
         }
         GatewayConfig config = ModbusConfigs.gateway("""
                   - id: plc
@@ -77,7 +77,7 @@ class ModbusWriteSafetyIT {
 
     private void assertRegistersUntouched() {
         for (int offset = 0; offset < 8; offset++) {
-            assertThat(sim.unit().register(Table.HOLDING_REGISTER, offset)).as("register %d", offset)
+            assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, offset)).as("register %d", offset)
                     .isEqualTo(SENTINEL);
         }
     }
@@ -102,6 +102,6 @@ class ModbusWriteSafetyIT {
         assertRegistersUntouched();
 
         assertThat(command("count", "\"+42\"")).contains("\"ok\":true");
-        assertThat(sim.unit().register(Table.HOLDING_REGISTER, 4)).isEqualTo(42);
+        assertThat(sim.unit().register(DataTable.HOLDING_REGISTER, 4)).isEqualTo(42);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outpost.adapter.modbus.config.ModbusConnection;
 import io.outpost.adapter.modbus.config.Table;
+import io.outpost.adapter.modbus.sim.DataTable;
 import io.outpost.adapter.modbus.sim.ModbusSimulator;
 import io.outpost.core.point.DataType;
 import io.outpost.core.spi.DeviceException;
@@ -23,7 +24,7 @@ class ModbusProbeIT {
     @Test
     void probe_float32InCdab_isFoundByItsKnownValue() throws Exception {
         try (ModbusSimulator sim = ModbusSimulator.builder().start()) {
-            sim.unit().setRegisters(Table.HOLDING_REGISTER, 0, 0xE979, 0x42F6, 0x0000, 0x04D2);
+            sim.unit().setRegisters(DataTable.HOLDING_REGISTER, 0, 0xE979, 0x42F6, 0x0000, 0x04D2);
             ProbeReport report = ModbusProbe.probe(request(sim.port(), Table.HOLDING_REGISTER, 0, 4, OptionalDouble.of(123.456)));
             assertThat(report.registers()).containsExactly(0xE979, 0x42F6, 0, 1234);
             assertThat(report.matches()).extracting(ProbeReport.Match::toString).containsExactly("float32 CDAB at 40001");
@@ -38,7 +39,7 @@ class ModbusProbeIT {
     @Test
     void probe_listsEveryInterpretationThatMatches() throws Exception {
         try (ModbusSimulator sim = ModbusSimulator.builder().start()) {
-            sim.unit().setRegisters(Table.INPUT_REGISTER, 10, 0x0000, 0x04D2);
+            sim.unit().setRegisters(DataTable.INPUT_REGISTER, 10, 0x0000, 0x04D2);
             ProbeReport report = ModbusProbe.probe(request(sim.port(), Table.INPUT_REGISTER, 10, 2, OptionalDouble.of(1234)));
             assertThat(report.matches()).extracting(m -> m.type() + " " + m.order() + " " + m.reference())
                     .contains("int16 AB 30012", "uint16 AB 30012", "int32 ABCD 30011", "uint32 ABCD 30011");
@@ -49,7 +50,7 @@ class ModbusProbeIT {
     @Test
     void probe_coils_listsEachBit() throws Exception {
         try (ModbusSimulator sim = ModbusSimulator.builder().start()) {
-            sim.unit().setBit(Table.COIL, 1, true);
+            sim.unit().setBit(DataTable.COIL, 1, true);
             String table = ModbusProbe.probe(request(sim.port(), Table.COIL, 0, 3, OptionalDouble.empty())).toTable();
             assertThat(table).contains("00001    0 (off)").contains("00002    1 (on)").contains("00003    0 (off)");
         }

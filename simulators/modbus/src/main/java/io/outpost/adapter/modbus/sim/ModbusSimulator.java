@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * <pre>
  * try (ModbusSimulator sim = ModbusSimulator.builder().demo().start()) {
  *     int port = sim.port();
- *     sim.unit(1).setRegister(Table.HOLDING_REGISTER, 100, 42);
+ *     sim.unit(1).setRegister(DataTable.HOLDING_REGISTER, 100, 42);
  * }
  * </pre>
  * Run it on its own: {@code java -cp ... io.outpost.adapter.modbus.sim.ModbusSimulator [port]}.

@@ -1,6 +1,5 @@
 package io.outpost.adapter.modbus.sim;
 
-import io.outpost.adapter.modbus.config.Table;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,14 +33,14 @@ final class DemoProcess {
     DemoProcess(SimulatedUnit unit, RandomGenerator random) {
         this.unit = unit;
         this.random = random;
-        unit.setRegister(Table.HOLDING_REGISTER, 19, 75);
-        unit.setBit(Table.COIL, 0, true);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 19, 75);
+        unit.setBit(DataTable.COIL, 0, true);
         publish(true);
     }
 
     void step(double seconds) {
-        boolean pump = unit.bit(Table.COIL, 0);
-        double stopLevel = (short) unit.register(Table.HOLDING_REGISTER, 19) / 10.0;
+        boolean pump = unit.bit(DataTable.COIL, 0);
+        double stopLevel = (short) unit.register(DataTable.HOLDING_REGISTER, 19) / 10.0;
         level = Math.max(0, Math.min(12, level + (pump ? FILL_M_PER_S : -DRAIN_M_PER_S) * seconds));
         if (pump && level >= stopLevel) {
             pump = false;
@@ -51,20 +50,20 @@ final class DemoProcess {
         if (pump) {
             energyKwh += PUMP_KW * seconds / 3600.0;
         }
-        unit.setBit(Table.COIL, 0, pump);
+        unit.setBit(DataTable.COIL, 0, pump);
         publish(pump);
     }
 
     private void publish(boolean pump) {
         int bits = Float.floatToIntBits((float) level);
         // CDAB: low word first.
-        unit.setRegisters(Table.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16);
-        unit.setBit(Table.DISCRETE_INPUT, 0, pump);
-        int status = unit.register(Table.HOLDING_REGISTER, 9);
-        unit.setRegister(Table.HOLDING_REGISTER, 9, level > ALARM_LEVEL_M ? status | 0x8 : status & ~0x8);
+        unit.setRegisters(DataTable.HOLDING_REGISTER, 0, bits & 0xFFFF, bits >>> 16);
+        unit.setBit(DataTable.DISCRETE_INPUT, 0, pump);
+        int status = unit.register(DataTable.HOLDING_REGISTER, 9);
+        unit.setRegister(DataTable.HOLDING_REGISTER, 9, level > ALARM_LEVEL_M ? status | 0x8 : status & ~0x8);
         int flow = pump ? (int) Math.round(450 + random.nextGaussian() * 8) : 0;
-        unit.setRegister(Table.INPUT_REGISTER, 0, Math.max(0, flow));
+        unit.setRegister(DataTable.INPUT_REGISTER, 0, Math.max(0, flow));
         long energy = (long) energyKwh;
-        unit.setRegisters(Table.HOLDING_REGISTER, 29, (int) (energy & 0xFFFF), (int) (energy >>> 16));
+        unit.setRegisters(DataTable.HOLDING_REGISTER, 29, (int) (energy & 0xFFFF), (int) (energy >>> 16));
     }
 }

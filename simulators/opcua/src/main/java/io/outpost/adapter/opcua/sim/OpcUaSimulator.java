@@ -1,11 +1,12 @@
 package io.outpost.adapter.opcua.sim;
 
-import io.outpost.adapter.opcua.config.SecurityPolicyName;
-import io.outpost.adapter.opcua.security.CertificateFiles;
-import io.outpost.adapter.opcua.security.OpcUaPki;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
@@ -28,9 +30,11 @@ import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.stack.core.security.CertificateStore;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.KeyStoreCertificateStore;
 import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
 import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
 import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
@@ -46,7 +50,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 
@@ -62,16 +65,20 @@ import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportCo
  *   sim.set("Test/Double", 21.5);
  * </pre>
  *
- * Every security policy the gateway supports is offered with Sign and SignAndEncrypt (and None unless turned off);
- * client certificates are all accepted. The server certificate is kept in {@code certificateDir} when one is given,
- * so that a restarted simulator presents the same certificate. Thread-safe; {@link #close()} stops everything it
- * started.
+ * The current security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are offered with Sign
+ * and SignAndEncrypt, and None unless turned off; client certificates are all accepted. The server's key and
+ * self-signed certificate come from Milo's own PKI classes: kept in a PKCS#12 key store in {@code certificateDir}
+ * when one is given, so that a restarted simulator presents the same certificate. A test that wants a client to
+ * trust the server writes {@link #certificate()} where that client looks for trusted certificates. The simulator
+ * uses no Outpost code, so that the adapter is tested against an independent server. Thread-safe; {@link #close()}
+ * stops everything it started.
  */
 public final class OpcUaSimulator implements AutoCloseable {
 
     private final Builder options;
     private final int port;
     private OpcUaServer server;
+    private CertificateStore certificateStore;
     private SimulatorNamespace namespace;
     private ScheduledExecutorService motion;
     private X509Certificate certificate;
@@ -88,24 +95,17 @@ public final class OpcUaSimulator implements AutoCloseable {
 
     /** Starts the server and the moving values; returns when it accepts connections. */
     public synchronized OpcUaSimulator start() {
-        OpcUaPki.registerBouncyCastle();
+        // Milo names the algorithms of the RSA-PSS and OAEP-SHA256 policies as Bouncy Castle does; the JDK's
+        // providers do not know them. addProvider does nothing when the provider is already there.
+        Security.addProvider(new BouncyCastleProvider());
         try {
-            KeyPair keyPair = keyPair();
-            var trust = new MemoryTrustListManager();
-            var quarantine = new MemoryCertificateQuarantine();
+            certificateStore = certificateStore();
             CertificateValidator acceptAll = (chain, uri, hosts) -> { };
-            var group = DefaultApplicationGroup.createAndInitialize(trust, new MemoryCertificateStore(),
-                    new RsaSha256CertificateFactory() {
-                        @Override
-                        protected KeyPair createRsaSha256KeyPair() {
-                            return keyPair;
-                        }
-
-                        @Override
-                        protected X509Certificate[] createRsaSha256CertificateChain(KeyPair pair) {
-                            return new X509Certificate[] {certificate};
-                        }
-                    }, acceptAll);
+            // The group takes the key and certificate from the store, or makes them with the factory and stores them.
+            var group = DefaultApplicationGroup.createAndInitialize(new MemoryTrustListManager(), certificateStore,
+                    new SelfSignedIdentity(), acceptAll);
+            certificate = group.getCertificateEntries().get(0).certificateChain[0];
+            var quarantine = new MemoryCertificateQuarantine();
             OpcUaServerConfig config = OpcUaServerConfig.builder()
                     .setApplicationUri(APPLICATION_URI)
                     .setApplicationName(LocalizedText.english("Outpost OPC UA simulator"))
@@ -211,18 +211,39 @@ public final class OpcUaSimulator implements AutoCloseable {
             motion.shutdownNow();
             motion = null;
         }
-        if (server != null) {
+        try {
+            stopServer();
+        } finally {
+            closeCertificateStore();
+        }
+    }
+
+    private void stopServer() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.shutdown().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the OPC UA simulator did not stop cleanly", e);
+        } finally {
+            if (namespace != null) {
+                namespace.shutdown();
+            }
+            server = null;
+        }
+    }
+
+    private void closeCertificateStore() {
+        if (certificateStore instanceof Closeable store) {
             try {
-                server.shutdown().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                throw new IllegalStateException("the OPC UA simulator did not stop cleanly", e);
+                store.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the OPC UA simulator's key store did not close", e);
             } finally {
-                if (namespace != null) {
-                    namespace.shutdown();
-                }
-                server = null;
+                certificateStore = null;
             }
         }
     }
@@ -272,14 +293,13 @@ public final class OpcUaSimulator implements AutoCloseable {
             base.addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
         }
         Set<EndpointConfig> out = new LinkedHashSet<>();
-        if (options.policies.contains(SecurityPolicyName.NONE)) {
+        if (options.policies.contains(SecurityPolicy.None)) {
             out.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
         }
-        for (SecurityPolicyName p : options.policies) {
-            if (p != SecurityPolicyName.NONE) {
-                out.add(base.copy().setSecurityPolicy(p.policy()).setSecurityMode(MessageSecurityMode.Sign).build());
-                out.add(base.copy().setSecurityPolicy(p.policy()).setSecurityMode(MessageSecurityMode.SignAndEncrypt)
-                        .build());
+        for (SecurityPolicy p : options.policies) {
+            if (p != SecurityPolicy.None) {
+                out.add(base.copy().setSecurityPolicy(p).setSecurityMode(MessageSecurityMode.Sign).build());
+                out.add(base.copy().setSecurityPolicy(p).setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
             }
         }
         return out;
@@ -301,32 +321,39 @@ public final class OpcUaSimulator implements AutoCloseable {
         return new CompositeValidator(validators);
     }
 
-    private KeyPair keyPair() throws Exception {
+    /** The server's key and certificate: in memory, or in a PKCS#12 key store that outlives the simulator. */
+    private CertificateStore certificateStore() throws Exception {
         Path dir = options.certificateDir;
-        if (dir != null && Files.exists(dir.resolve("server.der")) && Files.exists(dir.resolve("server.pem"))) {
-            certificate = CertificateFiles.readCertificates(dir.resolve("server.der")).get(0);
-            return new KeyPair(certificate.getPublicKey(), CertificateFiles.readPrivateKey(dir.resolve("server.pem")));
+        if (dir == null) {
+            return new MemoryCertificateStore();
         }
-        KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-        certificate = new SelfSignedCertificateBuilder(pair)
-                .setCommonName("Outpost OPC UA simulator")
-                .setOrganization("Outpost")
-                .setApplicationUri(APPLICATION_URI)
-                .addDnsName("localhost")
-                .addIpAddress("127.0.0.1")
-                .build();
-        if (dir != null) {
-            CertificateFiles.writePrivateKey(dir.resolve("server.pem"), pair.getPrivate());
-            CertificateFiles.writeCertificate(dir.resolve("server.der"), certificate);
+        Files.createDirectories(dir);
+        // A test peer's key on a test machine: the password guards nothing and is here because PKCS#12 wants one.
+        char[] password = "outpost-simulator".toCharArray();
+        return KeyStoreCertificateStore.createAndInitialize(new KeyStoreCertificateStore.Settings(
+                dir.resolve("simulator.pfx"), password::clone, alias -> password.clone(), false));
+    }
+
+    /** What Milo's certificate group calls when the store holds no certificate yet: a self-signed one. */
+    private static final class SelfSignedIdentity extends RsaSha256CertificateFactory {
+        @Override
+        protected X509Certificate[] createRsaSha256CertificateChain(KeyPair pair) throws Exception {
+            return new X509Certificate[] {new SelfSignedCertificateBuilder(pair)
+                    .setCommonName("Outpost OPC UA simulator")
+                    .setOrganization("Outpost")
+                    .setApplicationUri(APPLICATION_URI)
+                    .addDnsName("localhost")
+                    .addIpAddress("127.0.0.1")
+                    .build()};
         }
-        return pair;
     }
 
     /** Options; everything has a default that a test or the demo can use as is. */
     public static final class Builder {
         private int port = 4840;
         private String path = "/outpost";
-        private final Set<SecurityPolicyName> policies = EnumSet.allOf(SecurityPolicyName.class);
+        private final Set<SecurityPolicy> policies = EnumSet.of(SecurityPolicy.None, SecurityPolicy.Basic256Sha256,
+                SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss);
         private boolean anonymous = true;
         private final Map<String, String> users = new LinkedHashMap<>();
         private boolean userCertificates = true;
@@ -346,8 +373,11 @@ public final class OpcUaSimulator implements AutoCloseable {
             return this;
         }
 
-        /** The policies offered (each with Sign and SignAndEncrypt; NONE with mode None). Default: all. */
-        public Builder securityPolicies(Set<SecurityPolicyName> offered) {
+        /**
+         * The policies offered (each with Sign and SignAndEncrypt; None with mode None). Default: None and the three
+         * current ones (not the deprecated Basic128Rsa15 and Basic256).
+         */
+        public Builder securityPolicies(Set<SecurityPolicy> offered) {
             policies.clear();
             policies.addAll(offered);
             return this;
@@ -368,7 +398,7 @@ public final class OpcUaSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Where the server's certificate and key are kept across restarts; default: a new one each start. */
+        /** Where the server's key and certificate are kept across restarts ({@code simulator.pfx}); default: new ones each start. */
         public Builder certificateDir(Path dir) {
             this.certificateDir = dir;
             return this;

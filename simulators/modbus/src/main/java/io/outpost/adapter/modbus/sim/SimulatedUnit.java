@@ -10,7 +10,6 @@ import com.ghgande.j2mod.modbus.procimg.SimpleDigitalOut;
 import com.ghgande.j2mod.modbus.procimg.SimpleInputRegister;
 import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
-import io.outpost.adapter.modbus.config.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimulatedUnit extends SimpleProcessImage {
 
-    private record Hole(Table table, int first, int last) {
+    private record Hole(DataTable table, int first, int last) {
     }
 
     private final List<Hole> holes = new ArrayList<>();
@@ -44,10 +43,10 @@ public final class SimulatedUnit extends SimpleProcessImage {
     // ------------------------------------------------------------------ API for tests and the demo
 
     /** Sets a register (holding or input) to the low 16 bits of {@code value}. */
-    public void setRegister(Table table, int offset, int value) {
-        if (table == Table.HOLDING_REGISTER) {
+    public void setRegister(DataTable table, int offset, int value) {
+        if (table == DataTable.HOLDING_REGISTER) {
             registers.get(offset).setValue(value & 0xFFFF);
-        } else if (table == Table.INPUT_REGISTER) {
+        } else if (table == DataTable.INPUT_REGISTER) {
             ((SimpleInputRegister) inputRegisters.get(offset)).setValue(value & 0xFFFF);
         } else {
             throw new IllegalArgumentException(table + " holds bits, not registers");
@@ -55,13 +54,13 @@ public final class SimulatedUnit extends SimpleProcessImage {
     }
 
     /** Sets consecutive registers from {@code offset}. */
-    public void setRegisters(Table table, int offset, int... values) {
+    public void setRegisters(DataTable table, int offset, int... values) {
         for (int i = 0; i < values.length; i++) {
             setRegister(table, offset + i, values[i]);
         }
     }
 
-    public int register(Table table, int offset) {
+    public int register(DataTable table, int offset) {
         return switch (table) {
             case HOLDING_REGISTER -> registers.get(offset).toUnsignedShort();
             case INPUT_REGISTER -> inputRegisters.get(offset).toUnsignedShort();
@@ -69,7 +68,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
         };
     }
 
-    public void setBit(Table table, int offset, boolean on) {
+    public void setBit(DataTable table, int offset, boolean on) {
         switch (table) {
             case COIL -> digitalOuts.get(offset).set(on);
             case DISCRETE_INPUT -> ((SimpleDigitalIn) digitalIns.get(offset)).set(on);
@@ -77,7 +76,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
         }
     }
 
-    public boolean bit(Table table, int offset) {
+    public boolean bit(DataTable table, int offset) {
         return switch (table) {
             case COIL -> digitalOuts.get(offset).isSet();
             case DISCRETE_INPUT -> digitalIns.get(offset).isSet();
@@ -86,7 +85,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
     }
 
     /** Requests touching {@code first..last} of {@code table} are refused with exception 02 (illegal address). */
-    public synchronized void refuse(Table table, int first, int last) {
+    public synchronized void refuse(DataTable table, int first, int last) {
         holes.add(new Hole(table, first, last));
     }
 
@@ -104,7 +103,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
 
     @Override
     public DigitalOut[] getDigitalOutRange(int ref, int count) {
-        serve(Table.COIL, ref, count, digitalOuts.size());
+        serve(DataTable.COIL, ref, count, digitalOuts.size());
         DigitalOut[] out = new DigitalOut[count];
         for (int i = 0; i < count; i++) {
             out[i] = digitalOuts.get(ref + i);
@@ -114,13 +113,13 @@ public final class SimulatedUnit extends SimpleProcessImage {
 
     @Override
     public DigitalOut getDigitalOut(int ref) {
-        serve(Table.COIL, ref, 1, digitalOuts.size());
+        serve(DataTable.COIL, ref, 1, digitalOuts.size());
         return digitalOuts.get(ref);
     }
 
     @Override
     public DigitalIn[] getDigitalInRange(int ref, int count) {
-        serve(Table.DISCRETE_INPUT, ref, count, digitalIns.size());
+        serve(DataTable.DISCRETE_INPUT, ref, count, digitalIns.size());
         DigitalIn[] out = new DigitalIn[count];
         for (int i = 0; i < count; i++) {
             out[i] = digitalIns.get(ref + i);
@@ -130,7 +129,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
 
     @Override
     public InputRegister[] getInputRegisterRange(int ref, int count) {
-        serve(Table.INPUT_REGISTER, ref, count, inputRegisters.size());
+        serve(DataTable.INPUT_REGISTER, ref, count, inputRegisters.size());
         InputRegister[] out = new InputRegister[count];
         for (int i = 0; i < count; i++) {
             out[i] = inputRegisters.get(ref + i);
@@ -140,7 +139,7 @@ public final class SimulatedUnit extends SimpleProcessImage {
 
     @Override
     public Register[] getRegisterRange(int ref, int count) {
-        serve(Table.HOLDING_REGISTER, ref, count, registers.size());
+        serve(DataTable.HOLDING_REGISTER, ref, count, registers.size());
         Register[] out = new Register[count];
         for (int i = 0; i < count; i++) {
             out[i] = registers.get(ref + i);
@@ -150,11 +149,11 @@ public final class SimulatedUnit extends SimpleProcessImage {
 
     @Override
     public Register getRegister(int ref) {
-        serve(Table.HOLDING_REGISTER, ref, 1, registers.size());
+        serve(DataTable.HOLDING_REGISTER, ref, 1, registers.size());
         return registers.get(ref);
     }
 
-    private void serve(Table table, int ref, int count, int size) {
+    private void serve(DataTable table, int ref, int count, int size) {
         requests.incrementAndGet();
         long delay = delayNanos;
         if (delay > 0) {
