@@ -17,11 +17,11 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.runtime.ReloadReport;
 import io.outpost.mqtt.MqttEngine;
+import io.outpost.mqtt.api.ForwardingHold;
 import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
-import io.outpost.mqtt.broker.forward.ForwardHold;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
 import java.time.Clock;
@@ -163,7 +163,7 @@ final class Gateway implements AutoCloseable {
         if (!Objects.equals(nextBroker.acl(), running.acl())) {
             LOG.info("broker ACL changed: applied to every client and session now");
         }
-        engine.broker().reloadAccess(nextBroker.acl());
+        engine.reloadAccess(nextBroker.acl());
         if (!Objects.equals(next.section("http", OpsConfig.class), runtime.config().section("http", OpsConfig.class))) {
             LOG.warn("http settings changed: they take effect after a restart (systemctl restart outpost)");
         }
@@ -205,7 +205,7 @@ final class Gateway implements AutoCloseable {
         LOG.info("upstreams changed: restarting the bridge (queues stay on disk and resume)");
         // Between the old forwarders leaving and the new ones registering, accepted messages would be acknowledged
         // without reaching any queue: hold them (acknowledgement deferred) and hand them to the new bridge.
-        try (ForwardHold hold = engine.holdForwarding(HOLD_MAX_MESSAGES, HOLD_MAX_BYTES)) {
+        try (ForwardingHold hold = engine.holdForwarding(HOLD_MAX_MESSAGES, HOLD_MAX_BYTES)) {
             swapBridge(next);
             int held = hold.release();
             if (held > 0 || hold.refused() > 0) {
