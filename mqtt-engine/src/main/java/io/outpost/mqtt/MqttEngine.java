@@ -1,6 +1,7 @@
 package io.outpost.mqtt;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.logic.alarm.Actor;
 import io.outpost.core.logic.alarm.AlarmService;
@@ -43,8 +44,19 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     private final Map<String, LocalBroker.LocalSubscription> alarmSubscriptions = new HashMap<>();
     private AlarmService alarms;
 
+    /** An engine whose broker runs on event loops of its own (two per CPU core), which {@link #close()} ends. */
     public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock) {
         this.broker = new Broker(config, meters, clock, 0);
+    }
+
+    /**
+     * An engine whose broker runs on the caller's event loops: listeners, connections and sessions (each client id
+     * is pinned to one loop, whose thread owns its session). Give it loops of its own, not shared with busy work:
+     * local subscribers wait behind whatever else runs there. The caller owns the group and shuts it down after
+     * {@link #close()}.
+     */
+    public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock, EventLoopGroup brokerLoops) {
+        this.broker = new Broker(config, meters, clock, brokerLoops);
     }
 
     /** Loads the broker's saved state and binds its listeners; throws naming the listener that cannot bind. */

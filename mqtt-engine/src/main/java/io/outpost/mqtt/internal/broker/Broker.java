@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * The built-in MQTT broker: listeners, sessions, routing, retained messages, forwarders, persistence and
  * {@code $SYS}. It is also the in-process {@link LocalBroker}: the same routing without sockets.
  *
- * <p><b>Threads.</b> One Netty event loop group (as many loops as CPU cores unless configured) carries network IO
- * and owns the sessions: each client id maps to one loop. Password checks run on one authentication thread;
- * saving runs on one persistence thread. Nothing blocks an event loop.
+ * <p><b>Threads.</b> One Netty event loop group (its own, two loops per CPU core unless configured, or the
+ * caller's) carries network IO and owns the sessions: each client id maps to one loop. Password checks run on one
+ * authentication thread; saving runs on one persistence thread. Nothing blocks an event loop.
  *
  * <p><b>Life cycle.</b> {@link #start()} once (loads saved state, binds listeners; throws when a listener cannot
  * bind), {@link #close()} once (tells MQTT 5 clients, closes connections, saves, stops threads).
@@ -73,6 +73,7 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private final BrokerConfig config;
     private final Clock clock;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final BrokerStats stats;
     private final TopicTree tree = new TopicTree();
     private final Router router = new Router(tree);
@@ -99,12 +100,28 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
     private volatile boolean stateLoaded;
 
     /**
-     * @param ioThreads event loops; 0 for one per CPU core
+     * A broker on event loops of its own, which {@link #close()} shuts down.
+     *
+     * @param ioThreads event loops; 0 for Netty's default (two per CPU core)
      */
     public Broker(BrokerConfig config, MeterRegistry meters, Clock clock, int ioThreads) {
+        this(config, meters, clock,
+                new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("outpost-broker-io", true)), true);
+    }
+
+    /**
+     * A broker on the caller's event loops: its listeners, connections and sessions run there. The caller owns the
+     * group and shuts it down after {@link #close()}.
+     */
+    public Broker(BrokerConfig config, MeterRegistry meters, Clock clock, EventLoopGroup group) {
+        this(config, meters, clock, group, false);
+    }
+
+    private Broker(BrokerConfig config, MeterRegistry meters, Clock clock, EventLoopGroup group, boolean ownsGroup) {
         this.config = config;
         this.clock = clock;
-        this.group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("outpost-broker-io", true));
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         this.stats = new BrokerStats(meters);
         var q = config.limits().quotas();
         this.retained = new RetainedStore(new RetainedLimit(q.maxRetainedMessages(), q.maxRetainedBytes(),
@@ -452,7 +469,9 @@ public final class Broker implements LocalBroker, MessageAcceptor, AutoCloseable
         }
         persistence.shutdown();
         authenticator.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 
     /** What each connection's handler works with; for the fuzz harness, which builds connections of its own. */
