@@ -25,9 +25,9 @@ if [ "$what" = store ] || [ "$what" = all ]; then
 fi
 if [ "$what" = links ]; then
   echo "== satellite and cellular links: stall detection, heal to reconnect, drain, probe bytes (docs/bridge.md)"
-  java "${java_opts[@]}" -cp "$cp" io.outpost.mqtt.bridge.bench.LinkScenarios "$out" | tee "$out/links.txt"
+  java "${java_opts[@]}" -cp "$cp" io.outpost.mqtt.internal.bridge.bench.LinkScenarios "$out" | tee "$out/links.txt"
 fi
 if [ "$what" = replay ] || [ "$what" = all ]; then
   echo "== backlog replay and loss: this bridge vs mosquitto's bridge"
-  java "${java_opts[@]}" -cp "$cp" io.outpost.mqtt.bridge.bench.ReplayBenchmark "$out" | tee "$out/replay.txt"
+  java "${java_opts[@]}" -cp "$cp" io.outpost.mqtt.internal.bridge.bench.ReplayBenchmark "$out" | tee "$out/replay.txt"
 fi

@@ -20,4 +20,4 @@ java -Xmx1g -Dbench.rounds="${BENCH_ROUNDS:-30}" -Dbench.warmup="${BENCH_WARMUP:
     -Dbench.aggregates="${BENCH_AGGREGATES:-false}" -Dbench.windows="${BENCH_WINDOWS:-5}" \
     -Dbench.rows="${BENCH_ROWS:-all}" -Dbench.shapes="${BENCH_SHAPES:-}" \
     -Dlogback.configurationFile=mqtt-engine/bench/logback-bench.xml \
-    -cp "$cp" io.outpost.mqtt.bridge.bench.UplinkBenchmark "$out" | tee "$out/uplink.txt"
+    -cp "$cp" io.outpost.mqtt.internal.bridge.bench.UplinkBenchmark "$out" | tee "$out/uplink.txt"

@@ -1,7 +1,7 @@
 package io.outpost.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.mqtt.broker.Broker;
+import io.outpost.mqtt.MqttEngine;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerLimits;
 import io.outpost.mqtt.broker.config.ListenerConfig;
@@ -29,7 +29,7 @@ public final class BrokerServer {
         BrokerConfig config = new BrokerConfig(
                 List.of(new ListenerConfig("bench", ListenerType.TCP, "127.0.0.1", port, null, null, true)), null, null,
                 BrokerLimits.DEFAULT, new PersistenceConfig(true, data, Duration.ofSeconds(10)), Duration.ofSeconds(10));
-        Broker broker = new Broker(config, new SimpleMeterRegistry(), Clock.systemUTC(), 0);
+        MqttEngine broker = new MqttEngine(config, new SimpleMeterRegistry(), Clock.systemUTC());
         broker.start();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "bench-broker-stop"));
         System.out.println("LISTENING " + port);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.outpost.app.ops.ConsoleLogic;
 import io.outpost.app.ops.OpsConfig;
 import io.outpost.app.ops.OpsEndpoint;
@@ -17,13 +18,14 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.runtime.ReloadReport;
 import io.outpost.mqtt.MqttEngine;
+import io.outpost.mqtt.api.ForwardingHold;
 import io.outpost.mqtt.bridge.Bridge;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
-import io.outpost.mqtt.broker.forward.ForwardHold;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +51,7 @@ final class Gateway implements AutoCloseable {
     static final int HOLD_MAX_MESSAGES = 10_000;
     static final long HOLD_MAX_BYTES = 16L << 20;
 
+    private final EventLoops loops;
     private final CoreServices services;
     private final MqttEngine engine;
     private final GatewayRuntime runtime;
@@ -58,8 +61,9 @@ final class Gateway implements AutoCloseable {
     private volatile Bridge bridge;
     private OpsEndpoint ops;
 
-    private Gateway(CoreServices services, MqttEngine engine, Bridge bridge,
+    private Gateway(EventLoops loops, CoreServices services, MqttEngine engine, Bridge bridge,
                     GatewayRuntime runtime, PrometheusMeterRegistry meters, GatewayStatus status, EdgeLogic logic) {
+        this.loops = loops;
         this.logic = logic;
         this.services = services;
         this.engine = engine;
@@ -79,8 +83,15 @@ final class Gateway implements AutoCloseable {
         bindJvmMetrics(meters);
         BrokerConfig brokerConfig = config.section(BrokerSection.KEY, BrokerConfig.class)
                 .orElseGet(() -> BrokerConfig.defaults(config.gateway().dataDir()));
-        MqttEngine engine = new MqttEngine(brokerConfig, meters, Clock.systemUTC());
-        engine.restore();
+        EventLoops loops = new EventLoops();
+        MqttEngine engine = new MqttEngine(brokerConfig, meters, Clock.systemUTC(), loops.broker());
+        try {
+            engine.restore();
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            loops.close();
+            throw e;
+        }
         CoreServices services = CoreServices.production(meters);
         Bridge bridge = null;
         Gateway gateway = null;
@@ -94,7 +105,7 @@ final class Gateway implements AutoCloseable {
                     services, GatewayRuntime.DEFAULT_MAX_PENDING, Duration.ofSeconds(1));
             bridge.attach(new RuntimePointCatalog(runtime));
             GatewayStatus status = new GatewayStatus(engine.localBroker(), config, BuildInfo.version(), Clock.systemUTC());
-            gateway = new Gateway(services, engine, bridge, runtime, meters, status,
+            gateway = new Gateway(loops, services, engine, bridge, runtime, meters, status,
                     EdgeLogic.start(config, runtime, services));
             status.online();
             runtime.start(config);
@@ -110,6 +121,7 @@ final class Gateway implements AutoCloseable {
                 }
                 engine.close();
                 services.resources().close();
+                loops.close();
             }
             throw e;
         }
@@ -122,7 +134,7 @@ final class Gateway implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the http section is not registered"));
         ops = OpsEndpoint.start(http, runtime, meters, this::upstreamStatus,
                 List.of(new UpstreamHealth(this::upstreamStatus)), BuildInfo.version(), environment,
-                new ConsoleLogic(logic.alarms(), logic.history(), engine::userMayPublish));
+                new ConsoleLogic(logic.alarms(), logic.history(), engine::userMayPublish), loops.control());
     }
 
     /** A bridge for {@code config}'s upstreams; their wills and births go on the gateway status topic's remote name. */
@@ -163,7 +175,7 @@ final class Gateway implements AutoCloseable {
         if (!Objects.equals(nextBroker.acl(), running.acl())) {
             LOG.info("broker ACL changed: applied to every client and session now");
         }
-        engine.broker().reloadAccess(nextBroker.acl());
+        engine.reloadAccess(nextBroker.acl());
         if (!Objects.equals(next.section("http", OpsConfig.class), runtime.config().section("http", OpsConfig.class))) {
             LOG.warn("http settings changed: they take effect after a restart (systemctl restart outpost)");
         }
@@ -205,7 +217,7 @@ final class Gateway implements AutoCloseable {
         LOG.info("upstreams changed: restarting the bridge (queues stay on disk and resume)");
         // Between the old forwarders leaving and the new ones registering, accepted messages would be acknowledged
         // without reaching any queue: hold them (acknowledgement deferred) and hand them to the new bridge.
-        try (ForwardHold hold = engine.holdForwarding(HOLD_MAX_MESSAGES, HOLD_MAX_BYTES)) {
+        try (ForwardingHold hold = engine.holdForwarding(HOLD_MAX_MESSAGES, HOLD_MAX_BYTES)) {
             swapBridge(next);
             int held = hold.release();
             if (held > 0 || hold.refused() > 0) {
@@ -244,6 +256,11 @@ final class Gateway implements AutoCloseable {
         return engine;
     }
 
+    /** The loop of the low-traffic control planes (operations endpoint, fleet agent); the gateway ends it. */
+    EventLoopGroup controlLoops() {
+        return loops.control();
+    }
+
     int opsPort() {
         return ops == null ? -1 : ops.port();
     }
@@ -252,8 +269,8 @@ final class Gateway implements AutoCloseable {
      * Stops in dependency order, each part after what feeds it: says offline; the core stops polling; the broker
      * stops accepting (listeners closed, clients disconnected, in-process publishing refused); the bridge lets its
      * stores finish what they were given, flushes and closes them and disconnects (sessions kept); then the broker
-     * saves its state and stops; then the core's threads. Whatever a publisher had acknowledged is on disk by then;
-     * what it had not, it still has. Blocking.
+     * saves its state and stops; then the core's threads; then the event loops. Whatever a publisher had
+     * acknowledged is on disk by then; what it had not, it still has. Blocking.
      */
     @Override
     public void close() {
@@ -275,5 +292,6 @@ final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("core threads did not stop cleanly", e);
         }
+        loops.close();
     }
 }

@@ -94,7 +94,7 @@ class GatewayReloadUpstreamIT {
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())) {
                 Set<String> localPoints = ConcurrentHashMap.newKeySet();
                 LocalBroker broker = gateway.engine().localBroker();
-                int port = gateway.engine().broker().listeners().get(0).port();
+                int port = gateway.engine().listenerPorts().get(0);
                 List<Integer> acknowledged = new CopyOnWriteArrayList<>();
                 AtomicBoolean publishing = new AtomicBoolean(true);
                 CompletableFuture<Void> publisher;

@@ -1,18 +1,21 @@
 package io.outpost.mqtt;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.outpost.core.command.CommandRouter;
 import io.outpost.core.logic.alarm.Actor;
 import io.outpost.core.logic.alarm.AlarmService;
 import io.outpost.core.message.CommandMessage;
 import io.outpost.core.message.Message;
 import io.outpost.core.message.MessageSink;
+import io.outpost.mqtt.api.ForwardingHold;
 import io.outpost.mqtt.api.LocalBroker;
-import io.outpost.mqtt.broker.Broker;
-import io.outpost.mqtt.broker.auth.ClientIdentity;
-import io.outpost.mqtt.broker.session.Session;
+import io.outpost.mqtt.broker.config.AclRule;
 import io.outpost.mqtt.broker.config.BrokerConfig;
-import io.outpost.mqtt.broker.forward.ForwardHold;
+import io.outpost.mqtt.internal.broker.Broker;
+import io.outpost.mqtt.internal.broker.auth.ClientIdentity;
+import io.outpost.mqtt.internal.broker.listener.ListenerServer;
+import io.outpost.mqtt.internal.broker.session.Session;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
@@ -41,8 +44,19 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     private final Map<String, LocalBroker.LocalSubscription> alarmSubscriptions = new HashMap<>();
     private AlarmService alarms;
 
+    /** An engine whose broker runs on event loops of its own (two per CPU core), which {@link #close()} ends. */
     public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock) {
         this.broker = new Broker(config, meters, clock, 0);
+    }
+
+    /**
+     * An engine whose broker runs on the caller's event loops: listeners, connections and sessions (each client id
+     * is pinned to one loop, whose thread owns its session). Give it loops of its own, not shared with busy work:
+     * local subscribers wait behind whatever else runs there. The caller owns the group and shuts it down after
+     * {@link #close()}.
+     */
+    public MqttEngine(BrokerConfig config, MeterRegistry meters, Clock clock, EventLoopGroup brokerLoops) {
+        this.broker = new Broker(config, meters, clock, brokerLoops);
     }
 
     /** Loads the broker's saved state and binds its listeners; throws naming the listener that cannot bind. */
@@ -65,10 +79,12 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
 
     /**
      * Holds forwarding while the bridge is replaced, so that no message is acknowledged in the moment between the
-     * old bridge's forwarders leaving and the new ones registering: see {@link Broker#holdForwarding}. Any thread;
-     * release the hold once the new bridge started (or failed to), e.g. with try-with-resources.
+     * old bridge's forwarders leaving and the new ones registering. Accepted messages wait, unacknowledged, until the
+     * hold is released, then go to the forwarders registered by then, in order; network clients' messages beyond the
+     * bounds are refused, the core's are always held (it bounds its own). Any thread; release the hold once the new
+     * bridge started (or failed to), e.g. with try-with-resources.
      */
-    public ForwardHold holdForwarding(int maxMessages, long maxBytes) {
+    public ForwardingHold holdForwarding(int maxMessages, long maxBytes) {
         return broker.holdForwarding(maxMessages, maxBytes);
     }
 
@@ -77,8 +93,23 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
         return broker;
     }
 
-    /** The broker itself, for its listeners' ports and statistics. */
-    public Broker broker() {
+    /** The ports the listeners bound, in configuration order (the actual port where the configuration says 0). */
+    public List<Integer> listenerPorts() {
+        return broker.listeners().stream().map(ListenerServer::port).toList();
+    }
+
+    /**
+     * Puts new ACL rules in force without a restart (a configuration reload) and re-reads the password file if it
+     * changed: every connection and session applies them at once (subscriptions the rules no longer grant are
+     * withdrawn, queued messages no longer readable dropped, users no longer in the file disconnected). Any thread;
+     * does not wait for the sessions to apply them.
+     */
+    public void reloadAccess(List<AclRule> acl) {
+        broker.reloadAccess(acl);
+    }
+
+    /** The broker itself, for this package's tests. */
+    Broker broker() {
         return broker;
     }
 
@@ -165,7 +196,7 @@ public final class MqttEngine implements MessageSink, AutoCloseable {
     }
 
     /**
-     * Stops the broker's inflow (see {@link Broker#stopAccepting()}): listeners closed, clients disconnected,
+     * Stops the broker's inflow: listeners closed, clients disconnected,
      * in-process publishing refused. Call before closing the bridge, then {@link #close()}.
      */
     public void stopAccepting() {

@@ -25,7 +25,7 @@ import io.outpost.mqtt.broker.auth.PasswordFileEditor;
 import io.outpost.mqtt.broker.auth.PasswordHasher;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
-import io.outpost.mqtt.broker.testing.Clients;
+import io.outpost.mqtt.internal.broker.testing.Clients;
 import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -189,7 +189,7 @@ class AlarmCommandSecurityIT {
         start();
         Mqtt5BlockingClient operator = user("operator", "op-pw");
         try {
-            engine.broker().reloadAccess(load(yaml(
+            engine.reloadAccess(load(yaml(
                     "- {user: operator, topic: \"site/gw/alarms/+/+/set\", access: deny}")).section(BrokerSection.KEY, BrokerConfig.class)
                     .orElseThrow().acl());
 

@@ -21,7 +21,7 @@ import io.outpost.mqtt.broker.auth.PasswordFileEditor;
 import io.outpost.mqtt.broker.auth.PasswordHasher;
 import io.outpost.mqtt.broker.config.BrokerConfig;
 import io.outpost.mqtt.broker.config.BrokerSection;
-import io.outpost.mqtt.broker.testing.Clients;
+import io.outpost.mqtt.internal.broker.testing.Clients;
 import io.outpost.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.outpost.bench.jmh;
 
-import io.outpost.mqtt.broker.auth.AccessPolicy;
-import io.outpost.mqtt.broker.auth.AccessView;
-import io.outpost.mqtt.broker.auth.ClientIdentity;
-import io.outpost.mqtt.broker.auth.CommandTopics;
 import io.outpost.mqtt.broker.config.Access;
 import io.outpost.mqtt.broker.config.AclRule;
+import io.outpost.mqtt.internal.broker.auth.AccessPolicy;
+import io.outpost.mqtt.internal.broker.auth.AccessView;
+import io.outpost.mqtt.internal.broker.auth.ClientIdentity;
+import io.outpost.mqtt.internal.broker.auth.CommandTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

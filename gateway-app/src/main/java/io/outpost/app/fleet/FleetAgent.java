@@ -2,12 +2,12 @@ package io.outpost.app.fleet;
 
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.core.runtime.CoreServices;
-import io.outpost.mqtt.bridge.client.MqttPackets;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsSection;
 import io.outpost.mqtt.bridge.control.ControlChannel;
 import io.outpost.mqtt.bridge.control.ControlSettings;
+import io.outpost.mqtt.bridge.control.ControlWill;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +39,7 @@ public final class FleetAgent implements AutoCloseable {
 
     /** Opens a control channel (the real {@code ControlLink}, or one sharing an event loop in the benchmark). */
     public interface ChannelFactory {
-        ControlChannel open(UpstreamConfig settings, List<String> filters, int subscribeQos, MqttPackets.Will will,
+        ControlChannel open(UpstreamConfig settings, List<String> filters, int subscribeQos, ControlWill will,
                             ControlChannel.Listener listener) throws IOException;
     }
 
@@ -168,7 +168,7 @@ public final class FleetAgent implements AutoCloseable {
             return;
         }
         FleetTopics t = next.topics();
-        MqttPackets.Will will = new MqttPackets.Will(t.birth(), InventoryBirth.offline(config.gateway().id(),
+        ControlWill will = new ControlWill(t.birth(), InventoryBirth.offline(config.gateway().id(),
                 "connection-lost"), 1, true);
         discoverTopic = FleetTopics.discover(fleet.prefix());
         List<String> filters = fleet.commands() ? List.of(t.config(), t.command(), discoverTopic)

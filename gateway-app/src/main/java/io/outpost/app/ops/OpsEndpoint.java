@@ -1,6 +1,7 @@
 package io.outpost.app.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
 import java.time.Clock;
@@ -33,18 +34,13 @@ public final class OpsEndpoint implements AutoCloseable {
      *
      * @param upstreams the upstreams' current state, for the API, the console and health
      * @param extraChecks further progress checks (the upstreams' own)
+     * @param logic the alarms and trends the console shows and acts on
+     * @param loops where the HTTP server runs (the gateway's control loop); the caller ends them after {@link #close()}
      */
     public static OpsEndpoint start(OpsConfig config, GatewayRuntime runtime, PrometheusMeterRegistry prometheus,
                                     Supplier<List<UpstreamStatus>> upstreams, List<HealthCheck> extraChecks,
-                                    String version, Map<String, String> environment)
-            throws InterruptedException, SSLException {
-        return start(config, runtime, prometheus, upstreams, extraChecks, version, environment, ConsoleLogic.none());
-    }
-
-    /** @param logic the alarms and trends the console shows and acts on */
-    public static OpsEndpoint start(OpsConfig config, GatewayRuntime runtime, PrometheusMeterRegistry prometheus,
-                                    Supplier<List<UpstreamStatus>> upstreams, List<HealthCheck> extraChecks,
-                                    String version, Map<String, String> environment, ConsoleLogic logic)
+                                    String version, Map<String, String> environment, ConsoleLogic logic,
+                                    EventLoopGroup loops)
             throws InterruptedException, SSLException {
         HealthMonitor health = new HealthMonitor(System::nanoTime);
         health.add(new CoreHealth(runtime, System.nanoTime()));
@@ -55,7 +51,7 @@ public final class OpsEndpoint implements AutoCloseable {
         OpsServer server = null;
         if (config.enabled()) {
             JsonApi api = new JsonApi(runtime, upstreams, health, history, events, Clock.systemUTC(), version);
-            server = new OpsServer(config, api, health, prometheus, history, logic).start();
+            server = new OpsServer(config, api, health, prometheus, history, logic, loops).start();
         }
         Optional<SystemdWatchdog> watchdog = SystemdWatchdog.fromEnvironment(environment, health)
                 .map(w -> w.start("gateway " + runtime.config().gateway().id() + " running"));

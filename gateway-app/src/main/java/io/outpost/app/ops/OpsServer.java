@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -26,6 +28,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operations endpoint: {@code /health} (200 healthy, 503 stalled), {@code /metrics} (Prometheus text),
  * {@code /api/...} (JSON) and the web console at {@code /}. Loopback by default; optional basic auth and TLS. Runs
- * on its own single Netty event loop; every response is computed from snapshots, so it never blocks the pipeline.
+ * on one Netty event loop, its own or one the gateway's low-traffic control planes share (never the broker's or
+ * the bridge's: a large response is rendered on the loop); every response is computed from snapshots, so it never
+ * blocks the pipeline.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -64,8 +70,12 @@ public final class OpsServer implements AutoCloseable {
     private final byte[] console;
     private final HostAllowList hosts;
     private final Map<String, String> securityHeaders;
-    private final EventLoopGroup group = new NioEventLoopGroup(1, io.outpost.core.runtime.CoreServices.named("outpost-http-", true));
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    /** The accepted connections: closing the server closes them, as the loops may outlive it. */
+    private final ChannelGroup connections = new DefaultChannelGroup("ops-connections", GlobalEventExecutor.INSTANCE);
     private Channel channel;
+    private ScheduledFuture<?> sampling;
 
     public OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
                      MetricsHistory history) {
@@ -75,6 +85,23 @@ public final class OpsServer implements AutoCloseable {
     /** @param logic the alarms and trends the console shows and acts on */
     public OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
                      MetricsHistory history, ConsoleLogic logic) {
+        this(config, api, health, prometheus, history, logic,
+                new NioEventLoopGroup(1, io.outpost.core.runtime.CoreServices.named("outpost-http-", true)), true);
+    }
+
+    /**
+     * A server on the caller's event loops (the gateway's control loops): connections and the history's sampling run
+     * there. The caller owns the group and shuts it down after {@link #close()}.
+     */
+    public OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
+                     MetricsHistory history, ConsoleLogic logic, EventLoopGroup loops) {
+        this(config, api, health, prometheus, history, logic, loops, false);
+    }
+
+    private OpsServer(OpsConfig config, JsonApi api, HealthMonitor health, PrometheusMeterRegistry prometheus,
+                      MetricsHistory history, ConsoleLogic logic, EventLoopGroup group, boolean ownsGroup) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         this.logic = logic;
         this.config = config;
         this.api = api;
@@ -94,6 +121,7 @@ public final class OpsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
@@ -104,7 +132,7 @@ public final class OpsServer implements AutoCloseable {
                     }
                 })
                 .bind(config.bind(), config.port()).sync().channel();
-        group.next().scheduleAtFixedRate(() -> history.sample(System.currentTimeMillis()), 0,
+        sampling = group.next().scheduleAtFixedRate(() -> history.sample(System.currentTimeMillis()), 0,
                 MetricsHistory.PERIOD_SECONDS, TimeUnit.SECONDS);
         LOG.info("operations endpoint on {}://{}:{}/ (health, metrics, console)", ssl == null ? "http" : "https",
                 config.bind(), port());
@@ -117,10 +145,17 @@ public final class OpsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sampling != null) {
+            sampling.cancel(false);
+        }
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        } else {
+            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

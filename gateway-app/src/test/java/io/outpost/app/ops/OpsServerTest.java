@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.outpost.core.config.Secret;
 import io.outpost.core.point.Value;
 import io.outpost.core.testing.CoreHarness;
 import io.outpost.core.testing.TestAdapter;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.FreePorts;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +73,11 @@ class OpsServerTest {
     }
 
     private TestAdapter start(OpsConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /** With {@code loops} null, the server makes and ends its own. */
+    private TestAdapter start(OpsConfig config, EventLoopGroup loops) throws Exception {
         core = new CoreHarness(CONFIG, CoreHarness.seededRandom(), 1_000, prometheus).start();
         new JvmMemoryMetrics().bindTo(prometheus);
         HealthMonitor health = new HealthMonitor(core.scheduler::nanoTime);
@@ -71,7 +85,8 @@ class OpsServerTest {
         events = new RecentEvents(50).attach();
         MetricsHistory history = new MetricsHistory(List::of, () -> 0);
         JsonApi api = new JsonApi(core.runtime, List::of, health, history, events, Clock.systemUTC(), "test");
-        server = new OpsServer(config, api, health, prometheus, history).start();
+        server = (loops == null ? new OpsServer(config, api, health, prometheus, history)
+                : new OpsServer(config, api, health, prometheus, history, ConsoleLogic.none(), loops)).start();
         return core.device("pump");
     }
 
@@ -85,6 +100,56 @@ class OpsServerTest {
             b.header(headers[i], headers[i + 1]);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void closing_a_server_on_shared_loops_closes_its_open_connections_and_leaves_the_loops_running() throws Exception {
+        EventLoopGroup shared = new NioEventLoopGroup(1);
+        try {
+            start(loopback(), shared);
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(5_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                String head = readHead(in);
+                assertThat(head).startsWith("HTTP/1.1 ");
+                in.readNBytes(contentLength(head));
+
+                server.close();
+                server = null;
+
+                // The keep-alive connection ends with the server, not 60 s later when its read timeout fires.
+                assertThat(in.read()).isEqualTo(-1);
+            }
+            assertThat(shared.isShuttingDown()).isFalse();
+            assertThat(shared.submit(() -> 42).get(5, TimeUnit.SECONDS)).isEqualTo(42);
+        } finally {
+            shared.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the connection ended inside the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no content-length in " + head);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.outpost.mqtt.api.PointCatalog;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
 import io.outpost.mqtt.bridge.config.UpstreamsConfig;
 import io.outpost.mqtt.bridge.health.UpstreamStatus;
+import io.outpost.mqtt.internal.bridge.Upstream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

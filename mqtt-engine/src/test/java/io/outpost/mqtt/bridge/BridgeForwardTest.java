@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outpost.core.message.Message;
-import io.outpost.mqtt.bridge.testing.BridgeHarness;
-import io.outpost.mqtt.bridge.testing.CloudClient;
+import io.outpost.mqtt.internal.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.internal.bridge.testing.CloudClient;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
 import java.nio.charset.StandardCharsets;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
-import io.outpost.mqtt.bridge.testing.BridgeHarness;
-import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.broker.testing.TestBroker;
+import io.outpost.mqtt.internal.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.internal.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.internal.bridge.testing.CloudClient;
+import io.outpost.mqtt.internal.broker.testing.TestBroker;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.outpost.mqtt.bridge;
 
 import io.outpost.core.message.MessageRejectedException;
-import io.outpost.mqtt.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.internal.bridge.testing.BridgeHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;

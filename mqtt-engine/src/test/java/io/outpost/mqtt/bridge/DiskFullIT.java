@@ -3,8 +3,8 @@ package io.outpost.mqtt.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.outpost.mqtt.bridge.testing.BridgeHarness;
-import io.outpost.mqtt.bridge.testing.CloudClient;
+import io.outpost.mqtt.internal.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.internal.bridge.testing.CloudClient;
 import io.outpost.testing.ExternalProcess;
 import io.outpost.testing.Mosquitto;
 import io.outpost.testing.link.LinkEmulator;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.outpost.mqtt.bridge.testing.BridgeHarness;
-import io.outpost.mqtt.bridge.testing.CloudClient;
-import io.outpost.mqtt.bridge.testing.RawMqttPeer;
+import io.outpost.mqtt.internal.bridge.testing.BridgeHarness;
+import io.outpost.mqtt.internal.bridge.testing.CloudClient;
+import io.outpost.mqtt.internal.bridge.testing.RawMqttPeer;
 import io.outpost.testing.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,16 +8,16 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.ssl.SslContext;
 import io.outpost.core.log.SafeText;
 import io.outpost.core.message.Message;
-import io.outpost.mqtt.bridge.client.UpstreamPublish;
-import io.outpost.mqtt.bridge.client.LinkBytes;
-import io.outpost.mqtt.bridge.client.MqttPackets;
-import io.outpost.mqtt.bridge.client.ReasonCodes;
-import io.outpost.mqtt.bridge.client.UpstreamTlsContexts;
-import io.outpost.mqtt.bridge.client.UpstreamConnection;
-import io.outpost.mqtt.bridge.client.UpstreamLink;
 import io.outpost.mqtt.bridge.config.MqttProtocol;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import io.outpost.mqtt.bridge.config.UpstreamConfig;
+import io.outpost.mqtt.internal.bridge.client.LinkBytes;
+import io.outpost.mqtt.internal.bridge.client.MqttPackets;
+import io.outpost.mqtt.internal.bridge.client.ReasonCodes;
+import io.outpost.mqtt.internal.bridge.client.UpstreamConnection;
+import io.outpost.mqtt.internal.bridge.client.UpstreamLink;
+import io.outpost.mqtt.internal.bridge.client.UpstreamPublish;
+import io.outpost.mqtt.internal.bridge.client.UpstreamTlsContexts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class ControlLink implements ControlChannel {
      * @param listener told of connections and messages, on this link's thread
      * @throws java.io.IOException when the TLS files cannot be read
      */
-    public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, MqttPackets.Will will,
+    public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, ControlWill will,
                        Listener listener, RandomGenerator random) throws java.io.IOException {
         this(config, group, filters, 1, will, listener, random);
     }
@@ -79,7 +80,7 @@ public final class ControlLink implements ControlChannel {
      * another one under the same client id).
      */
     public ControlLink(UpstreamConfig config, EventLoopGroup group, List<String> filters, int subscribeQos,
-                       MqttPackets.Will will, Listener listener, RandomGenerator random) throws java.io.IOException {
+                       ControlWill will, Listener listener, RandomGenerator random) throws java.io.IOException {
         this(config, group, ownLoop(config), true, filters, subscribeQos, will, listener, random);
     }
 
@@ -88,13 +89,13 @@ public final class ControlLink implements ControlChannel {
      * thousand links on a few threads); {@link #close} leaves it running, its owner ends it.
      */
     public ControlLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService sharedLoop,
-                       List<String> filters, int subscribeQos, MqttPackets.Will will, Listener listener,
+                       List<String> filters, int subscribeQos, ControlWill will, Listener listener,
                        RandomGenerator random) throws java.io.IOException {
         this(config, group, sharedLoop, false, filters, subscribeQos, will, listener, random);
     }
 
     private ControlLink(UpstreamConfig config, EventLoopGroup group, ScheduledExecutorService loop, boolean ownsLoop,
-                        List<String> filters, int subscribeQos, MqttPackets.Will will, Listener listener,
+                        List<String> filters, int subscribeQos, ControlWill will, Listener listener,
                         RandomGenerator random) throws java.io.IOException {
         if (subscribeQos < 0 || subscribeQos > 1) {
             throw new IllegalArgumentException("subscribeQos must be 0 or 1, found " + subscribeQos);
@@ -108,7 +109,12 @@ public final class ControlLink implements ControlChannel {
         this.ownsLoop = ownsLoop;
         SslContext ssl = config.servers().stream().anyMatch(ServerUri::tls) ? UpstreamTlsContexts.client(config.tls()) : null;
         this.link = new UpstreamLink(config, group, loop, new Events(), ssl, random, new LinkBytes(),
-                will == null ? null : () -> will);
+                will == null ? null : wireWill(will));
+    }
+
+    private static Supplier<MqttPackets.Will> wireWill(ControlWill will) {
+        MqttPackets.Will wire = new MqttPackets.Will(will.topic(), will.payload(), will.qos(), will.retain());
+        return () -> wire;
     }
 
     private static ScheduledExecutorService ownLoop(UpstreamConfig config) {

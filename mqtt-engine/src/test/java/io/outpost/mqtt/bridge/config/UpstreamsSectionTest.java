@@ -7,7 +7,7 @@ import io.outpost.core.config.ConfigProblem;
 import io.outpost.core.config.GatewayConfig;
 import io.outpost.mqtt.bridge.config.PriorityClass.OverflowPolicy;
 import io.outpost.mqtt.bridge.config.StoreConfig.SyncPolicy;
-import io.outpost.mqtt.bridge.testing.BridgeConfigs;
+import io.outpost.mqtt.internal.bridge.testing.BridgeConfigs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,0 @@
-package io.outpost.mqtt.bridge.batch;
-
-/** A {@code ts-batch} or point table payload that does not follow the format; the message says where it breaks. */
-public final class TsFormatException extends RuntimeException {
-
-    public TsFormatException(String message) {
-        super(message);
-    }
-}
