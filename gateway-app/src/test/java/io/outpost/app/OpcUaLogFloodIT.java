@@ -63,7 +63,8 @@ class OpcUaLogFloodIT {
                 });
                 Path rejected = dir.resolve("data/opcua/rejected");
                 try (var files = Files.list(rejected)) {
-                    Path file = files.findFirst().orElseThrow();
+                    // Only the .der counts: the gateway writes NAME.der.tmp first and renames it.
+                    Path file = files.filter(f -> f.getFileName().toString().endsWith(".der")).findFirst().orElseThrow();
                     assertThat(get(client, http, "/api/devices"))
                             .contains("\"reason\":\"server certificate not trusted: " + file + "\"");
                 }

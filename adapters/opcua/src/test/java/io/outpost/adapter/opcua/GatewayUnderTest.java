@@ -12,11 +12,15 @@ import io.outpost.core.runtime.CoreServices;
 import io.outpost.core.runtime.GatewayRuntime;
 import io.outpost.core.spi.AdapterCatalog;
 import io.outpost.core.testing.RecordingSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The real core (real threads and clocks) with the OPC UA adapter, configured from YAML, publishing into a
@@ -47,6 +51,27 @@ final class GatewayUnderTest implements AutoCloseable {
     GatewayUnderTest start() {
         runtime.start(config);
         return this;
+    }
+
+    /**
+     * Waits until {@code data/opcua/rejected/} holds exactly one refused certificate and returns it. Only {@code .der}
+     * files count: the gateway writes {@code NAME.der.tmp} first and renames it, and a listing may fall in between.
+     */
+    Path awaitRejectedCertificate() {
+        Path rejected = config.gateway().dataDir().resolve("opcua/rejected");
+        return org.awaitility.Awaitility.await().atMost(WAIT).until(() -> certificates(rejected), l -> l.size() == 1)
+                .get(0);
+    }
+
+    private static List<Path> certificates(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".der")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     List<Payload> payloads(String device, String point) {

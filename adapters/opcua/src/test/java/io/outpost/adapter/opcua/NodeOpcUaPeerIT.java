@@ -129,13 +129,8 @@ class NodeOpcUaPeerIT {
                 "      - {id: counter, node: \"" + NS + "Boiler/Counter\"}\n")).start()) {
             // The status names the file to move (issue 15), not the PKIX status.
             gw.awaitState("peer", "offline", r -> r.startsWith("server certificate not trusted: " + dir.resolve("data/opcua/rejected")));
-            Path rejected = dir.resolve("data/opcua/rejected");
-            List<Path> files = await().atMost(GatewayUnderTest.WAIT).until(() -> {
-                try (Stream<Path> s = Files.list(rejected)) {
-                    return s.toList();
-                }
-            }, l -> l.size() == 1);
-            Files.move(files.get(0), dir.resolve("data/opcua/trusted").resolve(files.get(0).getFileName()));
+            Path refused = gw.awaitRejectedCertificate();
+            Files.move(refused, dir.resolve("data/opcua/trusted").resolve(refused.getFileName()));
             gw.await("peer", "counter", Payload::good);
         }
     }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
@@ -136,21 +135,20 @@ class OpcUaSecurityIT {
         try (LogCapture log = new LogCapture(ServerCertificateCheck.class);
              LogCapture connection = new LogCapture(OpcUaConnection.class);
              GatewayUnderTest gw = new GatewayUnderTest(dir, device("security-policy: basic256sha256")).start()) {
-            Path rejected = dir.resolve("data/opcua/rejected");
-            List<Path> files = await().atMost(GatewayUnderTest.WAIT).until(() -> list(rejected), l -> l.size() == 1);
+            Path refused = gw.awaitRejectedCertificate();
             // Issue 15: the status names the file to move, not PKIX's "trustAnchors parameter must be non-empty".
-            gw.awaitState("plc", "offline", r -> r.equals("server certificate not trusted: " + files.get(0)));
+            gw.awaitState("plc", "offline", r -> r.equals("server certificate not trusted: " + refused));
             assertThat(gw.statuses("plc")).noneMatch(p -> String.valueOf(p.fields().get("reason")).contains("trustAnchors"));
             // Several attempts fail while the file waits, yet the operator is told once, with the exact move.
             await().atMost(GatewayUnderTest.WAIT).until(() -> !log.messages().isEmpty());
             await().atMost(GatewayUnderTest.WAIT).until(() -> rejectedAttempts(gw) >= 3);
             Path trusted = dir.resolve("data/opcua/trusted");
             assertThat(log.messages()).singleElement().asString().contains("is not trusted")
-                    .contains(files.get(0).toString()).contains(trusted.toString());
+                    .contains(refused.toString()).contains(trusted.toString());
             assertThat(gw.payloads("plc", "answer")).noneMatch(Payload::good);
             assertThat(connection.messages()).as("no second line per retry").noneMatch(m -> m.contains("cannot connect"));
 
-            Files.move(files.get(0), trusted.resolve(files.get(0).getFileName()));
+            Files.move(refused, trusted.resolve(refused.getFileName()));
 
             assertThat(gw.await("plc", "answer", Payload::good).value()).isEqualTo(42.0);
             gw.awaitState("plc", "online");
@@ -180,14 +178,5 @@ class OpcUaSecurityIT {
     private static double rejectedAttempts(GatewayUnderTest gw) {
         var counter = gw.meters.find("outpost.opcua.connect.failures").tag("device", "plc").counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    private static List<Path> list(Path dir) throws java.io.IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
     }
 }
