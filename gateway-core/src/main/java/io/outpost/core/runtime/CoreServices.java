@@ -4,10 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outpost.core.time.ExecutorTaskScheduler;
 import io.outpost.core.time.TaskScheduler;
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  *
  * @param scheduler  timers (polls, timeouts, backoff)
  * @param workers    where device state machines run (each confined to its own serial executor)
- * @param ioExecutors a factory of one bounded single-thread executor per device, for blocking field-bus calls
+ * @param ioExecutors a factory of one bounded serial executor per device, for blocking field-bus calls
  * @param random     jitter for backoff and start stagger
  */
 public record CoreServices(TaskScheduler scheduler, java.util.concurrent.Executor workers,
@@ -30,16 +30,25 @@ public record CoreServices(TaskScheduler scheduler, java.util.concurrent.Executo
     /** Queue bound of a device's IO executor: far more than a healthy device ever has waiting. */
     static final int IO_QUEUE_CAPACITY = 1_000;
 
-    /** Real threads: a small timer pool and work pool sized to the machine, and one IO thread per device. */
+    /** How long a shared IO thread no device needs lives on. */
+    static final long IO_THREAD_KEEP_ALIVE_SECONDS = 60;
+
+    /**
+     * Real threads: a small timer pool and work pool sized to the machine, and IO threads shared by the devices. The
+     * IO pool has no fixed size: it starts a thread whenever a device has a call to make and none is free, and each
+     * device runs one call at a time, so it never holds more threads than devices; idle ones end after a minute.
+     */
     public static CoreServices production(MeterRegistry meters) {
         int cores = Runtime.getRuntime().availableProcessors();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(Math.max(1, cores / 2), named("outpost-timer-", true));
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, cores), named("outpost-core-", true));
-        Function<String, ExecutorService> io = device -> new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(IO_QUEUE_CAPACITY), named("outpost-io-" + device + "-", true),
-                new ThreadPoolExecutor.AbortPolicy());
+        ThreadPoolExecutor ioThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), named("outpost-io-pool-", true));
+        Function<String, ExecutorService> io = device -> new DeviceIoExecutor("outpost-io-" + device, ioThreads,
+                IO_QUEUE_CAPACITY);
         AutoCloseable close = () -> {
             timers.shutdownNow();
+            ioThreads.shutdown();
             workers.shutdown();
             workers.awaitTermination(5, TimeUnit.SECONDS);
         };

@@ -21,8 +21,9 @@ public interface AdapterContext {
     TaskScheduler scheduler();
 
     /**
-     * A single-thread executor of this device for blocking calls (j2mod, bacnet4j, serial ports). Its queue is
-     * bounded; a rejected task means the device is far behind, and the read should fail.
+     * This device's executor for blocking calls (j2mod, bacnet4j, serial ports): one call at a time, in order (on
+     * threads shared with other devices, so keep no thread-local state between calls). Its queue is bounded; a
+     * rejected task means the device is far behind, and the read should fail.
      */
     Executor ioExecutor();
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Threads.</b> The core calls these methods from its own threads, never concurrently with each other for
  * one device, and never waits for a result on the calling thread. Methods must return at once: blocking IO goes
- * to {@link AdapterContext#ioExecutor()} (one thread per device, so a blocking library needs no locks).
+ * to {@link AdapterContext#ioExecutor()} (one call at a time per device, so a blocking library needs no locks).
  *
  * <p><b>Lifecycle.</b> {@link #start()} once, then any number of reads and writes, then {@link #close()} once.
  */
