@@ -28,6 +28,7 @@ public final class Ledger {
         long epoch = -1;
         long seq = -1;
         long number = -1;
+        long arrivedNanos;
     }
 
     private static final class Epoch {
@@ -44,6 +45,8 @@ public final class Ledger {
     private final Map<Long, Epoch> epochs = new TreeMap<>();
     private final Map<String, TopicOrder> order = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
+    /** When the ledger began, so that a problem says when it arrived (to find it in the gateway's log). */
+    private final long startNanos = System.nanoTime();
     private long received;
     private long distinct;
     private long deviceReadings;
@@ -132,12 +135,15 @@ public final class Ledger {
         if (!inOrder || number >= 0 && number < last.number) {
             disorders++;
             problem("out of order on " + topic + ": " + (oid == null ? number : oid) + " after "
-                    + Long.toString(last.epoch, 36) + "." + Long.toString(last.seq, 36));
+                    + Long.toString(last.epoch, 36) + "." + Long.toString(last.seq, 36) + String.format(
+                    " (arrival %d, %.1f s after the ledger began; the one before arrived %.1f s earlier)", received,
+                    (System.nanoTime() - startNanos) / 1e9, (System.nanoTime() - last.arrivedNanos) / 1e9));
         }
         if (epoch >= 0) {
             last.epoch = epoch;
             last.seq = seq;
         }
+        last.arrivedNanos = System.nanoTime();
         last.number = Math.max(last.number, number);
     }
 

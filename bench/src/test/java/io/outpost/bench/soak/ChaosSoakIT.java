@@ -33,18 +33,34 @@ class ChaosSoakIT {
 
         SoakReport report = SoakRun.run(options);
 
-        SoakReport.Counts c = report.counts();
-        assertThat(report.faults().keySet()).as("faults that ran (seed %d)", seed)
-                .containsExactlyInAnyOrderElementsOf(Arrays.asList(Fault.values()));
-        assertThat(c.accepted()).as("publications the gateway accepted").isGreaterThan(1000);
-        assertThat(c.deviceReadings()).as("device readings delivered").isGreaterThan(10_000);
-        assertThat(c.lost()).as("accepted publications missing at the cloud (seed %d)\n%s", seed, report.text()).isZero();
-        assertThat(c.gaps()).as("messages the engine accepted, missing at the cloud (seed %d)\n%s", seed, report.text())
-                .isZero();
-        assertThat(c.duplicatesQos2()).as("QoS 2 duplicates (seed %d)\n%s", seed, report.text()).isZero();
-        assertThat(c.disorders()).as("out of order per topic (seed %d)\n%s", seed, report.text()).isZero();
-        assertThat(c.malformed()).as("messages without id, downgraded or invented\n%s", report.text()).isZero();
-        assertThat(report.lastRunDelivered()).as("the last run's accepted messages at the cloud\n%s", report.text())
-                .isEqualTo(report.lastRunAccepted());
+        try {
+            SoakReport.Counts c = report.counts();
+            assertThat(report.faults().keySet()).as("faults that ran (seed %d)", seed)
+                    .containsExactlyInAnyOrderElementsOf(Arrays.asList(Fault.values()));
+            assertThat(c.accepted()).as("publications the gateway accepted").isGreaterThan(1000);
+            assertThat(c.deviceReadings()).as("device readings delivered").isGreaterThan(10_000);
+            assertThat(c.lost()).as("accepted publications missing at the cloud (seed %d)\n%s", seed, report.text()).isZero();
+            assertThat(c.gaps()).as("messages the engine accepted, missing at the cloud (seed %d)\n%s", seed, report.text())
+                    .isZero();
+            assertThat(c.duplicatesQos2()).as("QoS 2 duplicates (seed %d)\n%s", seed, report.text()).isZero();
+            assertThat(c.disorders()).as("out of order per topic (seed %d)\n%s", seed, report.text()).isZero();
+            assertThat(c.malformed()).as("messages without id, downgraded or invented\n%s", report.text()).isZero();
+            assertThat(report.lastRunDelivered()).as("the last run's accepted messages at the cloud\n%s", report.text())
+                    .isEqualTo(report.lastRunAccepted());
+        } catch (AssertionError e) {
+            // The work directory goes with the test: what the gateway logged is the evidence a CI run keeps.
+            printWarnings(dir.resolve("gateway.log"));
+            throw e;
+        }
+    }
+
+    private static void printWarnings(Path log) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(log)) {
+            return;
+        }
+        try (var lines = java.nio.file.Files.lines(log)) {
+            System.out.println("the gateway's warnings and errors (" + log + "):");
+            lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(300).forEach(System.out::println);
+        }
     }
 }
