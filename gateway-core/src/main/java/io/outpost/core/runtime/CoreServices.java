@@ -43,7 +43,7 @@ public record CoreServices(TaskScheduler scheduler, java.util.concurrent.Executo
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(Math.max(1, cores / 2), named("outpost-timer-", true));
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, cores), named("outpost-core-", true));
         ThreadPoolExecutor ioThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), named("outpost-io-pool-", true));
+                TimeUnit.SECONDS, new SynchronousQueue<>(), named("outpost-io-", true));
         Function<String, ExecutorService> io = device -> new DeviceIoExecutor("outpost-io-" + device, ioThreads,
                 IO_QUEUE_CAPACITY);
         AutoCloseable close = () -> {

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One device's blocking field-bus calls: one at a time, in submission order, on the gateway's shared IO threads. A
  * device holds a thread only while it has calls to make, so a site of a thousand devices polled once a second needs
  * as many threads as calls are in flight together, not a thousand; a device that blocks (a dead peer until its
- * timeout) still holds just its own thread, and the others go on. While a call runs its thread carries the device's
- * name, so a thread dump shows which device a blocked thread waits for.
+ * timeout) still holds just its own thread, and the others go on.
  *
  * <p>At most {@code capacity} calls wait; beyond that {@link #execute} throws {@link RejectedExecutionException}, as
  * after a shutdown. {@link #shutdownNow()} interrupts the running call and drops the waiting ones; it cannot hand
@@ -62,12 +61,9 @@ final class DeviceIoExecutor extends AbstractExecutorService {
             }
             runner = thread;
         }
-        String poolName = thread.getName();
-        thread.setName(name);
         try {
             task.run();
         } finally {
-            thread.setName(poolName);
             synchronized (lock) {
                 runner = null;
                 lock.notifyAll();
