@@ -26,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.outpost.mqtt.bridge.config.ServerUri;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,12 @@ public final class UpstreamConnection {
                 return;
             }
             Handler handler = (Handler) f.channel().pipeline().get("bridge");
+            if (handler == null) {
+                // Reset between the TCP handshake and this listener: the pipeline is gone with the channel.
+                result.completeExceptionally(new TcpConnectException(server, new ClosedChannelException(),
+                        System.nanoTime() - started));
+                return;
+            }
             handler.tcpConnectedNanos = System.nanoTime();
             SslHandler tls = f.channel().pipeline().get(SslHandler.class);
             if (tls == null) {
