@@ -141,14 +141,15 @@ class LiveLaneOrderUnderFlapIT {
                 });
                 client.start();
                 poller.start();
-                Thread.sleep(300 + round * 40L);
+                // A backlog of a few hundred messages (a little more each round), then two seconds' worth more.
+                long backlog = 200 + round * 50L;
+                await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= backlog);
                 link.up();
-                Thread.sleep(2_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= backlog + 6_000);
                 stop.set(true);
                 client.join();
                 poller.join();
-                await().atMost(Duration.ofMinutes(1)).until(() -> h.status().queuedMessages() == 0);
-                Thread.sleep(500);
+                await().atMost(Duration.ofMinutes(1)).until(() -> distinctArrivals(sub.received()) == sent.get());
                 disorders.addAll(disorders(sub.received()));
             }
         }
@@ -171,6 +172,11 @@ class LiveLaneOrderUnderFlapIT {
             }
         }
         return out;
+    }
+
+    /** Distinct (topic, payload) pairs: every message published once has its own. */
+    private static long distinctArrivals(List<CloudClient.Received> got) {
+        return got.stream().map(r -> r.topic() + " " + r.payload()).distinct().count();
     }
 
     private static long distinct(List<CloudClient.Received> got) {
