@@ -126,7 +126,8 @@ class DeviceIoExecutorTest {
         stopping.execute(() -> {
             started.countDown();
             try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 3));
+                // A call that blocks until it is interrupted, as a read waits for a dead peer.
+                new CountDownLatch(1).await();
             } catch (InterruptedException e) {
                 interrupted.set(true);
                 Thread.currentThread().interrupt();
